@@ -1,0 +1,252 @@
+//! The catalog as the site reads it: every product, ingredient and list held in memory with the
+//! similarity and name indexes built over them. A snapshot is immutable; a catalog change
+//! builds a new one and swaps it in, so readers see the old or the new catalog, never half.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use diesel::sqlite::SqliteConnection;
+
+use crate::catalog::model::{Ingredient, ProductSummary};
+use crate::catalog::store::{self, CatalogRows};
+use crate::ingredients::{parse_label, CanonicalIngredient, Resolver};
+use crate::search::{NameIndex, NameMatch, SearchOutcome};
+use crate::similarity::{Comparison, SimilarMatch, SimilarityIndex};
+
+pub struct CatalogIndex {
+    version: i32,
+    products: HashMap<i32, ProductSummary>,
+    ingredients: HashMap<i32, Ingredient>,
+    ingredient_by_key: HashMap<String, i32>,
+    lists: HashMap<i32, Vec<i32>>,
+    similarity: SimilarityIndex,
+    names: NameIndex,
+    resolver: Resolver,
+    sources: std::collections::HashSet<String>,
+}
+
+/// A similar product with what it shares, ready to show.
+#[derive(Debug, Clone)]
+pub struct SimilarProduct<'a> {
+    pub product: &'a ProductSummary,
+    pub score: f32,
+    pub shared: Vec<&'a Ingredient>,
+}
+
+/// One ingredient of a pasted list as seongbun understood it.
+#[derive(Debug, Clone)]
+pub struct PastedIngredient<'a> {
+    pub label_name: String,
+    pub canonical: CanonicalIngredient,
+    /// The catalog's ingredient, when some product holds it.
+    pub known: Option<&'a Ingredient>,
+}
+
+impl CatalogIndex {
+    pub fn build(rows: CatalogRows, resolver: Resolver, version: i32) -> Self {
+        let mut lists: HashMap<i32, Vec<i32>> = HashMap::new();
+        for (product_id, ingredient_id) in rows.links {
+            lists.entry(product_id).or_default().push(ingredient_id);
+        }
+        let similarity = SimilarityIndex::build(rows.products.iter().map(|p| {
+            let list = match p.no_ingredients_reason {
+                None => lists.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+                Some(_) => &[],
+            };
+            (p.id, list)
+        }));
+        let names = NameIndex::build(rows.products.iter().map(|p| {
+            (
+                p.id,
+                p.brand.as_str(),
+                p.name.as_str(),
+                p.aliases.as_slice(),
+            )
+        }));
+        let sources = rows.products.iter().map(|p| p.source.clone()).collect();
+        CatalogIndex {
+            version,
+            sources,
+            ingredient_by_key: rows
+                .ingredients
+                .iter()
+                .map(|i| (i.key.clone(), i.id))
+                .collect(),
+            ingredients: rows.ingredients.into_iter().map(|i| (i.id, i)).collect(),
+            products: rows.products.into_iter().map(|p| (p.id, p)).collect(),
+            lists,
+            similarity,
+            names,
+            resolver,
+        }
+    }
+
+    /// Reads the whole catalog from the database and indexes it.
+    pub fn load(conn: &mut SqliteConnection) -> diesel::QueryResult<Self> {
+        let version = store::catalog_version(conn)?;
+        let resolver = store::load_resolver(conn)?;
+        let rows = store::load_catalog(conn)?;
+        Ok(CatalogIndex::build(rows, resolver, version))
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn product_count(&self) -> usize {
+        self.products.len()
+    }
+
+    /// Whether any product came from `source` (the demo catalog, say).
+    pub fn has_products_from(&self, source: &str) -> bool {
+        self.sources.contains(source)
+    }
+
+    pub fn product(&self, id: i32) -> Option<&ProductSummary> {
+        self.products.get(&id)
+    }
+
+    pub fn ingredient(&self, id: i32) -> Option<&Ingredient> {
+        self.ingredients.get(&id)
+    }
+
+    /// A product's ingredients in label order.
+    pub fn ingredients_of(&self, product_id: i32) -> Vec<&Ingredient> {
+        self.lists
+            .get(&product_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.ingredients.get(id))
+            .collect()
+    }
+
+    /// The `limit` products most like product `id` by ingredients; `None` when there is no
+    /// such product, an empty list when it has no ingredient information.
+    pub fn similar_products(&self, id: i32, limit: usize) -> Option<Vec<SimilarProduct<'_>>> {
+        self.products.get(&id)?;
+        let found = self
+            .similarity
+            .similar_to_product(id, limit, |_| true)
+            .unwrap_or_default();
+        Some(self.present(found))
+    }
+
+    /// Reads a pasted label text and finds the `limit` products closest to it.
+    pub fn similar_to_pasted(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
+        let label = parse_label(text);
+        let mut seen = std::collections::HashSet::new();
+        let understood: Vec<PastedIngredient> = label
+            .names()
+            .iter()
+            .map(|label_name| {
+                let canonical = self.resolver.resolve(label_name);
+                let known = self
+                    .ingredient_by_key
+                    .get(&canonical.key)
+                    .and_then(|id| self.ingredients.get(id));
+                PastedIngredient {
+                    label_name: label_name.clone(),
+                    canonical,
+                    known,
+                }
+            })
+            .filter(|p| seen.insert(p.canonical.key.clone()))
+            .collect();
+        let ids: Vec<Option<i32>> = understood.iter().map(|p| p.known.map(|i| i.id)).collect();
+        let found = self
+            .similarity
+            .similar_to_list(&ids, Comparison::PastedList, limit, |_| true);
+        (understood, self.present(found))
+    }
+
+    /// Products matching a name query, best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<(&ProductSummary, f32)> {
+        self.names
+            .search(query, limit)
+            .into_iter()
+            .filter_map(|m| self.with_product(m))
+            .collect()
+    }
+
+    /// What a person searching `query` should see.
+    pub fn find(&self, query: &str, limit: usize) -> SearchOutcome {
+        self.names.find(query, limit)
+    }
+
+    pub fn korean_name_of(&self, ingredient: &Ingredient) -> Option<String> {
+        ingredient.name_ko.clone().or_else(|| {
+            self.resolver
+                .korean_name_of(&ingredient.key)
+                .map(str::to_string)
+        })
+    }
+
+    fn with_product(&self, m: NameMatch) -> Option<(&ProductSummary, f32)> {
+        self.products.get(&m.product_id).map(|p| (p, m.score))
+    }
+
+    fn present(&self, found: Vec<SimilarMatch>) -> Vec<SimilarProduct<'_>> {
+        found
+            .into_iter()
+            .filter_map(|m| {
+                Some(SimilarProduct {
+                    product: self.products.get(&m.product_id)?,
+                    score: m.score,
+                    shared: m
+                        .shared
+                        .iter()
+                        .filter_map(|id| self.ingredients.get(id))
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The current snapshot, swapped whole when the catalog changes.
+pub struct LiveCatalog {
+    current: RwLock<Arc<CatalogIndex>>,
+}
+
+impl LiveCatalog {
+    pub fn new(index: CatalogIndex) -> Self {
+        LiveCatalog {
+            current: RwLock::new(Arc::new(index)),
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<CatalogIndex> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, index: CatalogIndex) {
+        let index = Arc::new(index);
+        match self.current.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
+        }
+    }
+
+    /// Rebuilds the snapshot if the database's catalog version moved on (an import in another
+    /// process, an admin edit). Blocking: call from a worker thread. Returns whether it did.
+    pub fn refresh_if_changed(&self, conn: &mut SqliteConnection) -> diesel::QueryResult<bool> {
+        if store::catalog_version(conn)? == self.snapshot().version() {
+            return Ok(false);
+        }
+        let index = CatalogIndex::load(conn)?;
+        log::info!(
+            "catalog changed: reindexed {} products (version {})",
+            index.product_count(),
+            index.version()
+        );
+        self.replace(index);
+        Ok(true)
+    }
+}

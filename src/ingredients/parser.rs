@@ -1,0 +1,569 @@
+//! Turns the ingredient text printed on a label (English INCI or Korean 전성분) into the ordered
+//! list of ingredient names it holds. Resolution to canonical ingredients happens later
+//! (`resolver.rs`); this module only finds where one name ends and the next begins, and strips
+//! what is not a name: labels, footnotes, colour sections, concentrations, codes, disclaimers.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::text;
+
+/// The outcome of reading one label text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelText {
+    /// Names in label order, each as written (cleaned), without repeats.
+    Ingredients(Vec<String>),
+    /// The text holds no ingredient list; the reason says what it held instead.
+    NoInformation(NoInfoReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoInfoReason {
+    Empty,
+    /// `No Info` and similar placeholders.
+    Placeholder,
+    /// `#NAME?` and other spreadsheet errors.
+    SpreadsheetError,
+    /// `Visit the Dior boutique` and similar pointers elsewhere.
+    PointerElsewhere,
+    /// Marketing text only (`-Vitamin E: protects…`), no list.
+    MarketingOnly,
+}
+
+impl NoInfoReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NoInfoReason::Empty => "empty ingredient field",
+            NoInfoReason::Placeholder => "placeholder such as \"No Info\"",
+            NoInfoReason::SpreadsheetError => "spreadsheet error such as \"#NAME?\"",
+            NoInfoReason::PointerElsewhere => "\"Visit the ... boutique\" instead of a list",
+            NoInfoReason::MarketingOnly => "marketing text without an ingredient list",
+        }
+    }
+}
+
+impl LabelText {
+    pub fn names(&self) -> &[String] {
+        match self {
+            LabelText::Ingredients(names) => names,
+            LabelText::NoInformation(_) => &[],
+        }
+    }
+}
+
+/// Longest name we accept as one ingredient, in words; longer items are prose.
+const MAX_WORDS_IN_NAME: usize = 12;
+
+static ILN_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[<\[]\s*iln\s*\d+\s*[>\]]").unwrap());
+static CONCENTRATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\(?\s*\d+(?:[.,]\d+)*\s*(?:%|ppm|ppb|mg/g|mg)[^),]*\)?").unwrap()
+});
+static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(please (?:be aware|refer|note|consult)|ingredient lists? (?:may|are subject|is subject)|may change or vary|제공된 성분|변경될 수 있습니다|전성분은 제조)",
+    )
+    .unwrap()
+});
+static MAY_CONTAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*[\[(]?\s*(?:may contain|peut contenir|\+\s*/\s*-|±)").unwrap()
+});
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:no info(?:rmation)?|n/?a|none|not available|정보 ?없음)\s*\.?\s*$")
+        .unwrap()
+});
+static POINTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*visit the .{1,80}boutique\b").unwrap());
+static FOOTNOTE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|fair ?trade|wild|harvest|유기농|원료|표시)").unwrap()
+});
+static LABEL_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\[[^\],]{1,40}\]\s*").unwrap());
+
+/// Reads a label's ingredient text.
+pub fn parse_label(raw: &str) -> LabelText {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return LabelText::NoInformation(NoInfoReason::Empty);
+    }
+    if trimmed.starts_with("#NAME") || trimmed.starts_with("#VALUE") || trimmed == "#REF!" {
+        return LabelText::NoInformation(NoInfoReason::SpreadsheetError);
+    }
+    if PLACEHOLDER.is_match(trimmed) {
+        return LabelText::NoInformation(NoInfoReason::Placeholder);
+    }
+    if POINTER.is_match(trimmed) {
+        return LabelText::NoInformation(NoInfoReason::PointerElsewhere);
+    }
+    let prepared = prepare(trimmed);
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut in_colour_section = false;
+    for item in split_items(&prepared) {
+        if is_footnote_legend(&item) {
+            continue;
+        }
+        let Some(item) = strip_section_label(&item, &mut in_colour_section) else {
+            continue;
+        };
+        if in_colour_section {
+            continue;
+        }
+        if let Some(name) = clean_item(&item) {
+            if seen.insert(super::resolver::ingredient_key(&name)) {
+                names.push(name);
+            }
+        }
+    }
+    if names.is_empty() {
+        LabelText::NoInformation(NoInfoReason::MarketingOnly)
+    } else {
+        LabelText::Ingredients(names)
+    }
+}
+
+/// Whole-text clean-ups before splitting: compatibility forms, HTML escapes, internal codes,
+/// marketing lines and disclaimers.
+fn prepare(raw: &str) -> String {
+    let text = text::nfkc(raw)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("_C_", ",")
+        .replace('\r', "\n");
+    let text = ILN_CODE.replace_all(&text, " ");
+    let mut kept_lines = Vec::new();
+    for line in text.split('\n') {
+        let line = line.trim();
+        if is_marketing_line(line) {
+            continue;
+        }
+        let line = match DISCLAIMER.find(line) {
+            Some(found) => cut_sentence_before(line, found.start()),
+            None => line,
+        };
+        kept_lines.push(line);
+    }
+    kept_lines.join("\n")
+}
+
+/// `-Vitamin E: Acts as an anti-inflammatory…` and `-Black Bee Honey` lines that some shops
+/// put before the list: a bullet and a word. No INCI name starts with a dash.
+fn is_marketing_line(line: &str) -> bool {
+    let mut chars = line.chars();
+    matches!(chars.next(), Some('-' | '•' | '·' | '–'))
+        && chars.next().is_some_and(|c| c.is_alphabetic() || c == ' ')
+}
+
+/// Keeps the part of `line` before the sentence that holds byte offset `at`.
+fn cut_sentence_before(line: &str, at: usize) -> &str {
+    let head = &line[..at];
+    let sentence_start = head
+        .rfind(['.', '*', '!'])
+        .map(|i| if head[i..].starts_with('*') { i } else { i + 1 })
+        .unwrap_or(0);
+    line[..sentence_start].trim_end()
+}
+
+/// Splits at list separators outside brackets: commas, semicolons, newlines, bullets, and a
+/// sentence end (`. `) that starts a footnote or a new sentence. A comma between digits that
+/// belongs to a name (`1,2-Hexanediol`, `1, 2-헥산다이올`) or a number (`4,500`) is kept.
+fn split_items(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut depth: i32 = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = (depth - 1).max(0),
+            '\n' => depth = 0,
+            _ => {}
+        }
+        if depth == 1 && c == '[' && starts_new_section(&chars, i)
+            || depth == 1 && c == '(' && starts_colour_section(&chars, i)
+        {
+            items.push(std::mem::take(&mut current));
+        }
+        if c == '*' && depth == 0 && starts_footnote(&chars, i) {
+            items.push(std::mem::take(&mut current));
+        }
+        let separates = match c {
+            '\n' | '•' => true,
+            ',' | ';' | '，' | '、' => depth == 0 && !comma_inside_name(&chars, i),
+            '.' => depth == 0 && period_ends_item(&chars, i),
+            _ => false,
+        };
+        if separates {
+            items.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+        i += 1;
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|item| text::squash_spaces(&item))
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+/// `[리필]` (a section label: no comma before its `]`) or `[+/- Mica, …]` starts a new item.
+fn starts_new_section(chars: &[char], at: usize) -> bool {
+    let closing = chars[at..].iter().position(|c| *c == ']');
+    let comma = chars[at..].iter().position(|c| *c == ',');
+    let is_label = matches!((closing, comma), (Some(close), None) if close < 40)
+        || matches!((closing, comma), (Some(close), Some(comma)) if close < comma && close < 40);
+    is_label || starts_colour_section(chars, at)
+}
+
+fn starts_colour_section(chars: &[char], at: usize) -> bool {
+    let ahead: String = chars[at + 1..].iter().take(16).collect();
+    MAY_CONTAIN.is_match(&ahead)
+}
+
+/// ` *표시: belif original formula`, ` *Certified organic`: a mark after a space, then words.
+fn starts_footnote(chars: &[char], at: usize) -> bool {
+    let after_space = at > 0 && chars[at - 1].is_whitespace();
+    let ahead: String = chars[at..].iter().take(40).collect();
+    after_space && FOOTNOTE_WORDS.is_match(&ahead)
+}
+
+fn comma_inside_name(chars: &[char], at: usize) -> bool {
+    if chars[at] != ',' || at == 0 || !chars[at - 1].is_ascii_digit() {
+        return false;
+    }
+    let mut j = at + 1;
+    while j < chars.len() && chars[j] == ' ' {
+        j += 1;
+    }
+    let digits_start = j;
+    while j < chars.len() && chars[j].is_ascii_digit() {
+        j += 1;
+    }
+    let digit_count = j - digits_start;
+    if digit_count == 0 {
+        return false;
+    }
+    let followed_by_hyphen = j < chars.len() && chars[j] == '-';
+    let thousands = digits_start == at + 1 && digit_count == 3;
+    // `1,2-Hexanediol` / `1, 2-헥산다이올` (a locant) or `4,500` (a number).
+    (followed_by_hyphen && digit_count <= 2) || thousands
+}
+
+/// A period followed by space and a footnote mark or a capitalised word ends the item, unless
+/// it closes an abbreviation that INCI names use (`Alcohol Denat.`, `Vit.`).
+fn period_ends_item(chars: &[char], at: usize) -> bool {
+    let next_is_space = chars.get(at + 1).is_some_and(|c| c.is_whitespace());
+    if !next_is_space {
+        return at + 1 == chars.len();
+    }
+    let mut j = at + 1;
+    while j < chars.len() && chars[j].is_whitespace() {
+        j += 1;
+    }
+    let Some(&next) = chars.get(j) else {
+        return true;
+    };
+    if matches!(next, '*' | '†' | '‡' | '+') {
+        return true;
+    }
+    if !next.is_uppercase() {
+        return false;
+    }
+    let word_before: String = chars[..at]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let abbreviations = [
+        "denat", "vit", "no", "sp", "spp", "st", "var", "ext", "dr", "subsp",
+    ];
+    !abbreviations.contains(&word_before.to_lowercase().as_str()) && word_before.len() > 1
+}
+
+/// Handles `Label: first ingredient`, `[라벨] 정제수`, `Ingredients:`, `전성분:` and the start of
+/// a `May contain` / `+/-` colour section. Returns the item without its label, or `None` when
+/// nothing is left of it.
+fn strip_section_label(item: &str, in_colour_section: &mut bool) -> Option<String> {
+    let mut rest = item.to_string();
+    if let Some(found) = LABEL_PREFIX.find(&rest) {
+        let label = &rest[..found.end()];
+        *in_colour_section = MAY_CONTAIN.is_match(label);
+        rest = rest[found.end()..].to_string();
+    }
+    if let Some(colon) = label_colon(&rest) {
+        let label = &rest[..colon];
+        *in_colour_section = MAY_CONTAIN.is_match(label);
+        rest = rest[colon + 1..].to_string();
+    } else if MAY_CONTAIN.is_match(&rest) {
+        *in_colour_section = true;
+        return None;
+    }
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+/// The byte offset of the last colon outside brackets, when what stands before it reads like
+/// a label (not a ratio such as `1:1`).
+fn label_colon(item: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut found = None;
+    for (i, c) in item.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = (depth - 1).max(0),
+            ':' | '：' if depth == 0 => {
+                let before = item[..i].chars().last();
+                let after = item[i + c.len_utf8()..].chars().next();
+                let ratio = before.is_some_and(|b| b.is_ascii_digit())
+                    && after.is_some_and(|a| a.is_ascii_digit());
+                if !ratio {
+                    found = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `*Certified organic ingredient`, `*표시: belif original formula`.
+fn is_footnote_legend(item: &str) -> bool {
+    let item = item.trim_start();
+    item.starts_with(['*', '†', '‡', '¹', '²']) && FOOTNOTE_WORDS.is_match(item)
+}
+
+/// Cleans one item into an ingredient name, or `None` when it is a footnote legend, prose or
+/// holds no name at all.
+fn clean_item(item: &str) -> Option<String> {
+    let starts_as_footnote = item
+        .trim_start()
+        .starts_with(['*', '†', '‡', '+', '¹', '²']);
+    let without_conc = CONCENTRATION.replace_all(item, " ");
+    let name = text::squash_spaces(&without_conc);
+    let name = name
+        .trim_matches(|c: char| {
+            matches!(
+                c,
+                '*' | '†' | '‡' | '^' | '+' | '•' | '·' | '.' | '"' | '\'' | ' ' | '¹' | '²' | '³'
+            )
+        })
+        .trim_start_matches(['-', '–', ':'])
+        .trim();
+    let name = balance_brackets(name);
+    if !name.chars().any(|c| c.is_alphabetic()) {
+        return None;
+    }
+    let words = name.split_whitespace().count();
+    if starts_as_footnote && words >= 2 && FOOTNOTE_WORDS.is_match(&name) {
+        return None;
+    }
+    if words > MAX_WORDS_IN_NAME || name.chars().count() > 160 {
+        return None;
+    }
+    Some(name)
+}
+
+/// Drops an unmatched closing bracket at the end or an unmatched opening one at the start, as
+/// left by a list that was cut inside a parenthesis.
+fn balance_brackets(name: &str) -> String {
+    let opens = name.matches('(').count();
+    let closes = name.matches(')').count();
+    let mut name = name.to_string();
+    if closes > opens && name.ends_with(')') {
+        name.pop();
+    }
+    if opens > closes {
+        if let Some(stripped) = name.strip_prefix('(') {
+            name = stripped.to_string();
+        } else {
+            name.push(')');
+        }
+    }
+    name.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(raw: &str) -> Vec<String> {
+        match parse_label(raw) {
+            LabelText::Ingredients(names) => names,
+            other => panic!("expected a list, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn commas_inside_parentheses_stay_in_one_name() {
+        assert_eq!(
+            names("Mica, Iron Oxides (CI 77491, CI 77492), Water"),
+            ["Mica", "Iron Oxides (CI 77491, CI 77492)", "Water"]
+        );
+    }
+
+    #[test]
+    fn locant_commas_do_not_split_hexanediol() {
+        assert_eq!(
+            names("Water, 1,2-Hexanediol, Glycerin"),
+            ["Water", "1,2-Hexanediol", "Glycerin"]
+        );
+        assert_eq!(
+            names("Water, 1, 2-Hexanediol, Glycerin"),
+            ["Water", "1, 2-Hexanediol", "Glycerin"]
+        );
+        assert_eq!(
+            names("정제수, 1,2-헥산다이올, 글리세린, 1, 2-헥산다이올"),
+            ["정제수", "1,2-헥산다이올", "글리세린"]
+        );
+    }
+
+    #[test]
+    fn concentrations_and_thousands_are_removed() {
+        assert_eq!(
+            names("약모밀꽃/잎/줄기수(77%), 팥추출물(4,500 ppm), 병풀추출물(15%함유)"),
+            ["약모밀꽃/잎/줄기수", "팥추출물", "병풀추출물"]
+        );
+        assert_eq!(names("Zinc Oxide 17.1%, Water"), ["Zinc Oxide", "Water"]);
+    }
+
+    #[test]
+    fn footnote_marks_and_legends_are_dropped() {
+        assert_eq!(
+            names(
+                "Water/Aqua/Eau*, Betaine*, Sorbitol**, Alanine*. *Certified organic ingredient."
+            ),
+            ["Water/Aqua/Eau", "Betaine", "Sorbitol", "Alanine"]
+        );
+        assert_eq!(
+            names("정제수, 글리세린*, 향료 *표시: belif original formula"),
+            ["정제수", "글리세린", "향료"]
+        );
+    }
+
+    #[test]
+    fn may_contain_colour_sections_are_dropped() {
+        assert_eq!(
+            names("Water, Glycerin. May Contain: Mica, Titanium Dioxide (CI 77891), Iron Oxides (CI 77491)."),
+            ["Water", "Glycerin"]
+        );
+        assert_eq!(
+            names("Talc, Silica [+/- Mica, CI 77891, CI 77491]"),
+            ["Talc", "Silica"]
+        );
+        assert_eq!(
+            names("Talc, Silica, (+/-) Mica, CI 77891"),
+            ["Talc", "Silica"]
+        );
+    }
+
+    #[test]
+    fn leading_labels_and_newline_separators() {
+        assert_eq!(
+            names("Ingredients: water/aqua/eau\nlactic acid\nglycerin\npalmitoyl tripeptide- 5"),
+            [
+                "water/aqua/eau",
+                "lactic acid",
+                "glycerin",
+                "palmitoyl tripeptide- 5"
+            ]
+        );
+        assert_eq!(names("전성분: 정제수\n글리세린"), ["정제수", "글리세린"]);
+    }
+
+    #[test]
+    fn kits_merge_their_labelled_lists_without_repeats() {
+        let kit = "Jelly Cleanser:\n\nWater, Glycerin, Citric Acid.\n\n\n\nDay Serum:\n\nWater, Ascorbic Acid, Ferulic Acid";
+        assert_eq!(
+            names(kit),
+            [
+                "Water",
+                "Glycerin",
+                "Citric Acid",
+                "Ascorbic Acid",
+                "Ferulic Acid"
+            ]
+        );
+        let korean_kit = "[본품] 정제수, 글리세린 [리필] 정제수, 나이아신아마이드";
+        assert_eq!(
+            names(korean_kit),
+            ["정제수", "글리세린", "나이아신아마이드"]
+        );
+        let estee =
+            "Cell Pwr Crm Division: El (Estee Lauder)Ingredients: Water , Dimethicone , Glycerin";
+        assert_eq!(names(estee), ["Water", "Dimethicone", "Glycerin"]);
+    }
+
+    #[test]
+    fn internal_codes_even_html_escaped_are_removed() {
+        assert_eq!(
+            names("Water, Glycerin, Phenoxyethanol &lt;ILN46335&gt;"),
+            ["Water", "Glycerin", "Phenoxyethanol"]
+        );
+        assert_eq!(names("정제수, 글리세린 [iln44077]"), ["정제수", "글리세린"]);
+    }
+
+    #[test]
+    fn disclaimers_and_marketing_blurbs_are_not_ingredients() {
+        let raw = "-Amazonian clay: Provides total balancing.\r\n\r\nWater, Kaolin, Glycerin. Please be aware that ingredient lists may change or vary from time to time.";
+        assert_eq!(names(raw), ["Water", "Kaolin", "Glycerin"]);
+        assert_eq!(
+            names("정제수, 글리세린 * 제공된 성분은 제조사의 사정에 따라 변경될 수 있습니다"),
+            ["정제수", "글리세린"]
+        );
+        assert_eq!(
+            parse_label("-Black Bee Honey\n\n-Ouessant Honey: Repairs skin."),
+            LabelText::NoInformation(NoInfoReason::MarketingOnly)
+        );
+    }
+
+    #[test]
+    fn abbreviations_keep_their_period() {
+        assert_eq!(
+            names("Alcohol Denat. (SD Alcohol 39C), Parfum (Fragrance)"),
+            ["Alcohol Denat. (SD Alcohol 39C)", "Parfum (Fragrance)"]
+        );
+    }
+
+    #[test]
+    fn semicolons_ligatures_and_trailing_periods() {
+        assert_eq!(
+            names("Helianthus Annuus (Sunﬂower) Seed Oil; Isoparafﬁn; Water."),
+            [
+                "Helianthus Annuus (Sunflower) Seed Oil",
+                "Isoparaffin",
+                "Water"
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_no_information() {
+        assert_eq!(
+            parse_label("No Info"),
+            LabelText::NoInformation(NoInfoReason::Placeholder)
+        );
+        assert_eq!(
+            parse_label("#NAME?"),
+            LabelText::NoInformation(NoInfoReason::SpreadsheetError)
+        );
+        assert_eq!(
+            parse_label("Visit the Dior boutique"),
+            LabelText::NoInformation(NoInfoReason::PointerElsewhere)
+        );
+        assert_eq!(
+            parse_label("  "),
+            LabelText::NoInformation(NoInfoReason::Empty)
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! An ingredient list a person pasted, checked once at the edge.
+
+/// Longest pasted text accepted, in characters (the longest real kit lists are ~8,000).
+pub const MAX_PASTED_CHARS: usize = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastedText(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PastedError {
+    #[error("성분 목록을 붙여 넣어 주세요. · Please paste an ingredient list.")]
+    Empty,
+    #[error("성분 목록이 너무 깁니다 ({0}자). {MAX_PASTED_CHARS}자 이하로 줄여 주세요. · The list is too long ({0} characters); please keep it under {MAX_PASTED_CHARS}.")]
+    TooLong(usize),
+    #[error("붙여 넣은 글에서 성분을 찾지 못했습니다. 쉼표나 줄바꿈으로 구분된 전성분을 넣어 주세요. · No ingredients were found; paste a list separated by commas or line breaks.")]
+    NoIngredients,
+}
+
+impl PastedText {
+    pub fn parse(raw: &str) -> Result<PastedText, PastedError> {
+        let length = raw.chars().count();
+        if raw.trim().is_empty() {
+            return Err(PastedError::Empty);
+        }
+        if length > MAX_PASTED_CHARS {
+            return Err(PastedError::TooLong(length));
+        }
+        if super::parse_label(raw).names().is_empty() {
+            return Err(PastedError::NoIngredients);
+        }
+        Ok(PastedText(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_too_long_and_listless_texts_are_refused() {
+        assert_eq!(PastedText::parse(" \n "), Err(PastedError::Empty));
+        assert_eq!(
+            PastedText::parse(&"a, ".repeat(10_000)),
+            Err(PastedError::TooLong(30_000))
+        );
+        assert_eq!(
+            PastedText::parse("No Info"),
+            Err(PastedError::NoIngredients)
+        );
+        assert!(PastedText::parse("Water, Glycerin").is_ok());
+    }
+}

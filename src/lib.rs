@@ -1,0 +1,19 @@
+//! seongbun (성분): type a cosmetic's name, see the four products whose ingredient lists are
+//! most alike, with the reasons.
+//!
+//! - `ingredients`: reading label text and resolving names across synonyms and languages
+//! - `catalog`: products in the database, imports, the demo catalog
+//! - `similarity`, `search`: the in-memory indexes; `catalog_index` holds them together
+//! - `web`: pages and the JSON API; `startup` wires it all up
+
+pub mod catalog;
+pub mod catalog_index;
+pub mod config;
+pub mod db;
+pub mod ingredients;
+pub mod schema;
+pub mod search;
+pub mod similarity;
+pub mod startup;
+pub mod text;
+pub mod web;

@@ -1,0 +1,19 @@
+use clap::Parser;
+
+use seongbun::config::{Cli, Command, ServeArgs};
+
+fn main() -> std::process::ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => seongbun::startup::serve(&cli.database_url, &args.bind),
+        Command::Import { paths } => seongbun::startup::import(&cli.database_url, &paths),
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("seongbun: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

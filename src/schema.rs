@@ -1,0 +1,63 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    catalog_state (id) {
+        id -> Integer,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    ingredient_references (kind, term) {
+        kind -> Text,
+        term -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    ingredients (id) {
+        id -> Integer,
+        key -> Text,
+        name -> Text,
+        name_ko -> Nullable<Text>,
+        functions -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    product_ingredients (product_id, position) {
+        product_id -> Integer,
+        position -> Integer,
+        ingredient_id -> Integer,
+        label_name -> Text,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Integer,
+        brand -> Text,
+        name -> Text,
+        category -> Text,
+        price_cents -> Nullable<Integer>,
+        currency -> Text,
+        aliases -> Text,
+        ingredients_raw -> Text,
+        no_ingredients_reason -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(product_ingredients -> ingredients (ingredient_id));
+diesel::joinable!(product_ingredients -> products (product_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    catalog_state,
+    ingredient_references,
+    ingredients,
+    product_ingredients,
+    products,
+);

@@ -1,0 +1,320 @@
+//! Typo-tolerant product name search. Candidates come from a character-trigram index over each
+//! product's brand, name and aliases with spaces removed (so `피캄베리어사이클토너` finds
+//! `피캄 베리어 사이클 토너`); each candidate is then scored with strsim, word by word (in any
+//! order, tolerating typos and partial words) and as a whole.
+
+pub mod query;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::text;
+
+/// One product found by name, with how well it matches (0..=1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMatch {
+    pub product_id: i32,
+    pub score: f32,
+}
+
+/// What a search found, from the person's point of view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchOutcome {
+    /// One product clearly matches.
+    Clear(NameMatch),
+    /// Several plausible products, best first.
+    Several(Vec<NameMatch>),
+    Nothing,
+}
+
+/// Candidates kept from the trigram step for exact scoring.
+const CANDIDATES: usize = 300;
+/// Below this a product is not offered at all.
+const MIN_SCORE: f32 = 0.45;
+/// A match this good, and this far ahead of the next, goes straight to the product.
+const CLEAR_SCORE: f32 = 0.8;
+const CLEAR_LEAD: f32 = 0.08;
+
+/// Folds a name or query for matching: `fold`, then only letters and digits, in words.
+pub fn search_words(text: &str) -> Vec<String> {
+    text::fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+struct NameEntry {
+    product_id: i32,
+    /// Words of brand + name, then of the aliases.
+    words: Vec<String>,
+    /// How many of `words` are brand + name.
+    own_words: usize,
+    /// Brand + name, and each alias, without spaces.
+    whole: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct NameIndex {
+    entries: Vec<NameEntry>,
+    trigrams: HashMap<[char; 3], Vec<u32>>,
+}
+
+impl NameIndex {
+    /// Builds the index from (product id, brand, name, aliases).
+    pub fn build<'a>(
+        products: impl IntoIterator<Item = (i32, &'a str, &'a str, &'a [String])>,
+    ) -> Self {
+        let mut index = NameIndex::default();
+        for (product_id, brand, name, aliases) in products {
+            let slot = index.entries.len() as u32;
+            let mut words = search_words(brand);
+            words.extend(search_words(name));
+            let own_words = words.len();
+            let mut whole = vec![words.concat()];
+            for alias in aliases {
+                let alias_words = search_words(alias);
+                whole.push(alias_words.concat());
+                words.extend(alias_words);
+            }
+            let mut grams: Vec<[char; 3]> = whole.iter().flat_map(|w| trigrams(w)).collect();
+            grams.sort_unstable();
+            grams.dedup();
+            for gram in grams {
+                index.trigrams.entry(gram).or_default().push(slot);
+            }
+            index.entries.push(NameEntry {
+                product_id,
+                words,
+                own_words,
+                whole,
+            });
+        }
+        index
+    }
+
+    /// Products matching `query`, best first, at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<NameMatch> {
+        let query_words = search_words(query);
+        if query_words.is_empty() {
+            return Vec::new();
+        }
+        let query_whole = query_words.concat();
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        let mut grams = trigrams(&query_whole);
+        grams.sort_unstable();
+        grams.dedup();
+        for gram in &grams {
+            for slot in self.trigrams.get(gram).into_iter().flatten() {
+                *counts.entry(*slot).or_default() += 1;
+            }
+        }
+        let mut candidates: Vec<(u32, u32)> = counts.into_iter().collect();
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(CANDIDATES);
+        let mut matches: Vec<NameMatch> = candidates
+            .into_iter()
+            .map(|(slot, _)| {
+                let entry = &self.entries[slot as usize];
+                NameMatch {
+                    product_id: entry.product_id,
+                    score: match_score(&query_words, &query_whole, entry),
+                }
+            })
+            .filter(|m| m.score >= MIN_SCORE)
+            .collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.product_id.cmp(&b.product_id))
+        });
+        matches.truncate(limit);
+        matches
+    }
+
+    /// What a person searching `query` should see: one product, a short list, or nothing.
+    pub fn find(&self, query: &str, limit: usize) -> SearchOutcome {
+        let matches = self.search(query, limit);
+        match matches.as_slice() {
+            [] => SearchOutcome::Nothing,
+            [best, rest @ ..]
+                if best.score >= CLEAR_SCORE
+                    && rest
+                        .first()
+                        .is_none_or(|next| best.score - next.score >= CLEAR_LEAD) =>
+            {
+                SearchOutcome::Clear(best.clone())
+            }
+            _ => SearchOutcome::Several(matches),
+        }
+    }
+}
+
+fn trigrams(word: &str) -> Vec<[char; 3]> {
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+}
+
+/// How alike a query word and a name word are: exact 1, a prefix of it (a partial word) a
+/// little less, otherwise edit-distance similarity; near-misses below 0.5 count as nothing.
+fn word_similarity(query_word: &str, name_word: &str) -> f32 {
+    if query_word == name_word {
+        return 1.0;
+    }
+    let (q, n) = (query_word.chars().count(), name_word.chars().count());
+    if q >= 2 && name_word.starts_with(query_word) {
+        return 0.8 + 0.15 * q as f32 / n as f32;
+    }
+    let similarity = strsim::normalized_damerau_levenshtein(query_word, name_word) as f32;
+    if similarity >= 0.5 {
+        similarity
+    } else {
+        0.0
+    }
+}
+
+fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> f32 {
+    let weight = |w: &str| w.chars().count().max(2) as f32;
+    let mut matched_weight = 0.0;
+    let mut total_weight = 0.0;
+    let mut name_word_hit = vec![false; entry.words.len()];
+    for query_word in query_words {
+        let (best_slot, best) = entry
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, name_word)| (i, word_similarity(query_word, name_word)))
+            .fold(
+                (None, 0.0f32),
+                |acc, (i, s)| if s > acc.1 { (Some(i), s) } else { acc },
+            );
+        if let Some(slot) = best_slot.filter(|_| best >= 0.75) {
+            name_word_hit[slot] = true;
+        }
+        matched_weight += weight(query_word) * best;
+        total_weight += weight(query_word);
+    }
+    let query_part = matched_weight / total_weight;
+    // Prefer the product whose own words the query covers (`The Concentrate` over
+    // `The Concentrate Mini` for "the concentrate"); aliases are not counted against it.
+    let own_words = entry.own_words;
+    let covered: f32 = entry.words[..own_words]
+        .iter()
+        .zip(&name_word_hit)
+        .map(|(w, hit)| if *hit { weight(w) } else { 0.0 })
+        .sum();
+    let own_total: f32 = entry.words[..own_words].iter().map(|w| weight(w)).sum();
+    let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
+    let by_whole = entry
+        .whole
+        .iter()
+        .map(|whole| whole_similarity(query_whole, whole))
+        .fold(0.0f32, f32::max);
+    by_words.max(by_whole)
+}
+
+/// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
+/// `디오디 너리`, where word boundaries differ.
+fn whole_similarity(query: &str, name: &str) -> f32 {
+    let similarity = strsim::normalized_damerau_levenshtein(query, name) as f32;
+    if query.chars().count() >= 4 && name.contains(query) {
+        let ratio = query.chars().count() as f32 / name.chars().count() as f32;
+        return similarity.max(0.7 + 0.25 * ratio);
+    }
+    similarity
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(products: &[(i32, &str, &str, &[&str])]) -> NameIndex {
+        let owned: Vec<(i32, String, String, Vec<String>)> = products
+            .iter()
+            .map(|(id, b, n, a)| {
+                (
+                    *id,
+                    b.to_string(),
+                    n.to_string(),
+                    a.iter().map(|s| s.to_string()).collect(),
+                )
+            })
+            .collect();
+        NameIndex::build(
+            owned
+                .iter()
+                .map(|(id, b, n, a)| (*id, b.as_str(), n.as_str(), a.as_slice())),
+        )
+    }
+
+    fn first(idx: &NameIndex, query: &str) -> Option<i32> {
+        idx.search(query, 5).first().map(|m| m.product_id)
+    }
+
+    fn sample() -> NameIndex {
+        index(&[
+            (1, "ERBORIAN", "Bamboo Waterlock Mask", &[]),
+            (2, "LA MER", "The Concentrate", &[]),
+            (3, "LA MER", "The Concentrate Mini", &[]),
+            (4, "피캄", "베리어 사이클 토너", &[]),
+            (
+                5,
+                "DRUNK ELEPHANT",
+                "D-Bronzi™ Anti-Pollution Sunshine Drops",
+                &[],
+            ),
+            (
+                6,
+                "Haneul Lab",
+                "Ceramide Barrier Cream",
+                &["하늘랩 세라마이드 베리어 크림"],
+            ),
+            (
+                7,
+                "ERBORIAN",
+                "CC Crème High Definition Radiance Face Cream",
+                &[],
+            ),
+        ])
+    }
+
+    #[test]
+    fn typos_in_brand_and_name_are_tolerated() {
+        assert_eq!(first(&sample(), "Erborian Bamboo Waterloik Mask"), Some(1));
+        assert_eq!(first(&sample(), "erborain bambo mask"), Some(1));
+    }
+
+    #[test]
+    fn words_in_any_order_without_marks_or_accents() {
+        assert_eq!(
+            first(&sample(), "sunshine drops d-bronzi anti-pollution"),
+            Some(5)
+        );
+        assert_eq!(first(&sample(), "cc creme high definition"), Some(7));
+    }
+
+    #[test]
+    fn the_fuller_match_wins_between_a_product_and_its_mini() {
+        assert_eq!(first(&sample(), "concentrate mini the"), Some(3));
+        assert_eq!(first(&sample(), "la mer the concentrate"), Some(2));
+    }
+
+    #[test]
+    fn korean_names_without_spaces_and_aliases_are_found() {
+        assert_eq!(first(&sample(), "피캄베리어사이클토너"), Some(4));
+        assert_eq!(first(&sample(), "세라마이드 베리어 크림"), Some(6));
+    }
+
+    #[test]
+    fn a_clear_match_is_clear_and_nonsense_finds_nothing() {
+        assert!(
+            matches!(sample().find("Erborian Bamboo Waterlock Mask", 10), SearchOutcome::Clear(m) if m.product_id == 1)
+        );
+        assert_eq!(sample().find("zzzz qqqq", 10), SearchOutcome::Nothing);
+        assert!(matches!(sample().find("la mer", 10), SearchOutcome::Several(m) if m.len() >= 2));
+    }
+}

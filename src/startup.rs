@@ -1,0 +1,100 @@
+//! Wiring: open the database, seed the demo catalog, build the indexes, serve; or import.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::Logger;
+use actix_web::{web, App, HttpServer};
+
+use crate::catalog::{demo, import};
+use crate::catalog_index::{CatalogIndex, LiveCatalog};
+use crate::db::{self, DbPool};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub catalog: Arc<LiveCatalog>,
+}
+
+/// How often a running server checks whether the catalog changed under it.
+const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Opens the database (migrating it), loads the demo catalog into an empty one, and indexes
+/// the catalog.
+pub fn prepare(database_url: &str) -> Result<AppState, String> {
+    let pool = db::open(database_url).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if let Some(report) = demo::seed_if_empty(&mut conn).map_err(|e| e.to_string())? {
+        log::info!("empty catalog: loaded the built-in demo catalog\n{report}");
+    }
+    let index =
+        CatalogIndex::load(&mut conn).map_err(|e| format!("cannot read the catalog: {e}"))?;
+    log::info!("indexed {} products", index.product_count());
+    drop(conn);
+    Ok(AppState {
+        pool,
+        catalog: Arc::new(LiveCatalog::new(index)),
+    })
+}
+
+/// Starts the server on `listener`; the returned future runs it.
+pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    spawn_catalog_refresher(state.pool.clone(), Arc::downgrade(&state.catalog));
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+            .app_data(data.clone())
+            .configure(crate::web::routes)
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// `seongbun serve`.
+pub fn serve(database_url: &str, bind: &str) -> Result<(), String> {
+    let state = prepare(database_url)?;
+    let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    log::info!("serving on http://{bind}");
+    actix_web::rt::System::new()
+        .block_on(async move { start(listener, state)?.await })
+        .map_err(|e| e.to_string())
+}
+
+/// `seongbun import PATH...`: imports each file in turn and prints its summary; stops at the
+/// first file that fails (earlier files stay imported).
+pub fn import(database_url: &str, paths: &[String]) -> Result<(), String> {
+    let pool = db::open(database_url).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    for path in paths {
+        let report = import::import_file(&mut conn, path).map_err(|e| e.to_string())?;
+        print!("{report}");
+    }
+    Ok(())
+}
+
+/// Watches the catalog version in a background thread (imports may run in another process)
+/// and swaps in a rebuilt index when it moves. Stops when the catalog is dropped.
+fn spawn_catalog_refresher(pool: DbPool, catalog: Weak<LiveCatalog>) {
+    std::thread::Builder::new()
+        .name("catalog-refresher".into())
+        .spawn(move || loop {
+            std::thread::sleep(CATALOG_CHECK_INTERVAL);
+            let Some(catalog) = catalog.upgrade() else {
+                return;
+            };
+            let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                catalog
+                    .refresh_if_changed(&mut conn)
+                    .map_err(|e| e.to_string())
+            });
+            if let Err(e) = outcome {
+                log::warn!("could not check the catalog for changes: {e}");
+            }
+        })
+        .expect("spawning a thread at start-up");
+}

@@ -1,0 +1,207 @@
+//! The JSON API: the same logic as the pages, for scripts and checks.
+
+use actix_web::error::JsonPayloadError;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::errors::ApiError;
+use super::views::IngredientChip;
+use crate::catalog::model::ProductSummary;
+use crate::catalog_index::{CatalogIndex, SimilarProduct};
+use crate::ingredients::PastedText;
+use crate::search::query::SearchQuery;
+use crate::startup::AppState;
+
+/// How many similar products the API returns by default, and at most.
+const DEFAULT_LIMIT: usize = 4;
+const MAX_LIMIT: usize = 50;
+/// How many name matches the API returns.
+const MAX_MATCHES: usize = 10;
+
+#[derive(Serialize)]
+struct ProductJson<'a> {
+    id: i32,
+    brand: &'a str,
+    name: &'a str,
+    category: &'a str,
+    price_cents: Option<i32>,
+    currency: &'a str,
+    aliases: &'a [String],
+    has_ingredients: bool,
+    ingredients: Vec<IngredientChip>,
+}
+
+#[derive(Serialize)]
+struct NameMatchJson<'a> {
+    id: i32,
+    brand: &'a str,
+    name: &'a str,
+    category: &'a str,
+    score: f32,
+}
+
+#[derive(Serialize)]
+struct SimilarJson<'a> {
+    id: i32,
+    brand: &'a str,
+    name: &'a str,
+    category: &'a str,
+    score: f32,
+    shared_ingredients: Vec<&'a str>,
+}
+
+impl<'a> SimilarJson<'a> {
+    fn new(found: &SimilarProduct<'a>) -> Self {
+        SimilarJson {
+            id: found.product.id,
+            brand: &found.product.brand,
+            name: &found.product.name,
+            category: &found.product.category,
+            score: round3(found.score),
+            shared_ingredients: found.shared.iter().map(|i| i.name.as_str()).collect(),
+        }
+    }
+}
+
+fn round3(score: f32) -> f32 {
+    (score * 1000.0).round() / 1000.0
+}
+
+fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJson<'a> {
+    ProductJson {
+        id: p.id,
+        brand: &p.brand,
+        name: &p.name,
+        category: &p.category,
+        price_cents: p.price_cents,
+        currency: &p.currency,
+        aliases: &p.aliases,
+        has_ingredients: p.no_ingredients_reason.is_none(),
+        ingredients: index
+            .ingredients_of(p.id)
+            .into_iter()
+            .map(|i| IngredientChip::new(index, i, false))
+            .collect(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /api/search?q=TEXT`
+pub async fn search(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let params = web::Query::<SearchParams>::from_query(req.query_string())
+        .map_err(|_| ApiError::BadRequest("the query string could not be read".into()))?;
+    let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let index = state.catalog.snapshot();
+    let matches: Vec<NameMatchJson> = index
+        .search(query.as_str(), MAX_MATCHES)
+        .into_iter()
+        .map(|(p, score)| NameMatchJson {
+            id: p.id,
+            brand: &p.brand,
+            name: &p.name,
+            category: &p.category,
+            score: round3(score),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "query": query.as_str(), "matches": matches })))
+}
+
+#[derive(Deserialize)]
+struct LimitParams {
+    limit: Option<String>,
+}
+
+fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
+    match raw {
+        None => Ok(DEFAULT_LIMIT),
+        Some(text) => text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "limit must be a whole number from 1 to {MAX_LIMIT}"
+                ))
+            }),
+    }
+}
+
+/// `GET /api/products/{id}/similar?limit=N`
+pub async fn similar_to_product(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let params = web::Query::<LimitParams>::from_query(req.query_string())
+        .map_err(|_| ApiError::BadRequest("the query string could not be read".into()))?;
+    let limit = parse_limit(params.limit.as_deref())?;
+    let not_found = || ApiError::NotFound(format!("no product with id {path}"));
+    let id = super::parse_product_id(&path).ok_or_else(not_found)?;
+    let index = state.catalog.snapshot();
+    let product = index.product(id).ok_or_else(not_found)?;
+    let similar = index.similar_products(id, limit).unwrap_or_default();
+    let similar: Vec<SimilarJson> = similar.iter().map(SimilarJson::new).collect();
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "product": product_json(&index, product), "similar": similar })))
+}
+
+#[derive(Deserialize)]
+pub struct PasteRequest {
+    ingredients: String,
+    limit: Option<usize>,
+}
+
+/// `POST /api/similar` with `{"ingredients": "TEXT", "limit": N}`
+pub async fn similar_to_list(
+    body: web::Json<PasteRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let limit = parse_limit(request.limit.map(|n| n.to_string()).as_deref())?;
+    let pasted =
+        PastedText::parse(&request.ingredients).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let index = state.catalog.snapshot();
+    let (understood, found) = index.similar_to_pasted(pasted.as_str(), limit);
+    let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
+    let understood: Vec<&str> = understood
+        .iter()
+        .map(|u| u.canonical.name.as_str())
+        .collect();
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "ingredients": understood, "similar": similar })))
+}
+
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("no such API endpoint".into()))
+}
+
+/// A JSON body that could not be read: too large (413) or not the expected JSON (400).
+pub fn json_error(err: JsonPayloadError) -> actix_web::Error {
+    let (status, message) = match &err {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => (
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is larger than {limit} bytes"),
+        ),
+        JsonPayloadError::ContentType => (
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as application/json".to_string(),
+        ),
+        other => (
+            actix_web::http::StatusCode::BAD_REQUEST,
+            format!("the JSON body could not be read: {other}"),
+        ),
+    };
+    let response = HttpResponse::build(status)
+        .json(serde_json::json!({ "error": { "status": status.as_u16(), "message": message } }));
+    actix_web::error::InternalError::from_response(err, response).into()
+}

@@ -1,0 +1,23 @@
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::errors::{render, PageError};
+use crate::catalog::demo::DEMO_SOURCE;
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    query: String,
+    product_count: usize,
+    is_demo: bool,
+}
+
+pub async fn home_page(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let index = state.catalog.snapshot();
+    render(&HomePage {
+        query: String::new(),
+        product_count: index.product_count(),
+        is_demo: index.has_products_from(DEMO_SOURCE),
+    })
+}

@@ -1,0 +1,64 @@
+//! HTTP: pages (`home`, `search`, `product`, `similar`), the JSON API (`api`), and how errors
+//! and catalog values are shown (`errors`, `views`). Handlers stay thin: parse, call the
+//! catalog index, render.
+
+mod api;
+mod errors;
+mod home;
+mod product;
+mod search;
+mod similar;
+mod views;
+
+use actix_web::{web, HttpResponse};
+
+pub use errors::{ApiError, PageError};
+
+/// Largest form body accepted (a pasted list of 20,000 Korean characters, percent-encoded).
+pub const FORM_LIMIT_BYTES: usize = 256 * 1024;
+/// Largest JSON body accepted by the API.
+pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::FormConfig::default()
+            .limit(FORM_LIMIT_BYTES)
+            .error_handler(|err, _req| similar::form_error(err)),
+    )
+    .service(actix_files::Files::new(
+        "/static",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/static"),
+    ))
+    .route("/", web::get().to(home::home_page))
+    .route("/search", web::get().to(search::search_page))
+    .route("/products/{id}", web::get().to(product::product_page))
+    .route("/similar", web::get().to(similar::paste_form))
+    .route("/similar", web::post().to(similar::paste_results))
+    .service(
+        web::scope("/api")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT_BYTES)
+                    .error_handler(|err, _req| api::json_error(err)),
+            )
+            .route("/search", web::get().to(api::search))
+            .route(
+                "/products/{id}/similar",
+                web::get().to(api::similar_to_product),
+            )
+            .route("/similar", web::post().to(api::similar_to_list))
+            .default_service(web::to(api::not_found)),
+    )
+    .default_service(web::to(not_found_page));
+}
+
+async fn not_found_page() -> Result<HttpResponse, PageError> {
+    Err(PageError::NotFound(
+        "그런 페이지가 없습니다. · There is no such page.".to_string(),
+    ))
+}
+
+/// A product id from a path segment; anything but a positive number is no product.
+fn parse_product_id(raw: &str) -> Option<i32> {
+    raw.parse::<i32>().ok().filter(|id| *id > 0)
+}

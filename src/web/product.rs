@@ -1,0 +1,54 @@
+use std::collections::HashSet;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::errors::{render, PageError};
+use super::views::{IngredientChip, ProductView, SimilarCard};
+use crate::startup::AppState;
+
+/// How many similar products a product page shows.
+pub const SIMILAR_ON_PAGE: usize = 4;
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage {
+    product: ProductView,
+    ingredients: Vec<IngredientChip>,
+    similar: Vec<SimilarCard>,
+}
+
+pub async fn product_page(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let not_found = || {
+        PageError::NotFound(format!(
+            "상품 '{}'을(를) 찾을 수 없습니다. · No product '{}'.",
+            path, path
+        ))
+    };
+    let id = super::parse_product_id(&path).ok_or_else(not_found)?;
+    let index = state.catalog.snapshot();
+    let product = index.product(id).ok_or_else(not_found)?;
+    let similar: Vec<SimilarCard> = index
+        .similar_products(id, SIMILAR_ON_PAGE)
+        .unwrap_or_default()
+        .iter()
+        .map(|found| SimilarCard::new(&index, found))
+        .collect();
+    let shared_with_any: HashSet<i32> = similar
+        .iter()
+        .flat_map(|c| c.shared.iter().map(|i| i.id))
+        .collect();
+    let ingredients = index
+        .ingredients_of(id)
+        .into_iter()
+        .map(|i| IngredientChip::new(&index, i, shared_with_any.contains(&i.id)))
+        .collect();
+    render(&ProductPage {
+        product: ProductView::new(product),
+        ingredients,
+        similar,
+    })
+}

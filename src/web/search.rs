@@ -1,0 +1,75 @@
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::{render, render_with, PageError};
+use super::views::ProductView;
+use crate::search::query::SearchQuery;
+use crate::search::SearchOutcome;
+use crate::startup::AppState;
+
+/// How many candidates a search shows at most.
+pub const MAX_CANDIDATES: usize = 10;
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+}
+
+pub struct Candidate {
+    pub product: ProductView,
+    pub percent: u32,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    query: String,
+    error: Option<String>,
+    candidates: Vec<Candidate>,
+}
+
+pub async fn search_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let raw = web::Query::<SearchParams>::from_query(req.query_string())
+        .map(|q| q.into_inner().q)
+        .unwrap_or_default();
+    let query = match SearchQuery::parse(&raw) {
+        Ok(query) => query,
+        Err(e) => {
+            let page = SearchPage {
+                query: raw,
+                error: Some(e.to_string()),
+                candidates: Vec::new(),
+            };
+            return render_with(StatusCode::BAD_REQUEST, &page);
+        }
+    };
+    let index = state.catalog.snapshot();
+    let candidates = match index.find(query.as_str(), MAX_CANDIDATES) {
+        SearchOutcome::Clear(found) => {
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/products/{}", found.product_id)))
+                .finish());
+        }
+        SearchOutcome::Several(matches) => matches
+            .into_iter()
+            .filter_map(|m| {
+                Some(Candidate {
+                    product: ProductView::new(index.product(m.product_id)?),
+                    percent: super::views::percent(m.score),
+                })
+            })
+            .collect(),
+        SearchOutcome::Nothing => Vec::new(),
+    };
+    render(&SearchPage {
+        query: query.as_str().to_string(),
+        error: None,
+        candidates,
+    })
+}

@@ -1,0 +1,116 @@
+use actix_web::error::UrlencodedError;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::{render, render_with, PageError};
+use super::views::{IngredientChip, SimilarCard};
+use crate::ingredients::PastedText;
+use crate::startup::AppState;
+
+#[derive(Deserialize)]
+pub struct PasteForm {
+    #[serde(default)]
+    pub ingredients: String,
+}
+
+/// One pasted ingredient as understood: the label's name, what it resolved to, and whether
+/// the catalog knows it.
+pub struct UnderstoodIngredient {
+    pub label_name: String,
+    pub chip: Option<IngredientChip>,
+    pub resolved_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "similar.html")]
+struct PastePage {
+    pasted: String,
+    error: Option<String>,
+    understood: Vec<UnderstoodIngredient>,
+    similar: Vec<SimilarCard>,
+    searched: bool,
+}
+
+impl PastePage {
+    fn empty() -> Self {
+        PastePage {
+            pasted: String::new(),
+            error: None,
+            understood: Vec::new(),
+            similar: Vec::new(),
+            searched: false,
+        }
+    }
+}
+
+pub async fn paste_form() -> Result<HttpResponse, PageError> {
+    render(&PastePage::empty())
+}
+
+pub async fn paste_results(
+    form: web::Form<PasteForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let raw = form.into_inner().ingredients;
+    let pasted = match PastedText::parse(&raw) {
+        Ok(pasted) => pasted,
+        Err(e) => {
+            let page = PastePage {
+                pasted: raw,
+                error: Some(e.to_string()),
+                ..PastePage::empty()
+            };
+            return render_with(StatusCode::BAD_REQUEST, &page);
+        }
+    };
+    let index = state.catalog.snapshot();
+    let (understood, found) =
+        index.similar_to_pasted(pasted.as_str(), super::product::SIMILAR_ON_PAGE);
+    let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(&index, f)).collect();
+    let shared: std::collections::HashSet<i32> = similar
+        .iter()
+        .flat_map(|c| c.shared.iter().map(|i| i.id))
+        .collect();
+    let understood = understood
+        .into_iter()
+        .map(|p| UnderstoodIngredient {
+            chip: p
+                .known
+                .map(|i| IngredientChip::new(&index, i, shared.contains(&i.id))),
+            resolved_name: p.canonical.name,
+            label_name: p.label_name,
+        })
+        .collect();
+    render(&PastePage {
+        pasted: raw,
+        understood,
+        similar,
+        searched: true,
+        ..PastePage::empty()
+    })
+}
+
+/// A form body that could not be read: too large (413) or not a form (400).
+pub fn form_error(err: UrlencodedError) -> actix_web::Error {
+    let error = match err {
+        UrlencodedError::Overflow { .. } => {
+            return actix_web::error::InternalError::from_response(
+                "payload too large",
+                HttpResponse::PayloadTooLarge()
+                    .content_type("text/html; charset=utf-8")
+                    .body(format!(
+                        "<!doctype html><html lang=\"ko\"><meta charset=\"utf-8\"><title>413</title><p>보낸 내용이 너무 큽니다 (최대 {} KB). · The form is too large (at most {} KB).</p><p><a href=\"/\">seongbun</a></p></html>",
+                        super::FORM_LIMIT_BYTES / 1024,
+                        super::FORM_LIMIT_BYTES / 1024
+                    )),
+            )
+            .into();
+        }
+        _ => PageError::BadRequest(
+            "양식을 읽을 수 없습니다. · The form could not be read.".to_string(),
+        ),
+    };
+    error.into()
+}

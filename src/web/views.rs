@@ -1,0 +1,119 @@
+//! What templates and the API show of the catalog: flat values built from the index.
+
+use serde::Serialize;
+
+use crate::catalog::category::category_label;
+use crate::catalog::demo::DEMO_SOURCE;
+use crate::catalog::model::{Ingredient, ProductSummary};
+use crate::catalog_index::{CatalogIndex, SimilarProduct};
+
+/// An ingredient as a chip: its name, Korean name, functions, and whether it is shared.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngredientChip {
+    pub id: i32,
+    pub name: String,
+    pub name_ko: Option<String>,
+    pub functions: Option<String>,
+    #[serde(skip)]
+    pub shared: bool,
+}
+
+impl IngredientChip {
+    pub fn new(index: &CatalogIndex, ingredient: &Ingredient, shared: bool) -> Self {
+        IngredientChip {
+            id: ingredient.id,
+            name: ingredient.name.clone(),
+            name_ko: index
+                .korean_name_of(ingredient)
+                .filter(|ko| *ko != ingredient.name),
+            functions: ingredient.functions.clone(),
+            shared,
+        }
+    }
+}
+
+/// A product as a card or a heading.
+#[derive(Debug, Clone)]
+pub struct ProductView {
+    pub id: i32,
+    pub brand: String,
+    pub name: String,
+    pub category: String,
+    pub category_label: String,
+    pub price: Option<String>,
+    pub aliases: Vec<String>,
+    pub no_ingredients_reason: Option<String>,
+    pub is_demo: bool,
+}
+
+impl ProductView {
+    pub fn new(p: &ProductSummary) -> Self {
+        let (ko, en) = category_label(&p.category);
+        ProductView {
+            id: p.id,
+            brand: p.brand.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            category_label: format!("{ko} · {en}"),
+            price: p.price_cents.map(|cents| format_price(cents, &p.currency)),
+            aliases: p.aliases.clone(),
+            no_ingredients_reason: p.no_ingredients_reason.clone(),
+            is_demo: p.source == DEMO_SOURCE,
+        }
+    }
+}
+
+pub fn format_price(cents: i32, currency: &str) -> String {
+    match currency {
+        "KRW" => format!("₩{}", group_thousands(cents as i64 / 100)),
+        "USD" | "" => format!("${}.{:02}", cents / 100, cents % 100),
+        other => format!("{}.{:02} {other}", cents / 100, cents % 100),
+    }
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A similar product: the card, its score, what it shares, and its own list marked.
+#[derive(Debug, Clone)]
+pub struct SimilarCard {
+    pub product: ProductView,
+    pub percent: u32,
+    pub shared: Vec<IngredientChip>,
+    pub ingredients: Vec<IngredientChip>,
+}
+
+impl SimilarCard {
+    pub fn new(index: &CatalogIndex, found: &SimilarProduct) -> Self {
+        let shared_ids: std::collections::HashSet<i32> =
+            found.shared.iter().map(|i| i.id).collect();
+        SimilarCard {
+            product: ProductView::new(found.product),
+            percent: percent(found.score),
+            shared: found
+                .shared
+                .iter()
+                .map(|i| IngredientChip::new(index, i, true))
+                .collect(),
+            ingredients: index
+                .ingredients_of(found.product.id)
+                .into_iter()
+                .map(|i| IngredientChip::new(index, i, shared_ids.contains(&i.id)))
+                .collect(),
+        }
+    }
+}
+
+/// A score in 0..=1 as a whole percentage.
+pub fn percent(score: f32) -> u32 {
+    (score * 100.0).round().clamp(0.0, 100.0) as u32
+}
