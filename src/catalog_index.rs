@@ -137,24 +137,21 @@ impl CatalogIndex {
         text: &str,
         limit: usize,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
-        let label = parse_label(text);
-        let mut seen = std::collections::HashSet::new();
-        let understood: Vec<PastedIngredient> = label
-            .names()
-            .iter()
-            .map(|label_name| {
-                let canonical = self.resolver.resolve(label_name);
+        let understood: Vec<PastedIngredient> = self
+            .resolver
+            .resolve_label(&parse_label(text))
+            .into_iter()
+            .map(|resolved| {
                 let known = self
                     .ingredient_by_key
-                    .get(&canonical.key)
+                    .get(&resolved.canonical.key)
                     .and_then(|id| self.ingredients.get(id));
                 PastedIngredient {
-                    label_name: label_name.clone(),
-                    canonical,
+                    label_name: resolved.label_name,
+                    canonical: resolved.canonical,
                     known,
                 }
             })
-            .filter(|p| seen.insert(p.canonical.key.clone()))
             .collect();
         let ids: Vec<Option<i32>> = understood.iter().map(|p| p.known.map(|i| i.id)).collect();
         let found = self

@@ -18,6 +18,8 @@ pub struct SaveCounts {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Products removed because they came from the replaced source (the demo catalog).
+    pub replaced: usize,
     /// Products kept without a usable ingredient list, by reason.
     pub without_ingredients: BTreeMap<String, usize>,
 }
@@ -48,14 +50,22 @@ struct ProductIngredientRow {
 type StoredProduct = (i32, String, Option<i32>, String, String, String, String);
 
 /// Saves products (a product is its brand + name): new ones are added, changed ones updated,
-/// identical ones left alone. Ingredients are resolved with `resolver`. One transaction.
+/// identical ones left alone. Ingredients are resolved with `resolver`. With
+/// `replacing_source`, the products from that source (the demo catalog) are removed first. One
+/// transaction.
 pub fn save_products(
     conn: &mut SqliteConnection,
     new_products: &[NewProduct],
+    replacing_source: Option<&str>,
     resolver: &Resolver,
     mut progress: impl FnMut(usize),
 ) -> QueryResult<SaveCounts> {
     conn.immediate_transaction(|conn| {
+        let mut counts = SaveCounts::default();
+        if let Some(source) = replacing_source {
+            counts.replaced = diesel::delete(products::table.filter(products::source.eq(source)))
+                .execute(conn)?;
+        }
         let mut existing: HashMap<(String, String), StoredProduct> = products::table
             .select((
                 products::brand,
@@ -75,7 +85,6 @@ pub fn save_products(
             .map(|(brand, name, stored)| ((brand, name), stored))
             .collect();
         let mut ingredient_ids = IngredientIds::load(conn)?;
-        let mut counts = SaveCounts::default();
         let mut links = Vec::new();
         for (done, product) in new_products.iter().enumerate() {
             let label = parse_label(&product.ingredients_raw);
@@ -137,17 +146,12 @@ pub fn save_products(
                     .entry(reason.to_string())
                     .or_default() += 1;
             }
-            for (position, (label_name, canonical)) in label
-                .names()
-                .iter()
-                .map(|n| (n, resolver.resolve(n)))
-                .enumerate()
-            {
+            for (position, resolved) in resolver.resolve_label(&label).into_iter().enumerate() {
                 links.push(ProductIngredientRow {
                     product_id,
                     position: position as i32,
-                    ingredient_id: ingredient_ids.id_for(conn, resolver, &canonical)?,
-                    label_name: label_name.clone(),
+                    ingredient_id: ingredient_ids.id_for(conn, resolver, &resolved.canonical)?,
+                    label_name: resolved.label_name,
                 });
             }
             progress(done + 1);
@@ -258,14 +262,10 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
         let mut ingredient_ids = IngredientIds::load(conn)?;
         let mut changed = 0;
         for (product_id, raw) in stored {
-            let label = parse_label(&raw);
             let mut new_links = Vec::new();
-            for label_name in label.names() {
-                let canonical = resolver.resolve(label_name);
-                new_links.push((
-                    ingredient_ids.id_for(conn, resolver, &canonical)?,
-                    label_name.clone(),
-                ));
+            for resolved in resolver.resolve_label(&parse_label(&raw)) {
+                let id = ingredient_ids.id_for(conn, resolver, &resolved.canonical)?;
+                new_links.push((id, resolved.label_name));
             }
             if old_links.get(&product_id).map(Vec::as_slice).unwrap_or(&[]) == new_links.as_slice()
             {
@@ -303,8 +303,11 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
     })
 }
 
+/// An ingredient row: id, key, name, Korean name, functions.
+type IngredientDetails = (i32, String, String, Option<String>, Option<String>);
+
 fn refresh_ingredient_details(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryResult<()> {
-    let rows: Vec<(i32, String, String, Option<String>, Option<String>)> = ingredients::table
+    let rows: Vec<IngredientDetails> = ingredients::table
         .select((
             ingredients::id,
             ingredients::key,

@@ -8,4 +8,4 @@ pub mod pasted;
 
 pub use parser::{parse_label, LabelText, NoInfoReason};
 pub use pasted::{PastedError, PastedText};
-pub use resolver::{ingredient_key, CanonicalIngredient, Resolver};
+pub use resolver::{ingredient_key, CanonicalIngredient, ResolvedName, Resolver};

@@ -52,8 +52,9 @@ impl LabelText {
     }
 }
 
-/// Longest name we accept as one ingredient, in words; longer items are prose.
-const MAX_WORDS_IN_NAME: usize = 12;
+/// Longest name taken as one ingredient, in words; a longer item is a list written without
+/// commas, or prose.
+pub const MAX_WORDS_IN_NAME: usize = 12;
 
 static ILN_CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[<\[]\s*iln\s*\d+\s*[>\]]").unwrap());
@@ -77,6 +78,11 @@ static POINTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*visit the .{1,80}boutique\b").unwrap());
 static FOOTNOTE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|fair ?trade|wild|harvest|유기농|원료|표시)").unwrap()
+});
+/// A Korean kit section's name and size glued to its first ingredient:
+/// `- 하이드라 크림앰플(30ml) 코코넛야자열매수`.
+static KIT_SIZE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[-\s]*[^,]{0,40}?[(\s]\d+(?:\.\d+)?\s*(?:ml|g|매|ea)\)?\.?\s+").unwrap()
 });
 static LABEL_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\[[^\],]{1,40}\]\s*").unwrap());
@@ -110,9 +116,11 @@ pub fn parse_label(raw: &str) -> LabelText {
         if in_colour_section {
             continue;
         }
-        if let Some(name) = clean_item(&item) {
-            if seen.insert(super::resolver::ingredient_key(&name)) {
-                names.push(name);
+        for piece in split_long_item(&item) {
+            if let Some(name) = clean_item(&piece) {
+                if seen.insert(super::resolver::ingredient_key(&name)) {
+                    names.push(name);
+                }
             }
         }
     }
@@ -133,6 +141,7 @@ fn prepare(raw: &str) -> String {
         .replace("&#39;", "'")
         .replace("&quot;", "\"")
         .replace("_C_", ",")
+        .replace(" (and) ", ", ")
         .replace('\r', "\n");
     let text = ILN_CODE.replace_all(&text, " ");
     let mut kept_lines = Vec::new();
@@ -142,7 +151,7 @@ fn prepare(raw: &str) -> String {
             continue;
         }
         let line = match DISCLAIMER.find(line) {
-            Some(found) => cut_sentence_before(line, found.start()),
+            Some(found) => line[..found.start()].trim_end_matches([' ', '*', '※']),
             None => line,
         };
         kept_lines.push(line);
@@ -152,20 +161,13 @@ fn prepare(raw: &str) -> String {
 
 /// `-Vitamin E: Acts as an anti-inflammatory…` and `-Black Bee Honey` lines that some shops
 /// put before the list: a bullet and a word. No INCI name starts with a dash.
+/// A Korean line with a bullet and many commas is a kit's section (`- 멜라캡처앰플 38ml 정제수, …`).
 fn is_marketing_line(line: &str) -> bool {
     let mut chars = line.chars();
-    matches!(chars.next(), Some('-' | '•' | '·' | '–'))
-        && chars.next().is_some_and(|c| c.is_alphabetic() || c == ' ')
-}
-
-/// Keeps the part of `line` before the sentence that holds byte offset `at`.
-fn cut_sentence_before(line: &str, at: usize) -> &str {
-    let head = &line[..at];
-    let sentence_start = head
-        .rfind(['.', '*', '!'])
-        .map(|i| if head[i..].starts_with('*') { i } else { i + 1 })
-        .unwrap_or(0);
-    line[..sentence_start].trim_end()
+    let bullet_and_word = matches!(chars.next(), Some('-' | '•' | '·' | '–'))
+        && chars.next().is_some_and(|c| c.is_alphabetic() || c == ' ');
+    let korean_list = text::has_hangul(line) && line.matches(',').count() >= 3;
+    bullet_and_word && !korean_list
 }
 
 /// Splits at list separators outside brackets: commas, semicolons, newlines, bullets, and a
@@ -296,6 +298,13 @@ fn period_ends_item(chars: &[char], at: usize) -> bool {
 /// nothing is left of it.
 fn strip_section_label(item: &str, in_colour_section: &mut bool) -> Option<String> {
     let mut rest = item.to_string();
+    if text::has_hangul(&rest) {
+        if let Some(found) = KIT_SIZE_PREFIX.find(&rest) {
+            if found.end() < rest.len() {
+                rest = rest[found.end()..].to_string();
+            }
+        }
+    }
     if let Some(found) = LABEL_PREFIX.find(&rest) {
         let label = &rest[..found.end()];
         *in_colour_section = MAY_CONTAIN.is_match(label);
@@ -337,6 +346,37 @@ fn label_colon(item: &str) -> Option<usize> {
     found
 }
 
+/// Words that occur in sentences but not in ingredient names: an item holding several is prose.
+const PROSE_WORDS: &[&str] = &[
+    "the", "and", "to", "of", "for", "is", "are", "your", "with", "that", "this", "it", "from",
+    "in", "skin", "helps", "provides", "please",
+];
+
+/// A list written without commas comes as one long item. Korean names hold no spaces (a stray
+/// space inside one is rare and short), so a long Korean item is split at spaces; a long
+/// English item is kept whole for the resolver to cut at known names
+/// (`Resolver::resolve_label`), unless it reads as prose, which is no ingredient at all.
+fn split_long_item(item: &str) -> Vec<String> {
+    let words: Vec<&str> = item.split_whitespace().collect();
+    if words.len() <= MAX_WORDS_IN_NAME {
+        return vec![item.to_string()];
+    }
+    let hangul_words = words.iter().filter(|w| text::has_hangul(w)).count();
+    if hangul_words * 2 > words.len() {
+        return words.into_iter().map(str::to_string).collect();
+    }
+    let prose_words = words
+        .iter()
+        .filter(|w| {
+            PROSE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic()))
+        })
+        .count();
+    if prose_words >= 2 {
+        return Vec::new();
+    }
+    vec![item.to_string()]
+}
+
 /// `*Certified organic ingredient`, `*표시: belif original formula`.
 fn is_footnote_legend(item: &str) -> bool {
     let item = item.trim_start();
@@ -368,7 +408,7 @@ fn clean_item(item: &str) -> Option<String> {
     if starts_as_footnote && words >= 2 && FOOTNOTE_WORDS.is_match(&name) {
         return None;
     }
-    if words > MAX_WORDS_IN_NAME || name.chars().count() > 160 {
+    if name.chars().count() > 2_000 {
         return None;
     }
     Some(name)
@@ -524,6 +564,47 @@ mod tests {
         assert_eq!(
             parse_label("-Black Bee Honey\n\n-Ouessant Honey: Repairs skin."),
             LabelText::NoInformation(NoInfoReason::MarketingOnly)
+        );
+    }
+
+    #[test]
+    fn korean_lists_separated_by_spaces_are_split() {
+        let raw = "정제수 부틸렌글라이콜 변성알코올 글리세린 징크글루코네이트 글라이신 메치오닌 소듐시트레이트 소듐석시네이트 알지닌 세린 만노오스 향료";
+        assert_eq!(names(raw).len(), 13);
+        assert_eq!(names(raw)[12], "향료");
+    }
+
+    #[test]
+    fn a_disclaimer_glued_to_the_last_name_is_cut_off() {
+        assert_eq!(
+            names("정제수,글리세린,에틸헥실글리세린 제공된 성분은 동일 제품이라도 경우에 따라 변경될 수 있습니다."),
+            ["정제수", "글리세린", "에틸헥실글리세린"]
+        );
+    }
+
+    #[test]
+    fn english_prose_is_not_an_ingredient_but_a_comma_less_list_is_kept_whole() {
+        assert_eq!(
+            parse_label("This gentle formula helps your skin feel soft and smooth all day long with natural oils."),
+            LabelText::NoInformation(NoInfoReason::MarketingOnly)
+        );
+        let comma_less = "Caprylic/Capric Triglyceride Dicaprylyl Carbonate Squalane Rosa Canina Fruit Oil Tocopherol Lavandula Angustifolia Oil Linalool";
+        assert_eq!(names(comma_less), [comma_less]);
+    }
+
+    #[test]
+    fn korean_kit_sections_with_a_size_and_and_separators() {
+        assert_eq!(
+            names("- 멜라캡처앰플(맥스). 38ml 정제수, 다이프로필렌글라이콜, 글리세린, 병풀추출물"),
+            ["정제수", "다이프로필렌글라이콜", "글리세린", "병풀추출물"]
+        );
+        assert_eq!(
+            names("-하이드라 크림앰플(30ml) 코코넛야자열매수,부틸렌글라이콜,글리세린,정제수"),
+            ["코코넛야자열매수", "부틸렌글라이콜", "글리세린", "정제수"]
+        );
+        assert_eq!(
+            names("Water** (and) Argania Spinosa (Argan) Kernel Oil* (and) Propanediol**"),
+            ["Water", "Argania Spinosa (Argan) Kernel Oil", "Propanediol"]
         );
     }
 

@@ -4,7 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::parser::{LabelText, MAX_WORDS_IN_NAME};
 use crate::text;
+
+/// One ingredient of a label: the name the label wrote, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedName {
+    pub label_name: String,
+    pub canonical: CanonicalIngredient,
+}
 
 /// A canonical ingredient: `key` is its identity, `name` how it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,17 +177,79 @@ impl Resolver {
         self.resolve_english(&name)
     }
 
-    /// Resolves every name of a list, keeping label order and the first place of a repeat.
-    pub fn resolve_all<'a>(
-        &self,
-        names: impl IntoIterator<Item = &'a String>,
-    ) -> Vec<CanonicalIngredient> {
+    /// Resolves a parsed label to its canonical ingredients in label order, each once (the
+    /// first place of a repeat counts), with the name the label wrote for it. A list written
+    /// without commas is cut at the names this resolver knows.
+    pub fn resolve_label(&self, label: &LabelText) -> Vec<ResolvedName> {
         let mut seen = HashSet::new();
+        let mut resolved = Vec::new();
+        for name in label.names() {
+            let pieces = if name.split_whitespace().count() > MAX_WORDS_IN_NAME {
+                self.segment(name)
+            } else {
+                vec![name.clone()]
+            };
+            for label_name in pieces {
+                let canonical = self.resolve(&label_name);
+                if seen.insert(canonical.key.clone()) {
+                    resolved.push(ResolvedName {
+                        label_name,
+                        canonical,
+                    });
+                }
+            }
+        }
+        resolved
+    }
+
+    fn is_known_name(&self, name: &str) -> bool {
+        let key = ingredient_key(name);
+        self.synonyms.contains_key(&key)
+            || self.known.contains_key(&key)
+            || self.korean.contains_key(&key)
+    }
+
+    /// Cuts a comma-less list at the longest known names. Unknown words between known names
+    /// stay together as one name; a common name after ` / ` (`Jojoba Seed Oil` in
+    /// `Simmondsia Chinensis Oil / Jojoba Seed Oil`) is the same ingredient again and dropped.
+    fn segment(&self, text: &str) -> Vec<String> {
+        const LONGEST_NAME_IN_WORDS: usize = 8;
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut names = Vec::new();
+        let mut unknown: Vec<&str> = Vec::new();
+        let mut after_slash = false;
+        let flush = |unknown: &mut Vec<&str>, after_slash: &mut bool, names: &mut Vec<String>| {
+            if !unknown.is_empty() && !*after_slash {
+                names.push(unknown.join(" "));
+            }
+            unknown.clear();
+            *after_slash = false;
+        };
+        let mut i = 0;
+        while i < words.len() {
+            if words[i] == "/" {
+                flush(&mut unknown, &mut after_slash, &mut names);
+                after_slash = true;
+                i += 1;
+                continue;
+            }
+            let longest = (1..=LONGEST_NAME_IN_WORDS.min(words.len() - i))
+                .rev()
+                .find(|len| self.is_known_name(&words[i..i + len].join(" ")));
+            match longest {
+                Some(len) => {
+                    flush(&mut unknown, &mut after_slash, &mut names);
+                    names.push(words[i..i + len].join(" "));
+                    i += len;
+                }
+                None => {
+                    unknown.push(words[i]);
+                    i += 1;
+                }
+            }
+        }
+        flush(&mut unknown, &mut after_slash, &mut names);
         names
-            .into_iter()
-            .map(|name| self.resolve(name))
-            .filter(|ingredient| seen.insert(ingredient.key.clone()))
-            .collect()
     }
 
     fn resolve_english(&self, name: &str) -> CanonicalIngredient {
@@ -432,6 +502,46 @@ mod tests {
             name_of(&resolver, "유칼립투스오일"),
             "Eucalyptus Globulus Leaf Oil"
         );
+    }
+
+    #[test]
+    fn a_comma_less_list_is_cut_at_known_names() {
+        let resolver = Resolver::builtin();
+        let label = crate::ingredients::parse_label(
+            "Caprylic/Capric Triglyceride Dicaprylyl Carbonate Squalane Jojoba Seed Oil / Simmondsia Chinensis Seed Oil Tocopherol Lavandula Angustifolia Oil / Lavender Oil Linalool Limonene Geraniol",
+        );
+        let names: Vec<String> = resolver
+            .resolve_label(&label)
+            .into_iter()
+            .map(|r| r.canonical.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Caprylic/Capric Triglyceride",
+                "Dicaprylyl Carbonate",
+                "Squalane",
+                "Simmondsia Chinensis Seed Oil",
+                "Tocopherol",
+                "Lavandula Angustifolia Oil",
+                "Linalool",
+                "Limonene",
+                "Geraniol"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_resolves_each_ingredient_once() {
+        let resolver = Resolver::builtin();
+        let label =
+            crate::ingredients::parse_label("Water, Aqua, Glycerin, 정제수, 글리세린, Niacinamide");
+        let names: Vec<String> = resolver
+            .resolve_label(&label)
+            .into_iter()
+            .map(|r| r.canonical.name)
+            .collect();
+        assert_eq!(names, ["Water", "Glycerin", "Niacinamide"]);
     }
 
     #[test]

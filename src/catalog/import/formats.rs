@@ -18,13 +18,16 @@ pub enum FileContents {
         format: &'static str,
         products: Vec<NewProduct>,
         /// Rows not imported, by reason.
-        skipped: BTreeMap<String, usize>,
+        skipped: Skipped,
     },
     References {
         format: &'static str,
         sets: Vec<(ReferenceKind, Vec<(String, String)>)>,
     },
 }
+
+/// Rows not imported: the reason, and the line of each row (its first line in the file).
+pub type Skipped = BTreeMap<String, Vec<u64>>;
 
 /// The header of our own generic catalog format (documented in the README).
 pub const GENERIC_HEADER: &[&str] = &[
@@ -131,7 +134,7 @@ fn read_products(
     read: impl Fn(&Row) -> Result<RowResult, String>,
 ) -> Result<FileContents, ImportError> {
     let mut products = Vec::new();
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut skipped = Skipped::new();
     let mut first_line_of: std::collections::HashMap<(String, String), u64> = Default::default();
     for (line, row) in rows {
         let outcome = read(&row).map_err(|message| ImportError::Malformed {
@@ -142,18 +145,17 @@ fn read_products(
         match outcome {
             Ok(product) => {
                 let identity = (product.brand.clone(), product.name.clone());
-                if let Some(first) = first_line_of.get(&identity) {
-                    *skipped
-                        .entry(format!(
-                            "same brand and name as an earlier row (first at line {first})"
-                        ))
-                        .or_default() += 1;
+                if first_line_of.contains_key(&identity) {
+                    skipped
+                        .entry("same brand and name as an earlier row".to_string())
+                        .or_default()
+                        .push(line);
                     continue;
                 }
                 first_line_of.insert(identity, line);
                 products.push(product);
             }
-            Err(reason) => *skipped.entry(reason).or_default() += 1,
+            Err(reason) => skipped.entry(reason).or_default().push(line),
         }
     }
     Ok(FileContents::Products {
@@ -182,7 +184,8 @@ fn price_cents(text: &str) -> Option<i32> {
         .replace(',', "")
         .parse()
         .ok()?;
-    (value.is_finite() && value >= 0.0 && value < 10_000_000.0)
+    (0.0..10_000_000.0)
+        .contains(&value)
         .then(|| (value * 100.0).round() as i32)
 }
 
@@ -426,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn repeated_brand_and_name_in_one_file_is_skipped_with_the_first_line() {
+    fn repeated_brand_and_name_in_one_file_is_skipped_with_its_line() {
         let csv = "brand,name,category,ingredients\nA,B,mask,Water\nA,B,mask,Glycerin\n";
         let FileContents::Products {
             products, skipped, ..
@@ -436,8 +439,8 @@ mod tests {
         };
         assert_eq!(products.len(), 1);
         assert_eq!(
-            skipped.keys().next().unwrap(),
-            "same brand and name as an earlier row (first at line 2)"
+            skipped.get("same brand and name as an earlier row"),
+            Some(&vec![3])
         );
     }
 

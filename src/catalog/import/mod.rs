@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 pub use formats::{read_contents, FileContents, GENERIC_HEADER};
 
+use super::demo::DEMO_SOURCE;
 use super::store::{self, SaveCounts};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +45,7 @@ pub enum ImportReport {
         path: String,
         format: &'static str,
         counts: SaveCounts,
-        skipped: std::collections::BTreeMap<String, usize>,
+        skipped: formats::Skipped,
     },
     References {
         path: String,
@@ -94,7 +95,9 @@ pub fn import_text(
         } => {
             let resolver = store::load_resolver(conn).map_err(database)?;
             let bar = progress_bar(products.len());
-            let counts = store::save_products(conn, &products, &resolver, |done| {
+            // A real catalog replaces the fictional demo one, in the same transaction.
+            let replacing = (path != DEMO_SOURCE).then_some(DEMO_SOURCE);
+            let counts = store::save_products(conn, &products, replacing, &resolver, |done| {
                 if done % 256 == 0 {
                     bar.set_position(done as u64)
                 }
@@ -162,10 +165,24 @@ impl fmt::Display for ImportReport {
                     counts.added,
                     counts.updated,
                     counts.unchanged,
-                    skipped.values().sum::<usize>()
+                    skipped.values().map(Vec::len).sum::<usize>()
                 )?;
-                for (reason, n) in skipped {
-                    writeln!(f, "  skipped {n}: {reason}")?;
+                for (reason, lines) in skipped {
+                    let shown: Vec<String> = lines.iter().take(10).map(u64::to_string).collect();
+                    let more = if lines.len() > 10 { ", …" } else { "" };
+                    writeln!(
+                        f,
+                        "  skipped {}: {reason} (line {}{more})",
+                        lines.len(),
+                        shown.join(", ")
+                    )?;
+                }
+                if counts.replaced > 0 {
+                    writeln!(
+                        f,
+                        "  removed the {} products of the built-in demo catalog",
+                        counts.replaced
+                    )?;
                 }
                 for (reason, n) in &counts.without_ingredients {
                     writeln!(f, "  kept without ingredient information {n}: {reason}")?;

@@ -1,0 +1,149 @@
+//! `spawn_app()`: the real server on a free port, with its own SQLite file in a temp folder.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use scraper::{Html, Selector};
+
+/// The shared datasets (read-only, beside the repository; never copied into it).
+pub const SEPHORA_1472: &str = "../shared/data/sephora_cosmetics_1472.csv";
+pub const SEPHORA_PRODUCT_INFO: &str = "../shared/data/sephora_product_info.csv";
+pub const OLIVE_YOUNG: &str = "../shared/data/oliveyoung_kr_skincare_1252.csv";
+pub const KCIA_DICTIONARY: &str = "../shared/data/kcia_ingredient_dict_ko_en.csv";
+pub const KCIA_VARIANTS: &str = "../shared/data/kcia_ko_name_variants.json";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+/// The app on its embedded default: an empty database, so the demo catalog is loaded.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_importing(&[]).await
+}
+
+/// The app after `seongbun import FILES` into a fresh database.
+pub async fn spawn_app_importing(files: &[&str]) -> TestApp {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let database = dir.path().join("seongbun-test.db");
+    let url = database.to_string_lossy().into_owned();
+    let paths: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    let state = tokio::task::spawn_blocking(move || {
+        if !paths.is_empty() {
+            seongbun::startup::import(&url, &paths).expect("the import succeeds");
+        }
+        seongbun::startup::prepare(&url).expect("the app starts")
+    })
+    .await
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let server = seongbun::startup::start(listener, state).expect("the server starts");
+    tokio::spawn(server);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        database,
+        dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
+    /// GETs a page and parses it; returns the status too.
+    pub async fn page(&self, path: &str) -> (u16, Html) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        (status, Html::parse_document(&body))
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(format!("{}{}", self.address, path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Html) {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let response = self
+            .client
+            .post(format!("{}{}", self.address, path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            Html::parse_document(&response.text().await.unwrap()),
+        )
+    }
+
+    /// The id of the product with this brand and name, found through the search API.
+    pub async fn product_id(&self, brand: &str, name: &str) -> i64 {
+        let (_, found) = self
+            .get_json(&format!(
+                "/api/search?q={}",
+                urlencode(&format!("{brand} {name}"))
+            ))
+            .await;
+        found["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["brand"] == brand && m["name"] == name)
+            .unwrap_or_else(|| panic!("{brand} {name} is in the catalog"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)]).unwrap()[1..].to_string()
+}
+
+/// The texts of the elements matching a CSS selector, whitespace squashed.
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).expect("a valid selector");
+    html.select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server over HTTP, each with its own temp SQLite file.
+
+mod helpers;
+mod import;
+mod pages;
+mod quality;
+mod search_api;
+mod similar_api;
