@@ -38,6 +38,18 @@ pub fn ingredient_key(name: &str) -> String {
         .collect()
 }
 
+/// The key of a Korean name: `ingredient_key` in one spelling (`KOREAN_SPELLING_FIXES`), so
+/// `에칠헥실글리세린` and `에틸헥실글리세린` meet.
+pub fn korean_key(name: &str) -> String {
+    let mut key = ingredient_key(name);
+    for (old, new) in KOREAN_SPELLING_FIXES {
+        if key.contains(old) {
+            key = key.replace(old, new);
+        }
+    }
+    key
+}
+
 fn strip_parenthesised(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
@@ -52,8 +64,9 @@ fn strip_parenthesised(text: &str) -> String {
     out
 }
 
-/// Old Korean spellings and the standard ones (표준화 이전 표기 → 현행 표준명), tried when a
-/// Korean name is not found as written. Order matters: longer patterns first.
+/// Old and new Korean spellings of the same sounds (에칠/에틸, 디/다이, 트리/트라이, …). Labels
+/// and even the KCIA dictionary use both, so every Korean key is written in the newer spelling
+/// on both sides (`korean_key`). Order matters: longer patterns first.
 const KOREAN_SPELLING_FIXES: &[(&str, &str)] = &[
     ("디메치콘", "다이메티콘"),
     ("메치콘", "메티콘"),
@@ -137,11 +150,11 @@ impl Resolver {
         self.korean_by_key
             .entry(ingredient_key(&canonical))
             .or_insert_with(|| korean.clone());
-        self.korean.insert(ingredient_key(&korean), canonical);
+        self.korean.insert(korean_key(&korean), canonical);
     }
 
     pub fn add_korean_variant(&mut self, variant: &str, standard: &str) {
-        let (variant, standard) = (ingredient_key(variant), ingredient_key(standard));
+        let (variant, standard) = (korean_key(variant), korean_key(standard));
         if variant != standard {
             self.korean_variants.insert(variant, standard);
         }
@@ -170,7 +183,7 @@ impl Resolver {
                 return self.resolve_english(inci);
             }
             return CanonicalIngredient {
-                key: ingredient_key(&name),
+                key: korean_key(&name),
                 name,
             };
         }
@@ -309,27 +322,11 @@ impl Resolver {
     }
 
     fn korean_to_inci(&self, name: &str) -> Option<&str> {
-        let key = ingredient_key(name);
-        if let Some(inci) = self.lookup_korean_key(&key) {
+        let key = korean_key(name);
+        if let Some(inci) = self.korean.get(&key) {
             return Some(inci);
         }
-        let mut respelled = key.clone();
-        for (old, new) in KOREAN_SPELLING_FIXES {
-            respelled = respelled.replace(old, new);
-        }
-        if respelled != key {
-            if let Some(inci) = self.lookup_korean_key(&respelled) {
-                return Some(inci);
-            }
-        }
-        None
-    }
-
-    fn lookup_korean_key(&self, key: &str) -> Option<&str> {
-        if let Some(inci) = self.korean.get(key) {
-            return Some(inci);
-        }
-        let standard = self.korean_variants.get(key)?;
+        let standard = self.korean_variants.get(&key)?;
         self.korean.get(standard).map(String::as_str)
     }
 }

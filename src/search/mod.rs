@@ -51,7 +51,7 @@ struct NameEntry {
     words: Vec<String>,
     /// How many of `words` are brand + name.
     own_words: usize,
-    /// Brand + name, and each alias, without spaces.
+    /// Brand + name, the name alone, and each alias, without spaces.
     whole: Vec<String>,
 }
 
@@ -69,10 +69,19 @@ impl NameIndex {
         let mut index = NameIndex::default();
         for (product_id, brand, name, aliases) in products {
             let slot = index.entries.len() as u32;
+            // Korean shops often repeat the brand in the name: each word counts once.
             let mut words = search_words(brand);
-            words.extend(search_words(name));
+            let name_words = search_words(name);
+            let mut whole = vec![
+                [words.as_slice(), name_words.as_slice()].concat().concat(),
+                name_words.concat(),
+            ];
+            for word in name_words {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
             let own_words = words.len();
-            let mut whole = vec![words.concat()];
             for alias in aliases {
                 let alias_words = search_words(alias);
                 whole.push(alias_words.concat());
@@ -214,7 +223,8 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
         .iter()
         .map(|whole| whole_similarity(query_whole, whole))
         .fold(0.0f32, f32::max);
-    by_words.max(by_whole)
+    // Word-for-word agreement breaks ties between names that differ only in spacing.
+    0.97 * by_words.max(by_whole) + 0.03 * by_words
 }
 
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
@@ -307,6 +317,22 @@ mod tests {
     fn korean_names_without_spaces_and_aliases_are_found() {
         assert_eq!(first(&sample(), "피캄베리어사이클토너"), Some(4));
         assert_eq!(first(&sample(), "세라마이드 베리어 크림"), Some(6));
+    }
+
+    #[test]
+    fn spacing_and_a_repeated_brand_do_not_hide_the_exact_name() {
+        let idx = index(&[
+            (1, "비레디", "비레디 시카페인 트러블 리셋 세럼", &[]),
+            (2, "비레디", "비레디 시카페인 트러블리셋 세럼", &[]),
+            (3, "제로이드", "인텐시브 크림 토너", &[]),
+            (4, "제로이드", "제로이드 인텐시브 크림", &[]),
+        ]);
+        assert_eq!(
+            first(&idx, "비레디 비레디 시카페인 트러블리셋 세럼"),
+            Some(2)
+        );
+        assert_eq!(first(&idx, "비레디 시카페인 트러블 리셋 세럼"), Some(1));
+        assert_eq!(first(&idx, "제로이드 인텐시브 크림"), Some(4));
     }
 
     #[test]

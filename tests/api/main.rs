@@ -4,5 +4,6 @@ mod helpers;
 mod import;
 mod pages;
 mod quality;
+mod references;
 mod search_api;
 mod similar_api;
