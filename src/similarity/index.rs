@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::weights::{idf, position_weight};
 
 /// One product found similar: its score in 0..=1 and the ingredients it shares with the query
-/// (database ids, in the query's label order).
+/// (database ids, those adding most to the score first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimilarMatch {
     pub product_id: i32,
@@ -190,15 +190,21 @@ impl SimilarityIndex {
             .collect()
     }
 
+    /// The shared ingredients, those that add most to the score first (rare ones high on both
+    /// lists), then in the query's label order.
     fn shared(&self, query: &[(u32, f32)], product_slot: u32) -> Vec<i32> {
-        let held: std::collections::HashSet<u32> = self.lists[product_slot as usize]
+        let held: HashMap<u32, f32> = self.lists[product_slot as usize].iter().copied().collect();
+        let mut shared: Vec<(usize, f32, u32)> = query
             .iter()
-            .map(|(s, _)| *s)
+            .enumerate()
+            .filter_map(|(order, (slot, weight))| {
+                held.get(slot).map(|w| (order, weight.min(*w), *slot))
+            })
             .collect();
-        query
-            .iter()
-            .filter(|(slot, _)| held.contains(slot))
-            .map(|(slot, _)| self.ingredient_ids[*slot as usize])
+        shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shared
+            .into_iter()
+            .map(|(_, _, slot)| self.ingredient_ids[slot as usize])
             .collect()
     }
 }
@@ -240,7 +246,9 @@ mod tests {
         assert_eq!(found[0].product_id, 2);
         assert!((found[0].score - 1.0).abs() < 1e-6);
         assert!(found.iter().all(|m| m.product_id != 1));
-        assert_eq!(found[0].shared, [10, 11, 12]);
+        let mut shared = found[0].shared.clone();
+        shared.sort();
+        assert_eq!(shared, [10, 11, 12]);
     }
 
     #[test]
@@ -257,6 +265,11 @@ mod tests {
         assert_eq!(
             found[0].product_id, 2,
             "shares the rare 30 early in the list"
+        );
+        assert_eq!(
+            found[0].shared,
+            [30, 10],
+            "the rare one is the first reason"
         );
         assert_eq!(found[1].product_id, 3);
     }

@@ -83,12 +83,18 @@ fn group_thousands(n: i64) -> String {
     out
 }
 
+/// How many shared ingredients a card shows before "외 N개".
+const SHARED_ON_CARD: usize = 8;
+
 /// A similar product: the card, its score, what it shares, and its own list marked.
 #[derive(Debug, Clone)]
 pub struct SimilarCard {
     pub product: ProductView,
     pub percent: u32,
+    /// All shared ingredients, the most telling first.
     pub shared: Vec<IngredientChip>,
+    /// How many of `shared` a card shows; the rest are counted.
+    pub shared_shown: usize,
     pub ingredients: Vec<IngredientChip>,
 }
 
@@ -99,6 +105,7 @@ impl SimilarCard {
         SimilarCard {
             product: ProductView::new(found.product),
             percent: percent(found.score),
+            shared_shown: SHARED_ON_CARD.min(found.shared.len()),
             shared: found
                 .shared
                 .iter()
@@ -110,6 +117,12 @@ impl SimilarCard {
                 .map(|i| IngredientChip::new(index, i, shared_ids.contains(&i.id)))
                 .collect(),
         }
+    }
+}
+
+impl SimilarCard {
+    pub fn shared_hidden(&self) -> usize {
+        self.shared.len() - self.shared_shown
     }
 }
 

@@ -49,6 +49,22 @@ async fn the_product_page_shows_four_similar_products_with_scores_and_shared_ing
         .iter()
         .any(|c| c.starts_with("Ceramide NP")));
     assert!(!texts(&page, ".similar .full-list .chip.shared").is_empty());
+    // A card names the 8 most telling shared ingredients and counts the rest (the mini shares 19).
+    let first_card_shared = texts(
+        &page,
+        ".similar article.card:first-child .shared-list .chip",
+    );
+    assert_eq!(first_card_shared.len(), 8);
+    assert!(texts(
+        &page,
+        ".similar article.card:first-child .shared-list .more"
+    )[0]
+    .starts_with("외 11개"));
+    // The rarest shared ingredients come first, not water.
+    assert!(
+        !first_card_shared[0].starts_with("Water"),
+        "{first_card_shared:?}"
+    );
     // The Korean-labelled lotion with the same kind of formula is among them: across languages.
     assert!(
         cards.iter().any(|c| c == "세라마이드 장벽 로션"),

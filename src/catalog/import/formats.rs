@@ -75,9 +75,9 @@ pub fn read_contents(path: &str, text: &str) -> Result<FileContents, ImportError
     }
     let source = file_name(path);
     if has(&["label", "brand", "name", "price", "ingredients"]) {
-        Ok(products(path, "Sephora cosmetics.csv", rows, |row| {
-            sephora_cosmetics(row, &source)
-        }))
+        read_products(path, "Sephora cosmetics.csv", rows, |row| {
+            Ok(sephora_cosmetics(row, &source))
+        })
     } else if has(&[
         "product_id",
         "product_name",
@@ -95,9 +95,9 @@ pub fn read_contents(path: &str, text: &str) -> Result<FileContents, ImportError
         "product_name",
         "ingredient",
     ]) {
-        Ok(products(path, "Olive Young", rows, |row| {
-            olive_young(row, &source)
-        }))
+        read_products(path, "Olive Young", rows, |row| {
+            Ok(olive_young(row, &source))
+        })
     } else if has(&["brand", "name", "category", "ingredients"]) {
         read_products(path, "seongbun generic", rows, |row| generic(row, &source))
     } else if has(&["std_name_ko", "std_name_en"]) {
@@ -116,15 +116,6 @@ type Row = BTreeMap<String, String>;
 
 /// A row's outcome: a product, or the reason it was skipped.
 type RowResult = Result<NewProduct, String>;
-
-fn products(
-    path: &str,
-    format: &'static str,
-    rows: Vec<(u64, Row)>,
-    read: impl Fn(&Row) -> RowResult,
-) -> FileContents {
-    read_products(path, format, rows, |row| Ok(read(row))).expect("infallible reader")
-}
 
 /// Reads product rows; a row the reader cannot make sense of at all is an error with its line.
 fn read_products(
