@@ -160,12 +160,14 @@ fn field<'a>(row: &'a Row, name: &str) -> &'a str {
     row.get(name).map(|s| s.trim()).unwrap_or("")
 }
 
+/// Brand and name exactly as the source writes them (a product is its brand + name).
 fn required_identity(row: &Row, brand: &str, name: &str) -> Result<(String, String), String> {
-    let (brand, name) = (field(row, brand), field(row, name));
-    if brand.is_empty() || name.is_empty() {
+    let verbatim = |column: &str| row.get(column).cloned().unwrap_or_default();
+    let (brand, name) = (verbatim(brand), verbatim(name));
+    if brand.trim().is_empty() || name.trim().is_empty() {
         return Err("missing brand or name".to_string());
     }
-    Ok((brand.to_string(), name.to_string()))
+    Ok((brand, name))
 }
 
 fn price_cents(text: &str) -> Option<i32> {
