@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
 
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
@@ -83,9 +84,14 @@ impl CatalogIndex {
 
     /// Reads the whole catalog from the database and indexes it.
     pub fn load(conn: &mut SqliteConnection) -> diesel::QueryResult<Self> {
-        let version = store::catalog_version(conn)?;
-        let resolver = store::load_resolver(conn)?;
-        let rows = store::load_catalog(conn)?;
+        // One read transaction: the version, references and rows of the same catalog.
+        let (version, resolver, rows) = conn.transaction(|conn| {
+            Ok::<_, diesel::result::Error>((
+                store::catalog_version(conn)?,
+                store::load_resolver(conn)?,
+                store::load_catalog(conn)?,
+            ))
+        })?;
         Ok(CatalogIndex::build(rows, resolver, version))
     }
 

@@ -532,6 +532,23 @@ pub fn load_catalog(conn: &mut SqliteConnection) -> QueryResult<CatalogRows> {
     })
 }
 
+/// The ids of the products holding an ingredient, a page at a time: one query on the
+/// `product_ingredients_by_ingredient` index.
+pub fn products_containing(
+    conn: &mut SqliteConnection,
+    ingredient_id: i32,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<i32>> {
+    product_ingredients::table
+        .filter(product_ingredients::ingredient_id.eq(ingredient_id))
+        .select(product_ingredients::product_id)
+        .order(product_ingredients::product_id)
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+}
+
 /// The ingredient list of one product as its label writes it, in order: (ingredient id,
 /// label name).
 pub fn label_names(

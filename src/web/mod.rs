@@ -3,6 +3,7 @@
 //! catalog index, render.
 
 mod api;
+mod assets;
 mod errors;
 mod home;
 mod product;
@@ -25,10 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .limit(FORM_LIMIT_BYTES)
             .error_handler(|err, _req| similar::form_error(err)),
     )
-    .service(actix_files::Files::new(
-        "/static",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/static"),
-    ))
+    .route("/static/{name}", web::get().to(assets::asset))
     .route("/", web::get().to(home::home_page))
     .route("/search", web::get().to(search::search_page))
     .route("/products/{id}", web::get().to(product::product_page))

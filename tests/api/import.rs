@@ -204,3 +204,50 @@ async fn the_running_server_picks_up_an_import_made_by_another_process() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[test]
+fn which_products_contain_an_ingredient_is_one_indexed_query() {
+    use diesel::prelude::*;
+    let (_dir, pool) = temp_db();
+    let mut conn = pool.get().unwrap();
+    seongbun::catalog::demo::seed_if_empty(&mut conn).unwrap();
+    let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
+    let cica_cream = index.search("Quiet Cica Cica Recovery Cream", 1)[0].0.id;
+    let madecassoside = index
+        .ingredients_of(cica_cream)
+        .into_iter()
+        .find(|i| i.name == "Madecassoside")
+        .unwrap()
+        .id;
+    let holders = store::products_containing(&mut conn, madecassoside, 50, 0).unwrap();
+    let names: Vec<&str> = holders
+        .iter()
+        .map(|id| index.product(*id).unwrap().name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"Cica Recovery Cream") && names.contains(&"병풀 진정 크림"),
+        "{names:?}"
+    );
+    assert!(names.iter().all(|n| !n.contains("Retinol")), "{names:?}");
+    #[derive(QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let plan: Vec<Plan> = diesel::sql_query(
+        "EXPLAIN QUERY PLAN SELECT product_id FROM product_ingredients WHERE ingredient_id = ? ORDER BY product_id",
+    )
+    .bind::<diesel::sql_types::Integer, _>(madecassoside)
+    .load(&mut conn)
+    .unwrap();
+    assert!(
+        plan.iter()
+            .any(|p| p.detail.contains("product_ingredients_by_ingredient")),
+        "{:?}",
+        plan.iter().map(|p| &p.detail).collect::<Vec<_>>()
+    );
+    assert!(
+        plan.iter().all(|p| !p.detail.contains("SCAN")),
+        "no table scan"
+    );
+}

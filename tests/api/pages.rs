@@ -212,5 +212,10 @@ async fn the_stylesheet_is_served_by_the_app() {
     let app = spawn_app().await;
     let response = app.get("/static/style.css").await;
     assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert!(response.text().await.unwrap().contains(".chip"));
+    assert_eq!(app.get("/static/nothing.js").await.status().as_u16(), 404);
 }
