@@ -57,7 +57,7 @@ impl LabelText {
 pub const MAX_WORDS_IN_NAME: usize = 12;
 
 static ILN_CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[<\[]\s*iln\s*\d+\s*[>\]]").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)/?[<\[(]?\s*iln\s*[a-z]?\d{3,}\s*[>\])]?").unwrap());
 static CONCENTRATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\(?\s*\d+(?:[.,]\d+)*\s*(?:%|ppm|ppb|mg/g|mg)[^),]*\)?").unwrap()
 });
@@ -68,7 +68,7 @@ static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 static MAY_CONTAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*[\[(]?\s*(?:may contain|peut contenir|\+\s*/\s*-|±)").unwrap()
+    Regex::new(r"(?i)^\s*[\[(]?\s*(?:may contain|peut contenir|\+\s*/|±)").unwrap()
 });
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:no info(?:rmation)?|n/?a|none|not available|정보 ?없음)\s*\.?\s*$")
@@ -77,7 +77,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 static POINTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*visit the .{1,80}boutique\b").unwrap());
 static FOOTNOTE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|fair ?trade|wild|harvest|유기농|원료|표시)").unwrap()
+    Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|formula|fair ?trade|wild|harvest|유기농|원료|표시)").unwrap()
 });
 /// A Korean kit section's name and size glued to its first ingredient:
 /// `- 하이드라 크림앰플(30ml) 코코넛야자열매수`.
@@ -173,30 +173,58 @@ fn is_marketing_line(line: &str) -> bool {
 /// Splits at list separators outside brackets: commas, semicolons, newlines, bullets, and a
 /// sentence end (`. `) that starts a footnote or a new sentence. A comma between digits that
 /// belongs to a name (`1,2-Hexanediol`, `1, 2-헥산다이올`) or a number (`4,500`) is kept.
+/// Longest text in brackets inside one name (`(CI 77491, CI 77492, CI 77499)`); a pair
+/// further apart is not a pair.
+const MAX_BRACKETED_CHARS: usize = 100;
+
+/// Which brackets close each other. An unmatched bracket (`(Chickweed( Extract, …`) is plain
+/// text, so it cannot swallow the rest of the list.
+fn matched_brackets(chars: &[char]) -> Vec<bool> {
+    let mut matched = vec![false; chars.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '(' | '[' | '{' => open.push(i),
+            ')' | ']' | '}' => {
+                if let Some(o) = open.pop() {
+                    if i - o <= MAX_BRACKETED_CHARS {
+                        (matched[o], matched[i]) = (true, true);
+                    }
+                }
+            }
+            '\n' => open.clear(),
+            _ => {}
+        }
+    }
+    matched
+}
+
 fn split_items(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
+    let matched = matched_brackets(&chars);
     let mut items = Vec::new();
     let mut current = String::new();
     let mut depth: i32 = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = (depth - 1).max(0),
-            '\n' => depth = 0,
-            _ => {}
-        }
-        if depth == 1 && c == '[' && starts_new_section(&chars, i)
-            || depth == 1 && c == '(' && starts_colour_section(&chars, i)
-        {
+    for (i, &c) in chars.iter().enumerate() {
+        // A section starts here: `[리필]`, `May Contain`, `(+/-)`, a glued `+/-`.
+        let section_starts = depth == 0
+            && (c == '[' && starts_new_section(&chars, i) || starts_colour_section(&chars, i));
+        // A footnote legend after a space: ` *Certified organic`.
+        if section_starts || c == '*' && depth == 0 && starts_footnote(&chars, i) {
             items.push(std::mem::take(&mut current));
         }
-        if c == '*' && depth == 0 && starts_footnote(&chars, i) {
-            items.push(std::mem::take(&mut current));
+        if matched[i] {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                _ => depth = (depth - 1).max(0),
+            }
         }
         let separates = match c {
-            '\n' | '•' => true,
+            '\n' => {
+                depth = 0;
+                true
+            }
+            '•' => true,
             ',' | ';' | '，' | '、' => depth == 0 && !comma_inside_name(&chars, i),
             '.' => depth == 0 && period_ends_item(&chars, i),
             _ => false,
@@ -206,7 +234,6 @@ fn split_items(text: &str) -> Vec<String> {
         } else {
             current.push(c);
         }
-        i += 1;
     }
     items.push(current);
     items
@@ -222,11 +249,11 @@ fn starts_new_section(chars: &[char], at: usize) -> bool {
     let comma = chars[at..].iter().position(|c| *c == ',');
     let is_label = matches!((closing, comma), (Some(close), None) if close < 40)
         || matches!((closing, comma), (Some(close), Some(comma)) if close < comma && close < 40);
-    is_label || starts_colour_section(chars, at)
+    is_label
 }
 
 fn starts_colour_section(chars: &[char], at: usize) -> bool {
-    let ahead: String = chars[at + 1..].iter().take(16).collect();
+    let ahead: String = chars[at..].iter().take(16).collect();
     MAY_CONTAIN.is_match(&ahead)
 }
 
@@ -241,6 +268,14 @@ fn comma_inside_name(chars: &[char], at: usize) -> bool {
     if chars[at] != ',' || at == 0 || !chars[at - 1].is_ascii_digit() {
         return false;
     }
+    let number_before: String = chars[..at]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let mut j = at + 1;
     while j < chars.len() && chars[j] == ' ' {
         j += 1;
@@ -249,14 +284,19 @@ fn comma_inside_name(chars: &[char], at: usize) -> bool {
     while j < chars.len() && chars[j].is_ascii_digit() {
         j += 1;
     }
-    let digit_count = j - digits_start;
-    if digit_count == 0 {
+    let number_after: String = chars[digits_start..j].iter().collect();
+    if number_after.is_empty() {
         return false;
     }
+    let thousands = digits_start == at + 1 && number_after.len() == 3;
+    // Locants ascend (`1,2-Hexanediol`, `Diethylhexyl 2, 6-Naphthalate`); `Peg-8, 3-O-Ethyl …`
+    // is two names.
     let followed_by_hyphen = j < chars.len() && chars[j] == '-';
-    let thousands = digits_start == at + 1 && digit_count == 3;
-    // `1,2-Hexanediol` / `1, 2-헥산다이올` (a locant) or `4,500` (a number).
-    (followed_by_hyphen && digit_count <= 2) || thousands
+    let ascending = match (number_before.parse::<u32>(), number_after.parse::<u32>()) {
+        (Ok(a), Ok(b)) => a < b && number_before.len() <= 2 && number_after.len() <= 2,
+        _ => false,
+    };
+    (followed_by_hyphen && ascending) || thousands
 }
 
 /// A period followed by space and a footnote mark or a capitalised word ends the item, unless
@@ -290,7 +330,9 @@ fn period_ends_item(chars: &[char], at: usize) -> bool {
     let abbreviations = [
         "denat", "vit", "no", "sp", "spp", "st", "var", "ext", "dr", "subsp",
     ];
-    !abbreviations.contains(&word_before.to_lowercase().as_str()) && word_before.len() > 1
+    // Not an initial (`C. Aurantium`); a digit or a closing bracket may end a name.
+    let initial = word_before.chars().count() == 1 && word_before.chars().all(char::is_alphabetic);
+    !abbreviations.contains(&word_before.to_lowercase().as_str()) && !initial
 }
 
 /// Handles `Label: first ingredient`, `[라벨] 정제수`, `Ingredients:`, `전성분:` and the start of
@@ -352,27 +394,27 @@ const PROSE_WORDS: &[&str] = &[
     "in", "skin", "helps", "provides", "please",
 ];
 
-/// A list written without commas comes as one long item. Korean names hold no spaces (a stray
-/// space inside one is rare and short), so a long Korean item is split at spaces; a long
-/// English item is kept whole for the resolver to cut at known names
-/// (`Resolver::resolve_label`), unless it reads as prose, which is no ingredient at all.
+/// An item that reads as prose (several sentence words) is no ingredient at all. A list written
+/// without commas comes as one long item: Korean names hold no spaces (a stray space inside one
+/// is rare and short), so a long Korean item is split at spaces; a long English item is kept
+/// whole for the resolver to cut at known names (`Resolver::resolve_label`).
 fn split_long_item(item: &str) -> Vec<String> {
     let words: Vec<&str> = item.split_whitespace().collect();
-    if words.len() <= MAX_WORDS_IN_NAME {
-        return vec![item.to_string()];
-    }
-    let hangul_words = words.iter().filter(|w| text::has_hangul(w)).count();
-    if hangul_words * 2 > words.len() {
-        return words.into_iter().map(str::to_string).collect();
-    }
     let prose_words = words
         .iter()
         .filter(|w| {
             PROSE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic()))
         })
         .count();
-    if prose_words >= 2 {
+    if words.len() >= 5 && prose_words >= 2 {
         return Vec::new();
+    }
+    if words.len() <= MAX_WORDS_IN_NAME {
+        return vec![item.to_string()];
+    }
+    let hangul_words = words.iter().filter(|w| text::has_hangul(w)).count();
+    if hangul_words * 2 > words.len() {
+        return words.into_iter().map(str::to_string).collect();
     }
     vec![item.to_string()]
 }
@@ -551,6 +593,10 @@ mod tests {
             ["Water", "Glycerin", "Phenoxyethanol"]
         );
         assert_eq!(names("정제수, 글리세린 [iln44077]"), ["정제수", "글리세린"]);
+        assert_eq!(
+            names("Kaolin. <ILN C171016>, 페녹시에탄올 (iln40454), 황색4호iln48715/iln48715, 티타늄디옥사이드 ILN99085"),
+            ["Kaolin", "페녹시에탄올", "황색4호", "티타늄디옥사이드"]
+        );
     }
 
     #[test]
@@ -605,6 +651,65 @@ mod tests {
         assert_eq!(
             names("Water** (and) Argania Spinosa (Argan) Kernel Oil* (and) Propanediol**"),
             ["Water", "Argania Spinosa (Argan) Kernel Oil", "Propanediol"]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_bracket_does_not_swallow_the_list() {
+        let raw = "Stellaria Media (Chickweed( Extract, Malt Extract, Triticum Vulgare (Wheat) Sprout Extract, Alchemilla Vulgaris Leaf Extract, Equisetum Arvense Leaf Extract, Panthenol, Carbomer";
+        let read = names(raw);
+        assert_eq!(read.len(), 7, "{read:?}");
+        assert_eq!(read[6], "Carbomer");
+    }
+
+    #[test]
+    fn may_contain_glued_or_after_a_number_starts_the_colour_section() {
+        assert_eq!(
+            names("Silica, Poloxamer 338May Contain/Peut Contenir: Mica, CI 77891"),
+            ["Silica", "Poloxamer 338"]
+        );
+        assert_eq!(
+            names("Water, Ceramide 3. May Contain: Mica, Iron Oxides"),
+            ["Water", "Ceramide 3"]
+        );
+        assert_eq!(names("Aqua (Water). May Contain: Mica"), ["Aqua (Water)"]);
+    }
+
+    #[test]
+    fn descending_numbers_around_a_comma_are_two_names() {
+        assert_eq!(
+            names("Peg-8, 3-O-Ethyl Ascorbic Acid, Trideceth-6, 2-Oleamido-1,3-Octadecanediol"),
+            [
+                "Peg-8",
+                "3-O-Ethyl Ascorbic Acid",
+                "Trideceth-6",
+                "2-Oleamido-1,3-Octadecanediol"
+            ]
+        );
+        assert_eq!(
+            names("Diethylhexyl 2, 6-Naphthalate"),
+            ["Diethylhexyl 2, 6-Naphthalate"]
+        );
+    }
+
+    #[test]
+    fn a_glued_plus_minus_starts_the_colour_section() {
+        assert_eq!(names("Sorbic Acid +/- Mica, CI 77891"), ["Sorbic Acid"]);
+        assert_eq!(
+            names("Ascorbyl Palmitate. [+/: Mica, CI 77891]"),
+            ["Ascorbyl Palmitate"]
+        );
+    }
+
+    #[test]
+    fn short_prose_items_are_dropped() {
+        assert_eq!(
+            names("Water, Glycolic Acid, Helps to exfoliate dead surface skin cells, Glycerin"),
+            ["Water", "Glycolic Acid", "Glycerin"]
+        );
+        assert_eq!(
+            names("Water, Glycerin *Napiers original formula"),
+            ["Water", "Glycerin"]
         );
     }
 

@@ -2,6 +2,7 @@
 
 mod helpers;
 mod import;
+mod labels;
 mod pages;
 mod quality;
 mod references;

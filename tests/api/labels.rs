@@ -1,0 +1,71 @@
+//! The label parser over every real label of the shared catalogs: what comes out must look like
+//! ingredient names, never like labels, footnotes, colour sections, codes or disclaimers.
+
+use seongbun::catalog::import::{read_contents, FileContents};
+use seongbun::ingredients::{parse_label, Resolver};
+
+use crate::helpers::{OLIVE_YOUNG, SEPHORA_1472, SEPHORA_PRODUCT_INFO};
+
+fn all_labels() -> Vec<String> {
+    [SEPHORA_1472, SEPHORA_PRODUCT_INFO, OLIVE_YOUNG]
+        .iter()
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let FileContents::Products { products, .. } = read_contents(path, &text).unwrap()
+            else {
+                panic!("{path} is a catalog")
+            };
+            products.into_iter().map(|p| p.ingredients_raw)
+        })
+        .collect()
+}
+
+#[test]
+fn every_real_label_reads_as_ingredient_names() {
+    let resolver = Resolver::builtin();
+    let mut names = 0usize;
+    let mut suspicious = Vec::new();
+    for raw in all_labels() {
+        for resolved in resolver.resolve_label(&parse_label(&raw)) {
+            names += 1;
+            let name = resolved.label_name.to_lowercase();
+            let outside_brackets: String = {
+                let mut depth = 0i32;
+                name.chars()
+                    .filter(|c| {
+                        match c {
+                            '(' | '[' => depth += 1,
+                            ')' | ']' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .collect()
+            };
+            let looks_wrong = name.starts_with(['*', '-', '+', ':', '.', ',', ')'])
+                || name.ends_with(['*', ':', ',', '('])
+                || outside_brackets
+                    .split(", ")
+                    .skip(1)
+                    .any(|after| !after.starts_with(|c: char| c.is_ascii_digit()))
+                || name.contains("may contain")
+                || name.contains("+/-")
+                || name.contains("please")
+                || name.contains("iln") && name.chars().filter(|c| c.is_ascii_digit()).count() >= 4
+                || name.contains("ingredients:")
+                || name.contains("제공된");
+            if looks_wrong {
+                suspicious.push(resolved.label_name);
+            }
+        }
+    }
+    eprintln!("{names} names read; {} suspicious", suspicious.len());
+    for s in suspicious.iter().take(40) {
+        eprintln!("  {s}");
+    }
+    assert!(names > 200_000, "{names}");
+    assert!(
+        suspicious.len() * 20_000 < names,
+        "more than 1 in 20,000 names look wrong"
+    );
+}
