@@ -247,9 +247,11 @@ fn split_items(text: &str) -> Vec<String> {
 fn starts_new_section(chars: &[char], at: usize) -> bool {
     let closing = chars[at..].iter().position(|c| *c == ']');
     let comma = chars[at..].iter().position(|c| *c == ',');
-    let is_label = matches!((closing, comma), (Some(close), None) if close < 40)
-        || matches!((closing, comma), (Some(close), Some(comma)) if close < comma && close < 40);
-    is_label
+    match (closing, comma) {
+        (Some(close), None) => close < 40,
+        (Some(close), Some(comma)) => close < comma && close < 40,
+        _ => false,
+    }
 }
 
 fn starts_colour_section(chars: &[char], at: usize) -> bool {
@@ -264,18 +266,21 @@ fn starts_footnote(chars: &[char], at: usize) -> bool {
     after_space && FOOTNOTE_WORDS.is_match(&ahead)
 }
 
+/// The characters right before `at` that all satisfy `keep` (the number before a comma, the
+/// word before a period).
+fn run_before(chars: &[char], at: usize, keep: impl Fn(char) -> bool) -> String {
+    let start = chars[..at]
+        .iter()
+        .rposition(|c| !keep(*c))
+        .map_or(0, |i| i + 1);
+    chars[start..at].iter().collect()
+}
+
 fn comma_inside_name(chars: &[char], at: usize) -> bool {
     if chars[at] != ',' || at == 0 || !chars[at - 1].is_ascii_digit() {
         return false;
     }
-    let number_before: String = chars[..at]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let number_before = run_before(chars, at, |c| c.is_ascii_digit());
     let mut j = at + 1;
     while j < chars.len() && chars[j] == ' ' {
         j += 1;
@@ -319,14 +324,7 @@ fn period_ends_item(chars: &[char], at: usize) -> bool {
     if !next.is_uppercase() {
         return false;
     }
-    let word_before: String = chars[..at]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let word_before = run_before(chars, at, char::is_alphanumeric);
     let abbreviations = [
         "denat", "vit", "no", "sp", "spp", "st", "var", "ext", "dr", "subsp",
     ];
