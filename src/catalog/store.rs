@@ -303,28 +303,24 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
     })
 }
 
-/// An ingredient row: id, key, name, Korean name, functions.
-type IngredientDetails = (i32, String, String, Option<String>, Option<String>);
-
 fn refresh_ingredient_details(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryResult<()> {
-    let rows: Vec<IngredientDetails> = ingredients::table
-        .select((
-            ingredients::id,
-            ingredients::key,
-            ingredients::name,
-            ingredients::name_ko,
-            ingredients::functions,
-        ))
-        .load(conn)?;
-    for (id, key, name, name_ko, functions) in rows {
-        let new_name = resolver.resolve(&name).name;
-        let new_ko = resolver.korean_name_of(&key).map(str::to_string);
-        let new_functions = resolver.functions_of(&key).map(str::to_string);
-        let better_name = if resolver.resolve(&name).key == key {
-            new_name
+    for Ingredient {
+        id,
+        key,
+        name,
+        name_ko,
+        functions,
+    } in all_ingredients(conn)?
+    {
+        // The resolver's spelling (`Water` for a stored `WATER`), if it still means the same.
+        let resolved = resolver.resolve(&name);
+        let better_name = if resolved.key == key {
+            resolved.name
         } else {
             name.clone()
         };
+        let new_ko = resolver.korean_name_of(&key).map(str::to_string);
+        let new_functions = resolver.functions_of(&key).map(str::to_string);
         if (&better_name, &new_ko, &new_functions) != (&name, &name_ko, &functions) {
             diesel::update(ingredients::table.find(id))
                 .set((
@@ -495,25 +491,7 @@ pub fn load_catalog(conn: &mut SqliteConnection) -> QueryResult<CatalogRows> {
                 },
             )
             .collect();
-        let ingredients = ingredients::table
-            .select((
-                ingredients::id,
-                ingredients::key,
-                ingredients::name,
-                ingredients::name_ko,
-                ingredients::functions,
-            ))
-            .order(ingredients::id)
-            .load::<(i32, String, String, Option<String>, Option<String>)>(conn)?
-            .into_iter()
-            .map(|(id, key, name, name_ko, functions)| Ingredient {
-                id,
-                key,
-                name,
-                name_ko,
-                functions,
-            })
-            .collect();
+        let ingredients = all_ingredients(conn)?;
         let links = product_ingredients::table
             .select((
                 product_ingredients::product_id,
@@ -547,6 +525,28 @@ pub fn products_containing(
         .limit(limit)
         .offset(offset)
         .load(conn)
+}
+
+fn all_ingredients(conn: &mut SqliteConnection) -> QueryResult<Vec<Ingredient>> {
+    Ok(ingredients::table
+        .select((
+            ingredients::id,
+            ingredients::key,
+            ingredients::name,
+            ingredients::name_ko,
+            ingredients::functions,
+        ))
+        .order(ingredients::id)
+        .load::<(i32, String, String, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, key, name, name_ko, functions)| Ingredient {
+            id,
+            key,
+            name,
+            name_ko,
+            functions,
+        })
+        .collect())
 }
 
 /// The ingredient list of one product as its label writes it, in order: (ingredient id,

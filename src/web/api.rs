@@ -97,8 +97,8 @@ pub async fn search(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let params = web::Query::<SearchParams>::from_query(req.query_string())
-        .map_err(|_| ApiError::BadRequest("the query string could not be read".into()))?;
-    let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
+    let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let index = state.catalog.snapshot();
     let matches: Vec<NameMatchJson> = index
         .search(query.as_str(), MAX_MATCHES)
@@ -128,7 +128,7 @@ fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
-                ApiError::BadRequest(format!(
+                ApiError::bad_request(format!(
                     "limit must be a whole number from 1 to {MAX_LIMIT}"
                 ))
             }),
@@ -142,9 +142,9 @@ pub async fn similar_to_product(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let params = web::Query::<LimitParams>::from_query(req.query_string())
-        .map_err(|_| ApiError::BadRequest("the query string could not be read".into()))?;
+        .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
     let limit = parse_limit(params.limit.as_deref())?;
-    let not_found = || ApiError::NotFound(format!("no product with id {path}"));
+    let not_found = || ApiError::not_found(format!("no product with id {path}"));
     let id = super::parse_product_id(&path).ok_or_else(not_found)?;
     let index = state.catalog.snapshot();
     let product = index.product(id).ok_or_else(not_found)?;
@@ -167,8 +167,8 @@ pub async fn similar_to_list(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let limit = parse_limit(request.limit.map(|n| n.to_string()).as_deref())?;
-    let pasted =
-        PastedText::parse(&request.ingredients).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let pasted = PastedText::parse(&request.ingredients)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let index = state.catalog.snapshot();
     let (understood, found) = index.similar_to_pasted(pasted.as_str(), limit);
     let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
@@ -181,7 +181,7 @@ pub async fn similar_to_list(
 }
 
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound("no such API endpoint".into()))
+    Err(ApiError::not_found("no such API endpoint"))
 }
 
 /// A JSON body that could not be read: too large (413) or not the expected JSON (400).

@@ -17,7 +17,7 @@ pub async fn asset(name: web::Path<String>) -> Result<HttpResponse, PageError> {
     let (_, content_type, body) = ASSETS
         .iter()
         .find(|(file, _, _)| *file == name.as_str())
-        .ok_or_else(|| PageError::NotFound("그런 파일이 없습니다. · No such file.".to_string()))?;
+        .ok_or_else(|| PageError::not_found("그런 파일이 없습니다. · No such file."))?;
     Ok(HttpResponse::Ok()
         .content_type(*content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))

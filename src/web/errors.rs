@@ -1,12 +1,13 @@
 //! Errors as a visitor meets them: an HTML page with a clear message and the right status, or
-//! JSON for the API. The detail goes to the log, never to the visitor.
+//! JSON for the API. The detail of an internal error goes to the log, never to the visitor.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+/// What went wrong, whoever is told.
 #[derive(Debug, thiserror::Error)]
-pub enum PageError {
+pub enum Failure {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -15,9 +16,43 @@ pub enum PageError {
     Internal(String),
 }
 
+impl Failure {
+    fn status(&self) -> StatusCode {
+        match self {
+            Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Failure::NotFound(_) => StatusCode::NOT_FOUND,
+            Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for the visitor; an internal error's detail is logged instead.
+    fn public_message(&self, internal: &'static str) -> String {
+        match self {
+            Failure::Internal(detail) => {
+                log::error!("{detail}");
+                internal.to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A failure shown as an HTML page.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(#[from] pub Failure);
+
 impl PageError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        PageError(Failure::BadRequest(message.into()))
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        PageError(Failure::NotFound(message.into()))
+    }
+
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        PageError::Internal(detail.to_string())
+        PageError(Failure::Internal(detail.to_string()))
     }
 }
 
@@ -30,28 +65,24 @@ struct ErrorPage<'a> {
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            PageError::NotFound(_) => StatusCode::NOT_FOUND,
-            PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.0.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (title, message) = match self {
-            PageError::BadRequest(m) => ("잘못된 요청 · Bad request", m.as_str()),
-            PageError::NotFound(m) => ("찾을 수 없습니다 · Not found", m.as_str()),
-            PageError::Internal(detail) => {
-                log::error!("{detail}");
-                (
-                    "일시적인 오류 · Temporary error",
-                    "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. · We could not handle the request; please try again shortly.",
-                )
-            }
+        let title = match self.0 {
+            Failure::BadRequest(_) => "잘못된 요청 · Bad request",
+            Failure::NotFound(_) => "찾을 수 없습니다 · Not found",
+            Failure::Internal(_) => "일시적인 오류 · Temporary error",
         };
-        let body = ErrorPage { title, message }
-            .render()
-            .unwrap_or_else(|_| message.to_string());
+        let message = self.0.public_message(
+            "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. · We could not handle the request; please try again shortly.",
+        );
+        let body = ErrorPage {
+            title,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_else(|_| message.clone());
         HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
             .body(body)
@@ -73,33 +104,30 @@ pub fn render_with(
         .body(body))
 }
 
+/// A failure answered as JSON: `{"error": {"status", "message"}}`.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+#[error(transparent)]
+pub struct ApiError(#[from] pub Failure);
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError(Failure::BadRequest(message.into()))
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError(Failure::NotFound(message.into()))
+    }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.0.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let message = match self {
-            ApiError::Internal(detail) => {
-                log::error!("{detail}");
-                "internal error; please try again shortly".to_string()
-            }
-            other => other.to_string(),
-        };
+        let message = self
+            .0
+            .public_message("internal error; please try again shortly");
         HttpResponse::build(self.status_code())
             .json(serde_json::json!({ "error": { "status": self.status_code().as_u16(), "message": message } }))
     }

@@ -51,7 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn not_found_page() -> Result<HttpResponse, PageError> {
-    Err(PageError::NotFound(
+    Err(PageError::not_found(
         "그런 페이지가 없습니다. · There is no such page.".to_string(),
     ))
 }

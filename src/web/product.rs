@@ -23,7 +23,7 @@ pub async fn product_page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let not_found = || {
-        PageError::NotFound(format!(
+        PageError::not_found(format!(
             "상품 '{}'을(를) 찾을 수 없습니다. · No product '{}'.",
             path, path
         ))

@@ -108,7 +108,7 @@ pub fn form_error(err: UrlencodedError) -> actix_web::Error {
             )
             .into();
         }
-        _ => PageError::BadRequest(
+        _ => PageError::bad_request(
             "양식을 읽을 수 없습니다. · The form could not be read.".to_string(),
         ),
     };

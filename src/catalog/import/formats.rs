@@ -182,23 +182,43 @@ fn price_cents(text: &str) -> Option<i32> {
         .then(|| (value * 100.0).round() as i32)
 }
 
-fn sephora_cosmetics(row: &Row, source: &str) -> RowResult {
-    let (brand, name) = required_identity(row, "brand", "name")?;
-    let price = price_cents(field(row, "price"));
-    Ok(NewProduct {
+/// A product with no price or aliases yet.
+fn product(
+    brand: String,
+    name: String,
+    category: &str,
+    ingredients_raw: String,
+    source: &str,
+) -> NewProduct {
+    NewProduct {
         brand,
         name,
-        category: category_from_source(field(row, "label")).to_string(),
-        currency: if price.is_some() {
-            "USD".into()
-        } else {
-            String::new()
-        },
-        price_cents: price,
+        category: category.to_string(),
+        price_cents: None,
+        currency: String::new(),
         aliases: Vec::new(),
-        ingredients_raw: field(row, "ingredients").to_string(),
+        ingredients_raw,
         source: source.to_string(),
-    })
+    }
+}
+
+/// Sephora prices are US dollars; an unreadable one is no price.
+fn with_usd_price(mut product: NewProduct, text: &str) -> NewProduct {
+    product.price_cents = price_cents(text);
+    if product.price_cents.is_some() {
+        product.currency = "USD".to_string();
+    }
+    product
+}
+
+fn sephora_cosmetics(row: &Row, source: &str) -> RowResult {
+    let (brand, name) = required_identity(row, "brand", "name")?;
+    let category = category_from_source(field(row, "label"));
+    let ingredients = field(row, "ingredients").to_string();
+    Ok(with_usd_price(
+        product(brand, name, category, ingredients, source),
+        field(row, "price"),
+    ))
 }
 
 fn sephora_product_info(row: &Row, source: &str) -> Result<RowResult, String> {
@@ -214,8 +234,7 @@ fn sephora_product_info(row: &Row, source: &str) -> Result<RowResult, String> {
             .map_err(|e| format!("the ingredients column is not a list literal: {e}"))?
             .join("\n")
     };
-    let primary = field(row, "primary_category");
-    let category = match primary {
+    let category = match field(row, "primary_category") {
         "Skincare" | "Mini Size" | "Men" | "" => category_from_source(&format!(
             "{} > {}",
             field(row, "secondary_category"),
@@ -223,35 +242,20 @@ fn sephora_product_info(row: &Row, source: &str) -> Result<RowResult, String> {
         )),
         other => category_from_source(other),
     };
-    let price = price_cents(field(row, "price_usd"));
-    Ok(Ok(NewProduct {
-        brand,
-        name,
-        category: category.to_string(),
-        currency: if price.is_some() {
-            "USD".into()
-        } else {
-            String::new()
-        },
-        price_cents: price,
-        aliases: Vec::new(),
-        ingredients_raw: ingredients,
-        source: source.to_string(),
-    }))
+    let product = product(brand, name, category, ingredients, source);
+    Ok(Ok(with_usd_price(product, field(row, "price_usd"))))
 }
 
 fn olive_young(row: &Row, source: &str) -> RowResult {
     let (brand, name) = required_identity(row, "brand", "product_name")?;
-    Ok(NewProduct {
+    let category = category_from_source(field(row, "category"));
+    Ok(product(
         brand,
         name,
-        category: category_from_source(field(row, "category")).to_string(),
-        price_cents: None,
-        currency: String::new(),
-        aliases: Vec::new(),
-        ingredients_raw: field(row, "ingredient").to_string(),
-        source: source.to_string(),
-    })
+        category,
+        field(row, "ingredient").to_string(),
+        source,
+    ))
 }
 
 fn generic(row: &Row, source: &str) -> Result<RowResult, String> {
@@ -275,21 +279,22 @@ fn generic(row: &Row, source: &str) -> Result<RowResult, String> {
         (Some(_), "") => "USD".to_string(),
         (Some(_), code) => code.to_uppercase(),
     };
-    Ok(Ok(NewProduct {
+    let mut product = product(
         brand,
         name,
-        category: category.to_string(),
-        price_cents: price,
-        currency,
-        aliases: field(row, "aliases")
-            .split('|')
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect(),
-        ingredients_raw: field(row, "ingredients").to_string(),
-        source: source.to_string(),
-    }))
+        category,
+        field(row, "ingredients").to_string(),
+        source,
+    );
+    product.price_cents = price;
+    product.currency = currency;
+    product.aliases = field(row, "aliases")
+        .split('|')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(Ok(product))
 }
 
 /// KCIA: standard Korean name → INCI; its `old_name_en` column really holds the old Korean
