@@ -223,8 +223,9 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
         .iter()
         .map(|whole| whole_similarity(query_whole, whole))
         .fold(0.0f32, f32::max);
-    // Word-for-word agreement breaks ties between names that differ only in spacing.
-    0.97 * by_words.max(by_whole) + 0.03 * by_words
+    // Word-for-word agreement breaks ties between names that differ only in spacing, and the
+    // whole string between names that hold the same words in another order.
+    0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
 }
 
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
@@ -333,6 +334,18 @@ mod tests {
         );
         assert_eq!(first(&idx, "비레디 시카페인 트러블 리셋 세럼"), Some(1));
         assert_eq!(first(&idx, "제로이드 인텐시브 크림"), Some(4));
+        let reordered = index(&[
+            (1, "아벤느", "아벤느 탄력 액티브 HAB3 안티에이징 크림", &[]),
+            (2, "아벤느", "아벤느 HAB3 탄력 액티브 안티에이징 크림", &[]),
+        ]);
+        assert_eq!(
+            first(&reordered, "아벤느 HAB3 탄력 액티브 안에티이징 크림"),
+            Some(2)
+        );
+        assert_eq!(
+            first(&reordered, "아벤느 탄력 액티브 HAB3 안에티이징 크림"),
+            Some(1)
+        );
     }
 
     #[test]
