@@ -251,3 +251,40 @@ fn which_products_contain_an_ingredient_is_one_indexed_query() {
         "no table scan"
     );
 }
+
+#[test]
+fn every_pooled_connection_uses_wal_a_busy_timeout_and_foreign_keys() {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        foreign_keys: i32,
+    }
+    #[derive(QueryableByName)]
+    struct Timeout {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        timeout: i32,
+    }
+    let (_dir, pool) = temp_db();
+    // Several connections at once: each one is set up, not just the first.
+    let mut connections: Vec<_> = (0..3).map(|_| pool.get().unwrap()).collect();
+    for conn in &mut connections {
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(mode.journal_mode, "wal");
+        let flag: Flag = diesel::sql_query("PRAGMA foreign_keys")
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(flag.foreign_keys, 1);
+        let timeout: Timeout = diesel::sql_query("PRAGMA busy_timeout")
+            .get_result(conn)
+            .unwrap();
+        assert!(timeout.timeout >= 5_000, "{}", timeout.timeout);
+    }
+}
