@@ -1,0 +1,35 @@
+//! Catalog queries, next to the catalog's model: saving products (`product_rows`), linking them to
+//! canonical ingredients (`links`), imported ingredient references (`references`), and reading
+//! the catalog for the in-memory indexes (`reads`).
+
+mod links;
+mod product_rows;
+mod reads;
+mod references;
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::schema::{catalog_state, products};
+
+pub use links::reresolve_all;
+pub use product_rows::{save_products, SaveCounts};
+pub use reads::{load_catalog, products_containing, CatalogRows};
+pub use references::{load_resolver, save_references, ReferenceKind};
+
+pub fn catalog_version(conn: &mut SqliteConnection) -> QueryResult<i32> {
+    catalog_state::table
+        .select(catalog_state::version)
+        .first(conn)
+}
+
+pub(super) fn bump_catalog_version(conn: &mut SqliteConnection) -> QueryResult<()> {
+    diesel::update(catalog_state::table)
+        .set(catalog_state::version.eq(catalog_state::version + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn count_products(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    products::table.count().get_result(conn)
+}

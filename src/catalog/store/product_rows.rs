@@ -1,0 +1,209 @@
+//! Saving products: a product is its brand + name; new ones are added, changed ones updated,
+//! identical ones left alone.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::bump_catalog_version;
+use super::links::{insert_links, link_rows, IngredientIds};
+use crate::catalog::model::{join_aliases, NewProduct};
+use crate::ingredients::{parse_label, LabelText, Resolver};
+use crate::schema::{product_ingredients, products};
+
+/// What saving a batch of products did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SaveCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Products removed because they came from the replaced source (the demo catalog).
+    pub replaced: usize,
+    /// Products kept without a usable ingredient list, by reason.
+    pub without_ingredients: BTreeMap<String, usize>,
+}
+
+/// A product row as written.
+#[derive(Insertable)]
+#[diesel(table_name = products)]
+struct ProductRow {
+    brand: String,
+    name: String,
+    category: String,
+    price_cents: Option<i32>,
+    currency: String,
+    aliases: String,
+    ingredients_raw: String,
+    no_ingredients_reason: String,
+    source: String,
+}
+
+/// A product row as stored, for telling whether an import changes it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = products)]
+struct StoredProduct {
+    id: i32,
+    category: String,
+    price_cents: Option<i32>,
+    currency: String,
+    aliases: String,
+    ingredients_raw: String,
+    source: String,
+}
+
+impl StoredProduct {
+    fn same_as(&self, row: &ProductRow) -> bool {
+        (
+            &self.category,
+            self.price_cents,
+            &self.currency,
+            &self.aliases,
+            &self.ingredients_raw,
+            &self.source,
+        ) == (
+            &row.category,
+            row.price_cents,
+            &row.currency,
+            &row.aliases,
+            &row.ingredients_raw,
+            &row.source,
+        )
+    }
+}
+
+/// What happened to one product.
+enum Saved {
+    Unchanged,
+    Added(i32),
+    Updated(i32),
+}
+
+/// Saves products. Ingredients are resolved with `resolver`. With `replacing_source`, the
+/// products from that source (the demo catalog) are removed first. One transaction.
+pub fn save_products(
+    conn: &mut SqliteConnection,
+    new_products: &[NewProduct],
+    replacing_source: Option<&str>,
+    resolver: &Resolver,
+    mut progress: impl FnMut(usize),
+) -> QueryResult<SaveCounts> {
+    conn.immediate_transaction(|conn| {
+        let mut counts = SaveCounts::default();
+        if let Some(source) = replacing_source {
+            counts.replaced = diesel::delete(products::table.filter(products::source.eq(source)))
+                .execute(conn)?;
+        }
+        let mut stored: HashMap<(String, String), StoredProduct> = products::table
+            .select((products::brand, products::name, StoredProduct::as_select()))
+            .load::<(String, String, StoredProduct)>(conn)?
+            .into_iter()
+            .map(|(brand, name, product)| ((brand, name), product))
+            .collect();
+        let mut ingredient_ids = IngredientIds::load(conn)?;
+        let mut links = Vec::new();
+        for (done, product) in new_products.iter().enumerate() {
+            progress(done + 1);
+            let label = parse_label(&product.ingredients_raw);
+            let row = product_row(product, &label);
+            let identity = (product.brand.clone(), product.name.clone());
+            let product_id = match save_one(conn, &row, stored.get(&identity))? {
+                Saved::Unchanged => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Saved::Updated(id) => {
+                    counts.updated += 1;
+                    id
+                }
+                Saved::Added(id) => {
+                    counts.added += 1;
+                    id
+                }
+            };
+            if let LabelText::NoInformation(reason) = &label {
+                *counts
+                    .without_ingredients
+                    .entry(reason.describe().to_string())
+                    .or_default() += 1;
+            }
+            let resolved = resolver.resolve_label(&label);
+            links.extend(link_rows(
+                conn,
+                &mut ingredient_ids,
+                resolver,
+                product_id,
+                resolved,
+            )?);
+            stored.insert(identity, stored_form(product_id, row));
+        }
+        insert_links(conn, links)?;
+        bump_catalog_version(conn)?;
+        Ok(counts)
+    })
+}
+
+fn product_row(product: &NewProduct, label: &LabelText) -> ProductRow {
+    let reason = match label {
+        LabelText::NoInformation(reason) => reason.describe(),
+        LabelText::Ingredients(_) => "",
+    };
+    ProductRow {
+        brand: product.brand.clone(),
+        name: product.name.clone(),
+        category: product.category.clone(),
+        price_cents: product.price_cents,
+        currency: product.currency.clone(),
+        aliases: join_aliases(&product.aliases),
+        ingredients_raw: product.ingredients_raw.clone(),
+        no_ingredients_reason: reason.to_string(),
+        source: product.source.clone(),
+    }
+}
+
+/// Inserts, updates (dropping its old ingredient links) or leaves one product.
+fn save_one(
+    conn: &mut SqliteConnection,
+    row: &ProductRow,
+    stored: Option<&StoredProduct>,
+) -> QueryResult<Saved> {
+    match stored {
+        Some(stored) if stored.same_as(row) => Ok(Saved::Unchanged),
+        Some(stored) => {
+            diesel::update(products::table.find(stored.id))
+                .set((
+                    products::category.eq(&row.category),
+                    products::price_cents.eq(row.price_cents),
+                    products::currency.eq(&row.currency),
+                    products::aliases.eq(&row.aliases),
+                    products::ingredients_raw.eq(&row.ingredients_raw),
+                    products::no_ingredients_reason.eq(&row.no_ingredients_reason),
+                    products::source.eq(&row.source),
+                    products::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?;
+            diesel::delete(
+                product_ingredients::table.filter(product_ingredients::product_id.eq(stored.id)),
+            )
+            .execute(conn)?;
+            Ok(Saved::Updated(stored.id))
+        }
+        None => diesel::insert_into(products::table)
+            .values(row)
+            .returning(products::id)
+            .get_result(conn)
+            .map(Saved::Added),
+    }
+}
+
+fn stored_form(id: i32, row: ProductRow) -> StoredProduct {
+    StoredProduct {
+        id,
+        category: row.category,
+        price_cents: row.price_cents,
+        currency: row.currency,
+        aliases: row.aliases,
+        ingredients_raw: row.ingredients_raw,
+        source: row.source,
+    }
+}

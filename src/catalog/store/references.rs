@@ -1,0 +1,99 @@
+//! Imported ingredient references (KCIA Korean names and spelling variants, CosIng functions)
+//! and the resolver built from them.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::ingredients::Resolver;
+use crate::schema::ingredient_references;
+
+/// A kind of imported ingredient reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// Korean standard name → INCI name (KCIA).
+    KoreanName,
+    /// Korean spelling variant → standard Korean name.
+    KoreanVariant,
+    /// INCI name → functions (CosIng).
+    Functions,
+}
+
+impl ReferenceKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReferenceKind::KoreanName => "korean_name",
+            ReferenceKind::KoreanVariant => "korean_variant",
+            ReferenceKind::Functions => "functions",
+        }
+    }
+}
+
+/// Saves reference rows (term → value) of one kind, replacing earlier values of the same terms.
+/// Returns (added, updated, unchanged).
+pub fn save_references(
+    conn: &mut SqliteConnection,
+    kind: ReferenceKind,
+    pairs: &[(String, String)],
+) -> QueryResult<(usize, usize, usize)> {
+    conn.immediate_transaction(|conn| {
+        let existing: HashMap<String, String> = ingredient_references::table
+            .filter(ingredient_references::kind.eq(kind.as_str()))
+            .select((ingredient_references::term, ingredient_references::value))
+            .load(conn)?
+            .into_iter()
+            .collect();
+        let (mut added, mut updated, mut unchanged) = (0, 0, 0);
+        let mut rows = Vec::new();
+        for (term, value) in pairs {
+            match existing.get(term) {
+                Some(old) if old == value => unchanged += 1,
+                Some(_) => updated += 1,
+                None => added += 1,
+            }
+            if existing.get(term) != Some(value) {
+                rows.push((
+                    ingredient_references::kind.eq(kind.as_str()),
+                    ingredient_references::term.eq(term),
+                    ingredient_references::value.eq(value),
+                ));
+            }
+        }
+        for chunk in rows.chunks(3_000) {
+            diesel::replace_into(ingredient_references::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
+        Ok((added, updated, unchanged))
+    })
+}
+
+/// The built-in resolver extended by every imported reference.
+pub fn load_resolver(conn: &mut SqliteConnection) -> QueryResult<Resolver> {
+    let mut resolver = Resolver::builtin();
+    let rows: Vec<(String, String, String)> = ingredient_references::table
+        .select((
+            ingredient_references::kind,
+            ingredient_references::term,
+            ingredient_references::value,
+        ))
+        .load(conn)?;
+    // Names first: variants and functions refer to them.
+    for (kind, term, value) in &rows {
+        if kind == "korean_name" {
+            resolver.add_korean_name(term, value);
+        }
+    }
+    for (kind, term, value) in &rows {
+        match kind.as_str() {
+            "korean_variant" => resolver.add_korean_variant(term, value),
+            "functions" => {
+                resolver.add_known_inci_key(term);
+                resolver.add_functions(term, value);
+            }
+            _ => {}
+        }
+    }
+    Ok(resolver)
+}
