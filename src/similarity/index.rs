@@ -98,10 +98,6 @@ impl SimilarityIndex {
         slot
     }
 
-    pub fn product_count(&self) -> usize {
-        self.product_ids.len()
-    }
-
     /// The `limit` products most similar to a catalog product (never itself), best first;
     /// `None` when the product has no ingredient list in the index.
     pub fn similar_to_product(

@@ -29,17 +29,6 @@ pub enum FileContents {
 /// Rows not imported: the reason, and the line of each row (its first line in the file).
 pub type Skipped = BTreeMap<String, Vec<u64>>;
 
-/// The header of our own generic catalog format (documented in the README).
-pub const GENERIC_HEADER: &[&str] = &[
-    "brand",
-    "name",
-    "category",
-    "ingredients",
-    "price",
-    "currency",
-    "aliases",
-];
-
 /// Reads a file's text, recognising its format by its header.
 pub fn read_contents(path: &str, text: &str) -> Result<FileContents, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

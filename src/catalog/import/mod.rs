@@ -9,7 +9,7 @@ use std::fmt;
 use diesel::sqlite::SqliteConnection;
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub use formats::{read_contents, FileContents, GENERIC_HEADER};
+pub use formats::{read_contents, FileContents};
 
 use super::demo::DEMO_SOURCE;
 use super::store::{self, SaveCounts};
