@@ -5,6 +5,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
@@ -16,6 +17,8 @@ const BUSY_TIMEOUT_MS: u32 = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    #[error("cannot open the database {path}: {reason}")]
+    Unopenable { path: String, reason: String },
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: r2d2::Error },
     #[error("cannot migrate the database: {0}")]
@@ -44,6 +47,12 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 /// Opens (creating if needed) the database at `path`, runs pending migrations, and returns a
 /// pool whose connections all use WAL, a busy timeout and foreign keys.
 pub fn open(path: &str) -> Result<DbPool, DbError> {
+    // One direct attempt first: a file that cannot be opened is reported at once, not after the
+    // pool has retried for its whole timeout.
+    SqliteConnection::establish(path).map_err(|e| DbError::Unopenable {
+        path: path.to_string(),
+        reason: e.to_string(),
+    })?;
     let manager = ConnectionManager::<SqliteConnection>::new(path);
     let pool = Pool::builder()
         .max_size(8)

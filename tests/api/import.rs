@@ -288,3 +288,18 @@ fn every_pooled_connection_uses_wal_a_busy_timeout_and_foreign_keys() {
         assert!(timeout.timeout >= 5_000, "{}", timeout.timeout);
     }
 }
+
+#[test]
+fn a_database_that_cannot_be_opened_is_reported_at_once() {
+    let started = Instant::now();
+    let Err(error) = seongbun::db::open("/nonexistent-dir/seongbun.db") else {
+        panic!("the database cannot be opened")
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("cannot open the database /nonexistent-dir/seongbun.db"),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
