@@ -10,7 +10,7 @@ use diesel::Connection;
 
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
-use crate::ingredients::{parse_label, CanonicalIngredient, Resolver};
+use crate::ingredients::{CanonicalIngredient, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::{Comparison, SimilarMatch, SimilarityIndex};
 
@@ -137,15 +137,15 @@ impl CatalogIndex {
         Some(self.present(found))
     }
 
-    /// Reads a pasted label text and finds the `limit` products closest to it.
+    /// The `limit` products closest to a pasted list, with what was understood of it.
     pub fn similar_to_pasted(
         &self,
-        text: &str,
+        pasted: &PastedText,
         limit: usize,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
         let understood: Vec<PastedIngredient> = self
             .resolver
-            .resolve_label(&parse_label(text))
+            .resolve_label(pasted.label())
             .into_iter()
             .map(|resolved| {
                 let known = self

@@ -1,10 +1,13 @@
 //! An ingredient list a person pasted, checked once at the edge.
 
+use super::LabelText;
+
 /// Longest pasted text accepted, in characters (the longest real kit lists are ~8,000).
 pub const MAX_PASTED_CHARS: usize = 20_000;
 
+/// A pasted list, already read: holding one means it has ingredient names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PastedText(String);
+pub struct PastedText(LabelText);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PastedError {
@@ -25,13 +28,13 @@ impl PastedText {
         if length > MAX_PASTED_CHARS {
             return Err(PastedError::TooLong(length));
         }
-        if super::parse_label(raw).names().is_empty() {
-            return Err(PastedError::NoIngredients);
+        match super::parse_label(raw) {
+            LabelText::NoInformation(_) => Err(PastedError::NoIngredients),
+            label => Ok(PastedText(label)),
         }
-        Ok(PastedText(raw.to_string()))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub fn label(&self) -> &LabelText {
         &self.0
     }
 }

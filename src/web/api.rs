@@ -170,7 +170,7 @@ pub async fn similar_to_list(
     let pasted = PastedText::parse(&request.ingredients)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let index = state.catalog.snapshot();
-    let (understood, found) = index.similar_to_pasted(pasted.as_str(), limit);
+    let (understood, found) = index.similar_to_pasted(&pasted, limit);
     let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
     let understood: Vec<&str> = understood
         .iter()

@@ -66,8 +66,7 @@ pub async fn paste_results(
         }
     };
     let index = state.catalog.snapshot();
-    let (understood, found) =
-        index.similar_to_pasted(pasted.as_str(), super::product::SIMILAR_ON_PAGE);
+    let (understood, found) = index.similar_to_pasted(&pasted, super::product::SIMILAR_ON_PAGE);
     let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(&index, f)).collect();
     let shared: std::collections::HashSet<i32> = similar
         .iter()
