@@ -35,7 +35,13 @@ fn the_1472_set_imports_with_its_non_lists_kept_and_reimporting_changes_nothing(
     assert_eq!(without["\"Visit the ... boutique\" instead of a list"], 120);
     assert_eq!(without["placeholder such as \"No Info\""], 23);
     assert_eq!(without["spreadsheet error such as \"#NAME?\""], 4);
+    let version = store::catalog_version(&mut conn).unwrap();
     let again = import_file(&mut conn, SEPHORA_1472).unwrap();
+    assert_eq!(
+        store::catalog_version(&mut conn).unwrap(),
+        version,
+        "running indexes are left alone"
+    );
     let ImportReport::Products { counts, .. } = &again else {
         panic!()
     };

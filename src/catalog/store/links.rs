@@ -123,13 +123,19 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
         let mut ingredient_ids = IngredientIds::load(conn)?;
         let mut changed = 0;
         for (product_id, raw) in stored {
-            let mut new_links = Vec::new();
-            for resolved in resolver.resolve_label(&parse_label(&raw)) {
-                let id = ingredient_ids.id_for(conn, resolver, &resolved.canonical)?;
-                new_links.push((id, resolved.label_name));
-            }
-            if old_links.get(&product_id).map(Vec::as_slice).unwrap_or(&[]) == new_links.as_slice()
-            {
+            let resolved = resolver.resolve_label(&parse_label(&raw));
+            let rows = link_rows(conn, &mut ingredient_ids, resolver, product_id, resolved)?;
+            let old: Vec<(i32, &str)> = old_links
+                .get(&product_id)
+                .into_iter()
+                .flatten()
+                .map(|(id, name)| (*id, name.as_str()))
+                .collect();
+            let new: Vec<(i32, &str)> = rows
+                .iter()
+                .map(|row| (row.ingredient_id, row.label_name.as_str()))
+                .collect();
+            if old == new {
                 continue;
             }
             changed += 1;
@@ -137,21 +143,9 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
                 product_ingredients::table.filter(product_ingredients::product_id.eq(product_id)),
             )
             .execute(conn)?;
-            let rows = new_links
-                .into_iter()
-                .enumerate()
-                .map(
-                    |(position, (ingredient_id, label_name))| ProductIngredientRow {
-                        product_id,
-                        position: position as i32,
-                        ingredient_id,
-                        label_name,
-                    },
-                )
-                .collect();
             insert_links(conn, rows)?;
         }
-        refresh_ingredient_details(conn, resolver)?;
+        let details_changed = refresh_ingredient_details(conn, resolver)?;
         diesel::delete(
             ingredients::table.filter(diesel::dsl::not(diesel::dsl::exists(
                 product_ingredients::table
@@ -159,12 +153,19 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
             ))),
         )
         .execute(conn)?;
-        bump_catalog_version(conn)?;
+        if changed > 0 || details_changed > 0 {
+            bump_catalog_version(conn)?;
+        }
         Ok(changed)
     })
 }
 
-fn refresh_ingredient_details(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryResult<()> {
+/// Returns how many ingredients changed.
+fn refresh_ingredient_details(
+    conn: &mut SqliteConnection,
+    resolver: &Resolver,
+) -> QueryResult<usize> {
+    let mut changed = 0;
     for Ingredient {
         id,
         key,
@@ -190,7 +191,8 @@ fn refresh_ingredient_details(conn: &mut SqliteConnection, resolver: &Resolver) 
                     ingredients::functions.eq(new_functions),
                 ))
                 .execute(conn)?;
+            changed += 1;
         }
     }
-    Ok(())
+    Ok(changed)
 }

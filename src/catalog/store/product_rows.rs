@@ -138,7 +138,10 @@ pub fn save_products(
             stored.insert(identity, stored_form(product_id, row));
         }
         insert_links(conn, links)?;
-        bump_catalog_version(conn)?;
+        // An import that changes nothing leaves running servers' indexes alone.
+        if counts.added + counts.updated + counts.replaced > 0 {
+            bump_catalog_version(conn)?;
+        }
         Ok(counts)
     })
 }

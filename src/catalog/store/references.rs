@@ -28,6 +28,16 @@ impl ReferenceKind {
             ReferenceKind::Functions => "functions",
         }
     }
+
+    fn parse(stored: &str) -> Option<Self> {
+        [
+            ReferenceKind::KoreanName,
+            ReferenceKind::KoreanVariant,
+            ReferenceKind::Functions,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == stored)
+    }
 }
 
 /// Saves reference rows (term → value) of one kind, replacing earlier values of the same terms.
@@ -48,17 +58,18 @@ pub fn save_references(
         let mut rows = Vec::new();
         for (term, value) in pairs {
             match existing.get(term) {
-                Some(old) if old == value => unchanged += 1,
+                Some(old) if old == value => {
+                    unchanged += 1;
+                    continue;
+                }
                 Some(_) => updated += 1,
                 None => added += 1,
             }
-            if existing.get(term) != Some(value) {
-                rows.push((
-                    ingredient_references::kind.eq(kind.as_str()),
-                    ingredient_references::term.eq(term),
-                    ingredient_references::value.eq(value),
-                ));
-            }
+            rows.push((
+                ingredient_references::kind.eq(kind.as_str()),
+                ingredient_references::term.eq(term),
+                ingredient_references::value.eq(value),
+            ));
         }
         for chunk in rows.chunks(3_000) {
             diesel::replace_into(ingredient_references::table)
@@ -79,20 +90,24 @@ pub fn load_resolver(conn: &mut SqliteConnection) -> QueryResult<Resolver> {
             ingredient_references::value,
         ))
         .load(conn)?;
+    let rows: Vec<(ReferenceKind, String, String)> = rows
+        .into_iter()
+        .filter_map(|(kind, term, value)| Some((ReferenceKind::parse(&kind)?, term, value)))
+        .collect();
     // Names first: variants and functions refer to them.
     for (kind, term, value) in &rows {
-        if kind == "korean_name" {
+        if *kind == ReferenceKind::KoreanName {
             resolver.add_korean_name(term, value);
         }
     }
     for (kind, term, value) in &rows {
-        match kind.as_str() {
-            "korean_variant" => resolver.add_korean_variant(term, value),
-            "functions" => {
+        match kind {
+            ReferenceKind::KoreanName => {}
+            ReferenceKind::KoreanVariant => resolver.add_korean_variant(term, value),
+            ReferenceKind::Functions => {
                 resolver.add_known_inci_key(term);
                 resolver.add_functions(term, value);
             }
-            _ => {}
         }
     }
     Ok(resolver)
