@@ -4,7 +4,7 @@ use actix_web::error::JsonPayloadError;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::errors::ApiError;
+use super::errors::{ApiError, Failure};
 use super::views::IngredientChip;
 use crate::catalog::model::ProductSummary;
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
@@ -85,18 +85,12 @@ fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJs
     }
 }
 
-#[derive(Deserialize)]
-struct SearchParams {
-    #[serde(default)]
-    q: String,
-}
-
 /// `GET /api/search?q=TEXT`
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = web::Query::<SearchParams>::from_query(req.query_string())
+    let params = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
     let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let index = state.catalog.snapshot();
@@ -184,24 +178,18 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found("no such API endpoint"))
 }
 
-/// A JSON body that could not be read: too large (413) or not the expected JSON (400).
+/// A JSON body that could not be read: too large (413), not JSON (415), or not the expected
+/// JSON (400).
 pub fn json_error(err: JsonPayloadError) -> actix_web::Error {
-    let (status, message) = match &err {
+    let failure = match &err {
         JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => (
-            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is larger than {limit} bytes"),
-        ),
-        JsonPayloadError::ContentType => (
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the body as application/json".to_string(),
-        ),
-        other => (
-            actix_web::http::StatusCode::BAD_REQUEST,
-            format!("the JSON body could not be read: {other}"),
-        ),
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            Failure::TooLarge(format!("the body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::ContentType => {
+            Failure::UnsupportedMediaType("send the body as application/json".to_string())
+        }
+        other => Failure::BadRequest(format!("the JSON body could not be read: {other}")),
     };
-    let response = HttpResponse::build(status)
-        .json(serde_json::json!({ "error": { "status": status.as_u16(), "message": message } }));
-    actix_web::error::InternalError::from_response(err, response).into()
+    ApiError(failure).into()
 }

@@ -12,6 +12,11 @@ pub enum Failure {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// A request body over the size limit.
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -21,6 +26,8 @@ impl Failure {
         match self {
             Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
+            Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Failure::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,7 +77,10 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let title = match self.0 {
-            Failure::BadRequest(_) => "잘못된 요청 · Bad request",
+            Failure::BadRequest(_) | Failure::UnsupportedMediaType(_) => {
+                "잘못된 요청 · Bad request"
+            }
+            Failure::TooLarge(_) => "내용이 너무 큽니다 · Too large",
             Failure::NotFound(_) => "찾을 수 없습니다 · Not found",
             Failure::Internal(_) => "일시적인 오류 · Temporary error",
         };

@@ -1,10 +1,8 @@
-use std::collections::HashSet;
-
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::{render, PageError};
-use super::views::{IngredientChip, ProductView, SimilarCard};
+use super::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
 use crate::startup::AppState;
 
 /// How many similar products a product page shows.
@@ -37,10 +35,7 @@ pub async fn product_page(
         .iter()
         .map(|found| SimilarCard::new(&index, found))
         .collect();
-    let shared_with_any: HashSet<i32> = similar
-        .iter()
-        .flat_map(|c| c.shared.iter().map(|i| i.id))
-        .collect();
+    let shared_with_any = shared_ids(&similar);
     let ingredients = index
         .ingredients_of(id)
         .into_iter()

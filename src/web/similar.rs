@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::errors::{render, render_with, PageError};
-use super::views::{IngredientChip, SimilarCard};
+use super::errors::{render, render_with, Failure, PageError};
+use super::views::{shared_ids, IngredientChip, SimilarCard};
 use crate::ingredients::PastedText;
 use crate::startup::AppState;
 
@@ -68,10 +68,7 @@ pub async fn paste_results(
     let index = state.catalog.snapshot();
     let (understood, found) = index.similar_to_pasted(&pasted, super::product::SIMILAR_ON_PAGE);
     let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(&index, f)).collect();
-    let shared: std::collections::HashSet<i32> = similar
-        .iter()
-        .flat_map(|c| c.shared.iter().map(|i| i.id))
-        .collect();
+    let shared = shared_ids(&similar);
     let understood = understood
         .into_iter()
         .map(|p| UnderstoodIngredient {
@@ -93,23 +90,15 @@ pub async fn paste_results(
 
 /// A form body that could not be read: too large (413) or not a form (400).
 pub fn form_error(err: UrlencodedError) -> actix_web::Error {
-    let error = match err {
-        UrlencodedError::Overflow { .. } => {
-            return actix_web::error::InternalError::from_response(
-                "payload too large",
-                HttpResponse::PayloadTooLarge()
-                    .content_type("text/html; charset=utf-8")
-                    .body(format!(
-                        "<!doctype html><html lang=\"ko\"><meta charset=\"utf-8\"><title>413</title><p>보낸 내용이 너무 큽니다 (최대 {} KB). · The form is too large (at most {} KB).</p><p><a href=\"/\">seongbun</a></p></html>",
-                        super::FORM_LIMIT_BYTES / 1024,
-                        super::FORM_LIMIT_BYTES / 1024
-                    )),
-            )
-            .into();
-        }
-        _ => PageError::bad_request(
+    let failure = match err {
+        UrlencodedError::Overflow { .. } => Failure::TooLarge(format!(
+            "보낸 내용이 너무 큽니다 (최대 {} KB). · The form is too large (at most {} KB).",
+            super::FORM_LIMIT_BYTES / 1024,
+            super::FORM_LIMIT_BYTES / 1024
+        )),
+        _ => Failure::BadRequest(
             "양식을 읽을 수 없습니다. · The form could not be read.".to_string(),
         ),
     };
-    error.into()
+    PageError(failure).into()
 }

@@ -126,6 +126,14 @@ impl SimilarCard {
     }
 }
 
+/// The ingredients any of the cards shares with the query: marked in the query's own list.
+pub fn shared_ids(cards: &[SimilarCard]) -> std::collections::HashSet<i32> {
+    cards
+        .iter()
+        .flat_map(|card| card.shared.iter().map(|chip| chip.id))
+        .collect()
+}
+
 /// A score in 0..=1 as a whole percentage.
 pub fn percent(score: f32) -> u32 {
     (score * 100.0).round().clamp(0.0, 100.0) as u32

@@ -179,6 +179,8 @@ async fn a_form_over_the_size_limit_gets_413() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 413);
+    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert!(texts(&page, ".error")[0].contains("너무 큽니다"));
 }
 
 #[tokio::test]

@@ -94,6 +94,20 @@ async fn bad_paste_requests_are_json_errors() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 400);
+    let not_json = app
+        .client
+        .post(format!("{}/api/similar", app.address))
+        .header("content-type", "text/plain")
+        .body("Water, Glycerin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status().as_u16(), 415);
+    let body: serde_json::Value = not_json.json().await.unwrap();
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("application/json"));
     let big = json!({ "ingredients": "Water, ".repeat(50_000) });
     let (status, _) = app.post_json("/api/similar", &big).await;
     assert_eq!(status, 413);
