@@ -93,6 +93,22 @@ impl TestApp {
         (status, response.json().await.expect("a JSON body"))
     }
 
+    /// POSTs a body as it is, with the content type given.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Html) {
         let body = serde_urlencoded::to_string(fields).unwrap();
         let response = self

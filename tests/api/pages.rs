@@ -171,13 +171,12 @@ async fn a_form_over_the_size_limit_gets_413() {
     let app = spawn_app().await;
     let huge = "Water, ".repeat(60_000);
     let response = app
-        .client
-        .post(format!("{}/similar", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("ingredients={huge}"))
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            "/similar",
+            "application/x-www-form-urlencoded",
+            format!("ingredients={huge}"),
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 413);
     let page = scraper::Html::parse_document(&response.text().await.unwrap());
     assert!(texts(&page, ".error")[0].contains("너무 큽니다"));

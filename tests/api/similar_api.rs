@@ -86,22 +86,12 @@ async fn bad_paste_requests_are_json_errors() {
         .await;
     assert_eq!(status, 400);
     let response = app
-        .client
-        .post(format!("{}/api/similar", app.address))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/similar", "application/json", "{not json".to_string())
+        .await;
     assert_eq!(response.status().as_u16(), 400);
     let not_json = app
-        .client
-        .post(format!("{}/api/similar", app.address))
-        .header("content-type", "text/plain")
-        .body("Water, Glycerin")
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/similar", "text/plain", "Water, Glycerin".to_string())
+        .await;
     assert_eq!(not_json.status().as_u16(), 415);
     let body: serde_json::Value = not_json.json().await.unwrap();
     assert!(body["error"]["message"]
