@@ -215,11 +215,10 @@ impl Resolver {
         resolved
     }
 
+    /// Whether `name` is a whole INCI name or a synonym of one.
     fn is_known_name(&self, name: &str) -> bool {
         let key = ingredient_key(name);
-        self.synonyms.contains_key(&key)
-            || self.known.contains_key(&key)
-            || self.korean.contains_key(&key)
+        self.synonyms.contains_key(&key) || self.known.contains_key(&key)
     }
 
     /// Cuts a comma-less list at the longest known names. Unknown words between known names
@@ -288,10 +287,6 @@ impl Resolver {
         if parts.len() < 2 {
             return None;
         }
-        let is_known = |part: &str| {
-            let key = ingredient_key(part);
-            self.synonyms.contains_key(&key) || self.known.contains_key(&key)
-        };
         let last = parts[parts.len() - 1].trim();
         let last_is_translation = {
             let folded = text::fold(last);
@@ -302,7 +297,7 @@ impl Resolver {
             .any(|word| folded.starts_with(word))
         };
         let first = parts[0].trim();
-        if is_known(first) && (is_known(last) || last_is_translation) {
+        if self.is_known_name(first) && (self.is_known_name(last) || last_is_translation) {
             return Some(self.resolve_english(first));
         }
         parts
