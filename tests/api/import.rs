@@ -148,6 +148,17 @@ fn a_dictionary_imported_after_a_catalog_resolves_its_korean_ingredients() {
         panic!()
     };
     assert!(products_re_resolved > 1000, "{products_re_resolved}");
+    let ImportReport::References {
+        products_re_resolved: again,
+        ..
+    } = import_file(&mut conn, KCIA_DICTIONARY).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        again, 0,
+        "importing the same dictionary again changes nothing"
+    );
     let after = korean_share(&mut conn);
     assert!(
         after < 0.05 && after < before,

@@ -117,12 +117,10 @@ pub fn import_text(
                 let (a, u, n) = store::save_references(conn, kind, &pairs).map_err(database)?;
                 (added, updated, unchanged) = (added + a, updated + u, unchanged + n);
             }
-            let products_re_resolved = if added + updated > 0 {
-                let resolver = store::load_resolver(conn).map_err(database)?;
-                store::reresolve_all(conn, &resolver).map_err(database)?
-            } else {
-                0
-            };
+            // Always, even when no reference changed: it writes only what differs, and it
+            // finishes a re-resolution an earlier, interrupted import left undone.
+            let resolver = store::load_resolver(conn).map_err(database)?;
+            let products_re_resolved = store::reresolve_all(conn, &resolver).map_err(database)?;
             Ok(ImportReport::References {
                 path: path.to_string(),
                 format,
