@@ -95,6 +95,11 @@ impl CatalogIndex {
         Ok(CatalogIndex::build(rows, resolver, version))
     }
 
+    /// How this snapshot's catalog resolves ingredient names (built-in and imported references).
+    pub fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
     pub fn version(&self) -> i32 {
         self.version
     }

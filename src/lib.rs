@@ -4,15 +4,19 @@
 //! - `ingredients`: reading label text and resolving names across synonyms and languages
 //! - `catalog`: products in the database, imports, the demo catalog
 //! - `similarity`, `search`: the in-memory indexes; `catalog_index` holds them together
+//! - `board`: the request board; `security`: passwords, tokens, rate limits
 //! - `web`: pages and the JSON API; `startup` wires it all up
 
+pub mod board;
 pub mod catalog;
 pub mod catalog_index;
 pub mod config;
 pub mod db;
+pub mod form;
 pub mod ingredients;
 pub mod schema;
 pub mod search;
+pub mod security;
 pub mod similarity;
 pub mod startup;
 pub mod text;

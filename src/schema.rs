@@ -26,6 +26,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    post_views (post_id, viewer) {
+        post_id -> Integer,
+        viewer -> Text,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Integer,
+        category -> Text,
+        title -> Text,
+        body -> Text,
+        author -> Text,
+        password_hash -> Nullable<Text>,
+        is_secret -> Bool,
+        is_pinned -> Bool,
+        status -> Text,
+        product_id -> Nullable<Integer>,
+        product_name -> Text,
+        answer -> Text,
+        answered_at -> Nullable<Text>,
+        added_product_id -> Nullable<Integer>,
+        view_count -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
     product_ingredients (product_id, position) {
         product_id -> Integer,
         position -> Integer,
@@ -51,6 +80,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(post_views -> posts (post_id));
 diesel::joinable!(product_ingredients -> ingredients (ingredient_id));
 diesel::joinable!(product_ingredients -> products (product_id));
 
@@ -58,6 +88,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     catalog_state,
     ingredient_references,
     ingredients,
+    post_views,
+    posts,
     product_ingredients,
     products,
 );

@@ -4,4 +4,5 @@ pub mod category;
 pub mod demo;
 pub mod import;
 pub mod model;
+pub mod product_form;
 pub mod store;

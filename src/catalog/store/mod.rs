@@ -1,7 +1,9 @@
-//! Catalog queries, next to the catalog's model: saving products (`product_rows`), linking them to
+//! Catalog queries, next to the catalog's model: saving products (`product_rows`), the admin's
+//! edits of one product (`edits`), linking them to
 //! canonical ingredients (`links`), imported ingredient references (`references`), and reading
 //! the catalog for the in-memory indexes (`reads`).
 
+mod edits;
 mod links;
 mod product_rows;
 mod reads;
@@ -12,6 +14,9 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::schema::{catalog_state, products};
 
+pub use edits::{
+    add_product, delete_product, editable_product, update_product, EditError, EditableProduct,
+};
 pub use links::reresolve_all;
 pub use product_rows::{save_products, SaveCounts};
 pub use reads::{load_catalog, products_containing, CatalogRows};

@@ -27,16 +27,16 @@ pub struct SaveCounts {
 /// A product row as written.
 #[derive(Insertable)]
 #[diesel(table_name = products)]
-struct ProductRow {
-    brand: String,
-    name: String,
-    category: String,
-    price_cents: Option<i32>,
-    currency: String,
-    aliases: String,
-    ingredients_raw: String,
-    no_ingredients_reason: String,
-    source: String,
+pub(super) struct ProductRow {
+    pub(super) brand: String,
+    pub(super) name: String,
+    pub(super) category: String,
+    pub(super) price_cents: Option<i32>,
+    pub(super) currency: String,
+    pub(super) aliases: String,
+    pub(super) ingredients_raw: String,
+    pub(super) no_ingredients_reason: String,
+    pub(super) source: String,
 }
 
 /// A product row as stored, for telling whether an import changes it.
@@ -146,7 +146,7 @@ pub fn save_products(
     })
 }
 
-fn product_row(product: &NewProduct, label: &LabelText) -> ProductRow {
+pub(super) fn product_row(product: &NewProduct, label: &LabelText) -> ProductRow {
     let reason = match label {
         LabelText::NoInformation(reason) => reason.describe(),
         LabelText::Ingredients(_) => "",
@@ -173,18 +173,7 @@ fn save_one(
     match stored {
         Some(stored) if stored.same_as(row) => Ok(Saved::Unchanged),
         Some(stored) => {
-            diesel::update(products::table.find(stored.id))
-                .set((
-                    products::category.eq(&row.category),
-                    products::price_cents.eq(row.price_cents),
-                    products::currency.eq(&row.currency),
-                    products::aliases.eq(&row.aliases),
-                    products::ingredients_raw.eq(&row.ingredients_raw),
-                    products::no_ingredients_reason.eq(&row.no_ingredients_reason),
-                    products::source.eq(&row.source),
-                    products::updated_at.eq(diesel::dsl::now),
-                ))
-                .execute(conn)?;
+            update_product_row(conn, stored.id, row)?;
             diesel::delete(
                 product_ingredients::table.filter(product_ingredients::product_id.eq(stored.id)),
             )
@@ -197,6 +186,28 @@ fn save_one(
             .get_result(conn)
             .map(Saved::Added),
     }
+}
+
+/// Writes every field of `row` over product `id`; returns the rows changed (0: no product).
+pub(super) fn update_product_row(
+    conn: &mut SqliteConnection,
+    id: i32,
+    row: &ProductRow,
+) -> QueryResult<usize> {
+    diesel::update(products::table.find(id))
+        .set((
+            products::brand.eq(&row.brand),
+            products::name.eq(&row.name),
+            products::category.eq(&row.category),
+            products::price_cents.eq(row.price_cents),
+            products::currency.eq(&row.currency),
+            products::aliases.eq(&row.aliases),
+            products::ingredients_raw.eq(&row.ingredients_raw),
+            products::no_ingredients_reason.eq(&row.no_ingredients_reason),
+            products::source.eq(&row.source),
+            products::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
 }
 
 fn stored_form(id: i32, row: ProductRow) -> StoredProduct {

@@ -1,0 +1,97 @@
+//! What can be done to a post, and by whom: plain functions over a connection, called by the
+//! handlers inside `web::block` and by tests directly.
+
+use diesel::sqlite::SqliteConnection;
+
+use super::draft::PostDraft;
+use super::fields::PostStatus;
+use super::store::{self, Moderation, Post, PostContent};
+use crate::security::{hash_password, password_matches};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    #[error("no such post")]
+    NotFound,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("{0}")]
+    Hashing(String),
+    #[error("board storage: {0}")]
+    Storage(#[from] diesel::result::Error),
+}
+
+/// Who asks to change a post.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    Admin,
+    /// Someone who typed this password.
+    Author(&'a str),
+}
+
+/// Stores a new post, hashing its password (argon2id) first. Returns its id.
+pub fn create_post(
+    conn: &mut SqliteConnection,
+    draft: &PostDraft,
+    content: &PostContent,
+) -> Result<i32, BoardError> {
+    let hash = match &draft.password {
+        Some(password) => Some(hash_password(password.as_str()).map_err(BoardError::Hashing)?),
+        None => None,
+    };
+    Ok(store::insert_post(conn, content, hash.as_deref())?)
+}
+
+/// The post, when `actor` may change it: the admin always, an author with its password. A post
+/// the admin wrote (no password) only the admin may change.
+pub fn authorize(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
+    let post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
+    match actor {
+        Actor::Admin => Ok(post),
+        Actor::Author(password) => match &post.password_hash {
+            Some(hash) if password_matches(password, hash) => Ok(post),
+            _ => Err(BoardError::WrongPassword),
+        },
+    }
+}
+
+pub fn edit_post(
+    conn: &mut SqliteConnection,
+    id: i32,
+    content: &PostContent,
+) -> Result<(), BoardError> {
+    match store::update_post(conn, id, content)? {
+        0 => Err(BoardError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+pub fn delete_post(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
+    let post = authorize(conn, id, actor)?;
+    match store::delete_post(conn, id)? {
+        0 => Err(BoardError::NotFound),
+        _ => Ok(post),
+    }
+}
+
+pub fn moderate_post(
+    conn: &mut SqliteConnection,
+    id: i32,
+    status: PostStatus,
+    is_pinned: bool,
+    answer: &str,
+) -> Result<(), BoardError> {
+    let moderation = Moderation {
+        status: status.slug().to_string(),
+        is_pinned,
+        answer: answer.to_string(),
+    };
+    match store::moderate_post(conn, id, &moderation)? {
+        0 => Err(BoardError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// A secret post is shown to the admin, or to whoever typed its password.
+pub fn can_read(post: &Post, is_admin: bool, unlocked: bool) -> bool {
+    !post.is_secret || is_admin || unlocked
+}

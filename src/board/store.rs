@@ -1,0 +1,296 @@
+//! Board queries, next to the board's model: posts, their list pages, views, moderation.
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+
+use crate::schema::{post_views, posts};
+
+/// Posts on one list page.
+pub const POSTS_PER_PAGE: i64 = 20;
+
+/// SQLite's current UTC time in the stored form, to the millisecond (so an edit right after
+/// writing still shows as an edit).
+const NOW: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+fn now() -> diesel::expression::SqlLiteral<Text> {
+    sql::<Text>(NOW)
+}
+
+/// A post as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    pub id: i32,
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub author: String,
+    pub password_hash: Option<String>,
+    pub is_secret: bool,
+    pub is_pinned: bool,
+    pub status: String,
+    pub product_id: Option<i32>,
+    pub product_name: String,
+    pub answer: String,
+    pub answered_at: Option<String>,
+    pub added_product_id: Option<i32>,
+    pub view_count: i32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A post as a row of the list: no body, no answer text.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct PostRow {
+    pub id: i32,
+    pub category: String,
+    pub title: String,
+    pub author: String,
+    pub is_secret: bool,
+    pub is_pinned: bool,
+    pub status: String,
+    pub view_count: i32,
+    pub created_at: String,
+    #[diesel(select_expression = posts::answer.ne(""))]
+    #[diesel(select_expression_type = diesel::dsl::Ne<posts::answer, &'static str>)]
+    pub answered: bool,
+}
+
+/// What an author writes, ready to store.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = posts)]
+pub struct PostContent {
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub author: String,
+    pub is_secret: bool,
+    pub product_id: Option<i32>,
+    pub product_name: String,
+}
+
+/// Which posts a list page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostFilter {
+    /// Words to find, and where.
+    pub search: Option<(SearchField, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchField {
+    TitleOrBody,
+    Title,
+    Body,
+    Author,
+}
+
+impl SearchField {
+    pub const ALL: [SearchField; 4] = [
+        SearchField::TitleOrBody,
+        SearchField::Title,
+        SearchField::Body,
+        SearchField::Author,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            SearchField::TitleOrBody => "all",
+            SearchField::Title => "title",
+            SearchField::Body => "body",
+            SearchField::Author => "author",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.slug() == slug)
+            .unwrap_or(SearchField::TitleOrBody)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SearchField::TitleOrBody => "제목+내용 · Title & text",
+            SearchField::Title => "제목 · Title",
+            SearchField::Body => "내용 · Text",
+            SearchField::Author => "작성자 · Author",
+        }
+    }
+}
+
+/// One page of the list, and how many posts match in all.
+pub struct PostsPage {
+    pub rows: Vec<PostRow>,
+    pub total: i64,
+}
+
+pub fn insert_post(
+    conn: &mut SqliteConnection,
+    content: &PostContent,
+    password_hash: Option<&str>,
+) -> QueryResult<i32> {
+    diesel::insert_into(posts::table)
+        .values((content, posts::password_hash.eq(password_hash)))
+        .returning(posts::id)
+        .get_result(conn)
+}
+
+pub fn find_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<Post>> {
+    posts::table
+        .find(id)
+        .select(Post::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The pinned notices, newest first (shown on top of every list page).
+pub fn pinned_posts(conn: &mut SqliteConnection) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .filter(posts::is_pinned.eq(true))
+        .order(posts::id.desc())
+        .select(PostRow::as_select())
+        .load(conn)
+}
+
+/// Page `page` (from 1) of the posts matching `filter`, newest first. Without a search the
+/// pinned posts are left out (they are on top already); a search looks through all posts.
+pub fn posts_page(
+    conn: &mut SqliteConnection,
+    filter: &PostFilter,
+    page: i64,
+) -> QueryResult<PostsPage> {
+    let matching = || {
+        let mut query = posts::table.into_boxed();
+        match &filter.search {
+            None => query = query.filter(posts::is_pinned.eq(false)),
+            Some((field, words)) => {
+                let pattern = format!("%{}%", escape_like(words));
+                query = match field {
+                    SearchField::Title => query.filter(posts::title.like(pattern).escape('\\')),
+                    SearchField::Body => query.filter(posts::body.like(pattern).escape('\\')),
+                    SearchField::Author => query.filter(posts::author.like(pattern).escape('\\')),
+                    SearchField::TitleOrBody => query.filter(
+                        posts::title
+                            .like(pattern.clone())
+                            .escape('\\')
+                            .or(posts::body.like(pattern).escape('\\')),
+                    ),
+                };
+            }
+        }
+        query
+    };
+    let total = matching().count().get_result(conn)?;
+    let rows = matching()
+        .order(posts::id.desc())
+        .limit(POSTS_PER_PAGE)
+        .offset((page.max(1) - 1) * POSTS_PER_PAGE)
+        .select(PostRow::as_select())
+        .load(conn)?;
+    Ok(PostsPage { rows, total })
+}
+
+/// `%`, `_` and `\` match themselves in a LIKE pattern escaped with `\`.
+fn escape_like(words: &str) -> String {
+    let mut escaped = String::with_capacity(words.len());
+    for c in words.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Counts a view of post `id` by `viewer` (a digest of the visitor's cookie) once. Returns
+/// whether it was counted.
+pub fn record_view(conn: &mut SqliteConnection, id: i32, viewer: &str) -> QueryResult<bool> {
+    conn.immediate_transaction(|conn| {
+        let new = diesel::insert_or_ignore_into(post_views::table)
+            .values((post_views::post_id.eq(id), post_views::viewer.eq(viewer)))
+            .execute(conn)?;
+        if new > 0 {
+            diesel::update(posts::table.find(id))
+                .set(posts::view_count.eq(posts::view_count + 1))
+                .execute(conn)?;
+        }
+        Ok(new > 0)
+    })
+}
+
+/// Replaces what the author wrote; the answer, status and views stay. Returns rows changed.
+pub fn update_post(
+    conn: &mut SqliteConnection,
+    id: i32,
+    content: &PostContent,
+) -> QueryResult<usize> {
+    diesel::update(posts::table.find(id))
+        .set((content, posts::updated_at.eq(now())))
+        .execute(conn)
+}
+
+pub fn delete_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(posts::table.find(id)).execute(conn)
+}
+
+/// The admin's decisions on a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderation {
+    pub status: String,
+    pub is_pinned: bool,
+    pub answer: String,
+}
+
+/// Sets status, pin and answer; `answered_at` moves only when the answer text changes.
+pub fn moderate_post(
+    conn: &mut SqliteConnection,
+    id: i32,
+    moderation: &Moderation,
+) -> QueryResult<usize> {
+    conn.immediate_transaction(|conn| {
+        let old_answer: Option<String> = posts::table
+            .find(id)
+            .select(posts::answer)
+            .first(conn)
+            .optional()?;
+        let Some(old_answer) = old_answer else {
+            return Ok(0);
+        };
+        if old_answer != moderation.answer {
+            let answered_at = if moderation.answer.is_empty() {
+                "NULL"
+            } else {
+                NOW
+            };
+            diesel::update(posts::table.find(id))
+                .set((
+                    posts::answer.eq(&moderation.answer),
+                    posts::answered_at.eq(sql::<Nullable<Text>>(answered_at)),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(posts::table.find(id))
+            .set((
+                posts::status.eq(&moderation.status),
+                posts::is_pinned.eq(moderation.is_pinned),
+            ))
+            .execute(conn)
+    })
+}
+
+/// Links a product request to the product the admin added for it, and marks it done.
+pub fn link_added_product(
+    conn: &mut SqliteConnection,
+    id: i32,
+    product_id: i32,
+) -> QueryResult<usize> {
+    diesel::update(posts::table.find(id))
+        .set((
+            posts::added_product_id.eq(Some(product_id)),
+            posts::status.eq("done"),
+        ))
+        .execute(conn)
+}

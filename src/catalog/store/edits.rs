@@ -1,0 +1,162 @@
+//! The admin's edits to the catalog, one product at a time: add, change, delete. Each bumps
+//! the catalog version so every index picks the change up.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::bump_catalog_version;
+use super::links::{insert_links, link_rows, IngredientIds};
+use super::product_rows::{product_row, update_product_row};
+use crate::catalog::model::{split_aliases, NewProduct};
+use crate::ingredients::{parse_label, Resolver};
+use crate::schema::{product_ingredients, products};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// Another product already has this brand and name.
+    #[error("product {0} already has this brand and name")]
+    Exists(i32),
+    #[error("no such product")]
+    NotFound,
+    #[error("catalog storage: {0}")]
+    Storage(#[from] diesel::result::Error),
+}
+
+/// A product's fields as the admin edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct EditableProduct {
+    pub brand: String,
+    pub name: String,
+    pub category: String,
+    pub price_cents: Option<i32>,
+    pub currency: String,
+    pub aliases: Vec<String>,
+    pub ingredients_raw: String,
+    pub source: String,
+}
+
+pub fn editable_product(
+    conn: &mut SqliteConnection,
+    id: i32,
+) -> QueryResult<Option<EditableProduct>> {
+    let row = products::table
+        .find(id)
+        .select((
+            products::brand,
+            products::name,
+            products::category,
+            products::price_cents,
+            products::currency,
+            products::aliases,
+            products::ingredients_raw,
+            products::source,
+        ))
+        .first::<(
+            String,
+            String,
+            String,
+            Option<i32>,
+            String,
+            String,
+            String,
+            String,
+        )>(conn)
+        .optional()?;
+    Ok(row.map(
+        |(brand, name, category, price_cents, currency, aliases, ingredients_raw, source)| {
+            EditableProduct {
+                brand,
+                name,
+                category,
+                price_cents,
+                currency,
+                aliases: split_aliases(&aliases),
+                ingredients_raw,
+                source,
+            }
+        },
+    ))
+}
+
+fn product_with(conn: &mut SqliteConnection, brand: &str, name: &str) -> QueryResult<Option<i32>> {
+    products::table
+        .filter(products::brand.eq(brand).and(products::name.eq(name)))
+        .select(products::id)
+        .first(conn)
+        .optional()
+}
+
+/// Adds a product; returns its id.
+pub fn add_product(
+    conn: &mut SqliteConnection,
+    product: &NewProduct,
+    resolver: &Resolver,
+) -> Result<i32, EditError> {
+    conn.immediate_transaction(|conn| {
+        if let Some(existing) = product_with(conn, &product.brand, &product.name)? {
+            return Err(EditError::Exists(existing));
+        }
+        let label = parse_label(&product.ingredients_raw);
+        let id = diesel::insert_into(products::table)
+            .values(product_row(product, &label))
+            .returning(products::id)
+            .get_result(conn)?;
+        link_ingredients(conn, id, product, resolver)?;
+        bump_catalog_version(conn)?;
+        Ok(id)
+    })
+}
+
+/// Replaces product `id`'s fields and ingredient links.
+pub fn update_product(
+    conn: &mut SqliteConnection,
+    id: i32,
+    product: &NewProduct,
+    resolver: &Resolver,
+) -> Result<(), EditError> {
+    conn.immediate_transaction(|conn| {
+        match product_with(conn, &product.brand, &product.name)? {
+            Some(other) if other != id => return Err(EditError::Exists(other)),
+            _ => {}
+        }
+        let row = product_row(product, &parse_label(&product.ingredients_raw));
+        let changed = update_product_row(conn, id, &row)?;
+        if changed == 0 {
+            return Err(EditError::NotFound);
+        }
+        diesel::delete(product_ingredients::table.filter(product_ingredients::product_id.eq(id)))
+            .execute(conn)?;
+        link_ingredients(conn, id, product, resolver)?;
+        bump_catalog_version(conn)?;
+        Ok(())
+    })
+}
+
+/// Deletes product `id` and its ingredient links (posts about it keep their text).
+pub fn delete_product(conn: &mut SqliteConnection, id: i32) -> Result<(), EditError> {
+    conn.immediate_transaction(|conn| {
+        if diesel::delete(products::table.find(id)).execute(conn)? == 0 {
+            return Err(EditError::NotFound);
+        }
+        bump_catalog_version(conn)?;
+        Ok(())
+    })
+}
+
+fn link_ingredients(
+    conn: &mut SqliteConnection,
+    id: i32,
+    product: &NewProduct,
+    resolver: &Resolver,
+) -> QueryResult<()> {
+    let label = parse_label(&product.ingredients_raw);
+    let mut ingredient_ids = IngredientIds::load(conn)?;
+    let links = link_rows(
+        conn,
+        &mut ingredient_ids,
+        resolver,
+        id,
+        resolver.resolve_label(&label),
+    )?;
+    insert_links(conn, links)
+}
