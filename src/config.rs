@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+use crate::security::SafeguardSettings;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "seongbun",
@@ -35,17 +37,61 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
     pub bind: String,
+
+    /// The admin password; without it admin sign-in is disabled. Only its argon2id hash is kept.
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Mark cookies Secure (set when the site is served over HTTPS).
+    #[arg(long, env = "SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Board posts one address may create per 10 minutes (0: no limit).
+    #[arg(long, env = "POST_LIMIT", default_value_t = 10)]
+    pub post_limit: usize,
+
+    /// Wrong passwords (posts and admin) one address may try per 10 minutes (0: no limit).
+    #[arg(long, env = "PASSWORD_ATTEMPT_LIMIT", default_value_t = 10)]
+    pub password_attempt_limit: usize,
 }
 
-impl Default for ServeArgs {
-    fn default() -> Self {
-        ServeArgs {
-            bind: std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_string()),
+/// Never prints the admin password.
+impl std::fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("bind", &self.bind)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "…"))
+            .field("secure_cookies", &self.secure_cookies)
+            .field("post_limit", &self.post_limit)
+            .field("password_attempt_limit", &self.password_attempt_limit)
+            .finish()
+    }
+}
+
+/// `seongbun` with no command serves, with the same flags' defaults and environment.
+#[derive(Parser)]
+struct ServeOnly {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
+impl ServeArgs {
+    /// The settings from the environment and defaults alone (no command given).
+    pub fn from_env() -> Self {
+        ServeOnly::parse_from(["seongbun"]).args
+    }
+
+    pub fn safeguards(&self) -> SafeguardSettings {
+        SafeguardSettings {
+            admin_password: self.admin_password.clone(),
+            secure_cookies: self.secure_cookies,
+            posts_per_window: self.post_limit,
+            wrong_passwords_per_window: self.password_attempt_limit,
         }
     }
 }

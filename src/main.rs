@@ -5,8 +5,8 @@ use seongbun::config::{Cli, Command, ServeArgs};
 fn main() -> std::process::ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
-    let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => seongbun::startup::serve(&cli.database_url, &args.bind),
+    let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::from_env())) {
+        Command::Serve(args) => seongbun::startup::serve(&cli.database_url, &args),
         Command::Import { paths } => seongbun::startup::import(&cli.database_url, &paths),
     };
     match outcome {

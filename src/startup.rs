@@ -5,25 +5,28 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::Logger;
+use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::catalog::{demo, import};
 use crate::catalog_index::{CatalogIndex, LiveCatalog};
+use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
+use crate::security::{SafeguardSettings, Safeguards};
 
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub catalog: Arc<LiveCatalog>,
+    pub safeguards: Arc<Safeguards>,
 }
 
 /// How often a running server checks whether the catalog changed under it.
 const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Opens the database (migrating it), loads the demo catalog into an empty one, and indexes
-/// the catalog.
+/// the catalog. Admin sign-in is off until `with_safeguards` sets a password.
 pub fn prepare(database_url: &str) -> Result<AppState, String> {
     let pool = db::open(database_url).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -37,7 +40,17 @@ pub fn prepare(database_url: &str) -> Result<AppState, String> {
     Ok(AppState {
         pool,
         catalog: Arc::new(LiveCatalog::new(index)),
+        safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
     })
+}
+
+impl AppState {
+    pub fn with_safeguards(self, settings: SafeguardSettings) -> Result<Self, String> {
+        Ok(AppState {
+            safeguards: Arc::new(Safeguards::new(settings)?),
+            ..self
+        })
+    }
 }
 
 /// Starts the server on `listener`; the returned future runs it.
@@ -46,6 +59,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(crate::web::visitor_cookie))
             .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
             .app_data(data.clone())
             .configure(crate::web::routes)
@@ -56,8 +70,12 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
 }
 
 /// `seongbun serve`.
-pub fn serve(database_url: &str, bind: &str) -> Result<(), String> {
-    let state = prepare(database_url)?;
+pub fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
+    let state = prepare(database_url)?.with_safeguards(args.safeguards())?;
+    if !state.safeguards.admin_enabled() {
+        log::info!("admin sign-in is disabled: set ADMIN_PASSWORD to enable it");
+    }
+    let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     log::info!("serving on http://{bind}");
     actix_web::rt::System::new()

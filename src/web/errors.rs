@@ -17,6 +17,15 @@ pub enum Failure {
     TooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Not allowed: a failed CSRF check, an admin-only action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts from one address; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// The database cannot take writes now (locked for too long, read-only, disk full).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -28,6 +37,9 @@ impl Failure {
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
             Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Failure::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Failure::Forbidden(_) => StatusCode::FORBIDDEN,
+            Failure::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,6 +93,9 @@ impl ResponseError for PageError {
                 "잘못된 요청 · Bad request"
             }
             Failure::TooLarge(_) => "내용이 너무 큽니다 · Too large",
+            Failure::Forbidden(_) => "허용되지 않습니다 · Not allowed",
+            Failure::TooManyRequests(_) => "잠시 후 다시 시도해 주세요 · Too many attempts",
+            Failure::Unavailable(_) => "잠시 사용할 수 없습니다 · Temporarily unavailable",
             Failure::NotFound(_) => "찾을 수 없습니다 · Not found",
             Failure::Internal(_) => "일시적인 오류 · Temporary error",
         };

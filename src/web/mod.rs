@@ -2,18 +2,23 @@
 //! and catalog values are shown (`errors`, `views`). Handlers stay thin: parse, call the
 //! catalog index, render.
 
+mod admin;
 mod api;
 mod assets;
+mod blocking;
+mod board;
 mod errors;
 mod home;
 mod product;
 mod search;
 mod similar;
 mod views;
+mod visitor;
 
 use actix_web::{web, HttpResponse};
 
 pub use errors::{ApiError, PageError};
+pub use visitor::visitor_cookie;
 
 /// Largest form body accepted (a pasted list of 20,000 Korean characters, percent-encoded).
 pub const FORM_LIMIT_BYTES: usize = 256 * 1024;
@@ -32,6 +37,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/products/{id}", web::get().to(product::product_page))
     .route("/similar", web::get().to(similar::paste_form))
     .route("/similar", web::post().to(similar::paste_results))
+    .configure(board::routes)
+    .configure(admin::routes)
     .service(
         web::scope("/api")
             .app_data(

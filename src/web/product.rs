@@ -3,6 +3,7 @@ use askama::Template;
 
 use super::errors::{render, PageError};
 use super::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
+use super::visitor::AdminStatus;
 use crate::startup::AppState;
 
 /// How many similar products a product page shows.
@@ -14,11 +15,13 @@ struct ProductPage {
     product: ProductView,
     ingredients: Vec<IngredientChip>,
     similar: Vec<SimilarCard>,
+    is_admin: bool,
 }
 
 pub async fn product_page(
     path: web::Path<String>,
     state: web::Data<AppState>,
+    admin: AdminStatus,
 ) -> Result<HttpResponse, PageError> {
     let not_found = || {
         PageError::not_found(format!(
@@ -45,5 +48,6 @@ pub async fn product_page(
         product: ProductView::new(product),
         ingredients,
         similar,
+        is_admin: admin.signed_in,
     })
 }

@@ -31,6 +31,14 @@ struct SearchPage {
     candidates: Vec<Candidate>,
 }
 
+impl SearchPage {
+    /// The board form's query string for a product request about this search.
+    fn request_query(&self) -> String {
+        serde_urlencoded::to_string([("category", "request"), ("product", self.query.as_str())])
+            .unwrap_or_default()
+    }
+}
+
 pub async fn search_page(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use scraper::{Html, Selector};
+use seongbun::security::SafeguardSettings;
 
 /// The shared datasets (read-only, beside the repository; never copied into it).
 pub const SEPHORA_1472: &str = "../shared/data/sephora_cosmetics_1472.csv";
@@ -26,6 +27,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app after `seongbun import FILES` into a fresh database.
 pub async fn spawn_app_importing(files: &[&str]) -> TestApp {
+    spawn_app_with(files, SafeguardSettings::default()).await
+}
+
+/// The demo catalog, with these safeguards (an admin password, rate limits).
+pub async fn spawn_app_guarded(settings: SafeguardSettings) -> TestApp {
+    spawn_app_with(&[], settings).await
+}
+
+pub async fn spawn_app_with(files: &[&str], settings: SafeguardSettings) -> TestApp {
     let dir = tempfile::tempdir().expect("a temp dir");
     let database = dir.path().join("seongbun-test.db");
     let url = database.to_string_lossy().into_owned();
@@ -34,7 +44,9 @@ pub async fn spawn_app_importing(files: &[&str]) -> TestApp {
         if !paths.is_empty() {
             seongbun::startup::import(&url, &paths).expect("the import succeeds");
         }
-        seongbun::startup::prepare(&url).expect("the app starts")
+        seongbun::startup::prepare(&url)
+            .and_then(|state| state.with_safeguards(settings))
+            .expect("the app starts")
     })
     .await
     .unwrap();

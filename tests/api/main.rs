@@ -1,5 +1,8 @@
 //! Integration tests: the real server over HTTP, each with its own temp SQLite file.
 
+mod admin;
+mod board;
+mod browser;
 mod helpers;
 mod import;
 mod labels;

@@ -1,0 +1,153 @@
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::startup::AppState;
+use crate::web::board::{rate_limited, see_other};
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{
+    client_address, site_cookie, AdminStatus, CheckedForm, Visitor, ADMIN_COOKIE,
+};
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    enabled: bool,
+    signed_in: bool,
+    error: Option<String>,
+    next: String,
+    csrf: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextParam {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path on this site is followed after signing in (never `//host` or `https://...`).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/board".to_string()
+    }
+}
+
+pub async fn login_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let next = web::Query::<NextParam>::from_query(req.query_string())
+        .map(|q| q.into_inner().next)
+        .unwrap_or_default();
+    render_with(
+        StatusCode::OK,
+        &LoginPage {
+            enabled: state.safeguards.admin_enabled(),
+            signed_in: admin.signed_in,
+            error: None,
+            next: safe_next(&next),
+            csrf: visitor.csrf_token().to_string(),
+        },
+    )
+}
+
+pub async fn sign_in(
+    req: HttpRequest,
+    form: CheckedForm<LoginForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+) -> Result<HttpResponse, PageError> {
+    let LoginForm { password, next } = form.0;
+    let next = safe_next(&next);
+    let address = client_address(&req);
+    let guard = &state.safeguards.wrong_passwords;
+    let page = |status, error: String| {
+        render_with(
+            status,
+            &LoginPage {
+                enabled: state.safeguards.admin_enabled(),
+                signed_in: false,
+                error: Some(error),
+                next: next.clone(),
+                csrf: visitor.csrf_token().to_string(),
+            },
+        )
+    };
+    if !state.safeguards.admin_enabled() {
+        return page(StatusCode::FORBIDDEN, DISABLED.to_string());
+    }
+    if let Some(message) = rate_limited(guard, address, ("틀린 비밀번호가", "wrong passwords"))
+    {
+        return page(StatusCode::TOO_MANY_REQUESTS, message);
+    }
+    let safeguards = state.safeguards.clone();
+    let right = web::block(move || safeguards.is_admin_password(&password))
+        .await
+        .map_err(PageError::internal)?;
+    if !right {
+        guard.record(address);
+        log::warn!("a wrong admin password from {address}");
+        return page(
+            StatusCode::FORBIDDEN,
+            "관리자 비밀번호가 맞지 않습니다. · The admin password is wrong.".to_string(),
+        );
+    }
+    guard.clear(address);
+    let token = state.safeguards.admin_sessions.issue(());
+    log::info!("the admin signed in from {address}");
+    let cookie = site_cookie(ADMIN_COOKIE, token, state.safeguards.secure_cookies).finish();
+    let mut response = see_other(next);
+    response.add_cookie(&cookie).map_err(PageError::internal)?;
+    Ok(response)
+}
+
+pub const DISABLED: &str = "관리자 로그인이 꺼져 있습니다. 서버를 ADMIN_PASSWORD 환경 변수와 함께 시작하면 켜집니다. · Admin sign-in is disabled; start the server with the ADMIN_PASSWORD environment variable set to enable it.";
+
+#[derive(Template)]
+#[template(path = "admin/logout.html")]
+struct LogoutPage {
+    signed_in: bool,
+    csrf: String,
+}
+
+pub async fn logout_confirm(
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    render_with(
+        StatusCode::OK,
+        &LogoutPage {
+            signed_in: admin.signed_in,
+            csrf: visitor.csrf_token().to_string(),
+        },
+    )
+}
+
+pub async fn sign_out(
+    req: HttpRequest,
+    _form: CheckedForm<NextParam>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    if let Some(cookie) = req.cookie(ADMIN_COOKIE) {
+        state.safeguards.admin_sessions.revoke(cookie.value());
+    }
+    let mut removal = Cookie::build(ADMIN_COOKIE, "").path("/").finish();
+    removal.make_removal();
+    let mut response = see_other("/".to_string());
+    response.add_cookie(&removal).map_err(PageError::internal)?;
+    Ok(response)
+}

@@ -1,0 +1,298 @@
+//! The admin's catalog edits. Each change is written, then the running index is refreshed in
+//! the same blocking call, so the product is searchable and in similarity results at once.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::board::store as board_store;
+use crate::catalog::category::{category_label, CATEGORIES};
+use crate::catalog::product_form::{ProductDraft, ProductForm, ADMIN_SOURCE};
+use crate::catalog::store::{self, EditError};
+use crate::catalog_index::LiveCatalog;
+use crate::form::FieldErrors;
+use crate::startup::AppState;
+use crate::web::blocking::{storage_failure, with_connection};
+use crate::web::board::see_other;
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
+
+pub struct CategoryOption {
+    pub slug: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/product_form.html")]
+struct ProductFormPage {
+    /// `None` when adding.
+    editing: Option<i32>,
+    form: ProductForm,
+    errors: FieldErrors,
+    categories: Vec<CategoryOption>,
+    csrf: String,
+}
+
+impl ProductFormPage {
+    fn new(
+        editing: Option<i32>,
+        form: ProductForm,
+        errors: FieldErrors,
+        visitor: &Visitor,
+    ) -> Self {
+        let categories = CATEGORIES
+            .iter()
+            .map(|slug| {
+                let (ko, en) = category_label(slug);
+                CategoryOption {
+                    slug,
+                    label: format!("{ko} · {en}"),
+                    selected: *slug == form.category,
+                }
+            })
+            .collect();
+        ProductFormPage {
+            editing,
+            form,
+            errors,
+            categories,
+            csrf: visitor.csrf_token().to_string(),
+        }
+    }
+}
+
+fn product_id(raw: &str) -> Result<i32, PageError> {
+    crate::web::parse_product_id(raw)
+        .ok_or_else(|| PageError::not_found("그런 제품이 없습니다. · There is no such product."))
+}
+
+fn edit_failure(error: EditError) -> PageError {
+    match error {
+        EditError::NotFound => {
+            PageError::not_found("그런 제품이 없습니다. · There is no such product.")
+        }
+        EditError::Storage(e) => storage_failure(e),
+        EditError::Exists(id) => PageError::bad_request(format!(
+            "이미 있는 제품입니다 (/products/{id}). · The product exists already."
+        )),
+    }
+}
+
+/// Saves with `write`, then refreshes the running index from the database.
+async fn write_and_refresh<T: Send + 'static>(
+    state: &AppState,
+    write: impl FnOnce(&mut diesel::SqliteConnection) -> Result<T, EditError> + Send + 'static,
+) -> Result<Result<T, EditError>, PageError> {
+    let catalog: Arc<LiveCatalog> = state.catalog.clone();
+    with_connection(state, move |conn| {
+        let written = write(conn)?;
+        // The change is saved; if this refresh fails, the background refresher catches up.
+        if let Err(e) = catalog.refresh_if_changed(conn) {
+            log::warn!("could not refresh the catalog after an edit: {e}");
+        }
+        Ok(written)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewProductParams {
+    #[serde(default)]
+    post: String,
+}
+
+pub async fn new_product_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let post = web::Query::<NewProductParams>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.post.parse::<i32>().ok());
+    let mut form = ProductForm::default();
+    if let Some(post_id) = post {
+        let found = with_connection(&state, move |conn| board_store::find_post(conn, post_id))
+            .await?
+            .map_err(storage_failure)?;
+        if let Some(post) = found {
+            form.name = post.product_name;
+            form.post = post.id.to_string();
+        }
+    }
+    render_with(
+        StatusCode::OK,
+        &ProductFormPage::new(None, form, FieldErrors::default(), &visitor),
+    )
+}
+
+pub async fn add_product(
+    form: CheckedForm<ProductForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let form = form.0;
+    let draft = match ProductDraft::parse(&form) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return render_with(
+                StatusCode::BAD_REQUEST,
+                &ProductFormPage::new(None, form, errors, &visitor),
+            )
+        }
+    };
+    let product = draft.into_product(None, String::new(), ADMIN_SOURCE.to_string());
+    let post = form.post.parse::<i32>().ok();
+    let index = state.catalog.snapshot();
+    let added = write_and_refresh(&state, move |conn| {
+        let id = store::add_product(conn, &product, index.resolver())?;
+        if let Some(post) = post {
+            board_store::link_added_product(conn, post, id)?;
+        }
+        Ok(id)
+    })
+    .await?;
+    match added {
+        Ok(id) => {
+            log::info!("the admin added product {id}");
+            Ok(see_other(match post {
+                Some(post) => format!("/board/{post}"),
+                None => format!("/products/{id}"),
+            }))
+        }
+        Err(EditError::Exists(id)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("name", exists_message(id));
+            render_with(
+                StatusCode::BAD_REQUEST,
+                &ProductFormPage::new(None, form, errors, &visitor),
+            )
+        }
+        Err(other) => Err(edit_failure(other)),
+    }
+}
+
+fn exists_message(id: i32) -> String {
+    format!("이 브랜드에 같은 이름의 제품이 이미 있습니다 (/products/{id}). · This brand already has a product with this name (/products/{id}).")
+}
+
+pub async fn edit_product_form(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let id = product_id(&path)?;
+    let stored = with_connection(&state, move |conn| store::editable_product(conn, id))
+        .await?
+        .map_err(storage_failure)?
+        .ok_or_else(|| edit_failure(EditError::NotFound))?;
+    let form = ProductForm {
+        brand: stored.brand,
+        name: stored.name,
+        category: stored.category,
+        ingredients: stored.ingredients_raw,
+        aliases: stored.aliases.join("\n"),
+        post: String::new(),
+    };
+    render_with(
+        StatusCode::OK,
+        &ProductFormPage::new(Some(id), form, FieldErrors::default(), &visitor),
+    )
+}
+
+pub async fn save_product(
+    path: web::Path<String>,
+    form: CheckedForm<ProductForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let id = product_id(&path)?;
+    let form = form.0;
+    let draft = match ProductDraft::parse(&form) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return render_with(
+                StatusCode::BAD_REQUEST,
+                &ProductFormPage::new(Some(id), form, errors, &visitor),
+            )
+        }
+    };
+    let index = state.catalog.snapshot();
+    let saved = write_and_refresh(&state, move |conn| {
+        // Price and source are not on the form: keep the stored ones.
+        let stored = store::editable_product(conn, id)?.ok_or(EditError::NotFound)?;
+        let product = draft.into_product(stored.price_cents, stored.currency, stored.source);
+        store::update_product(conn, id, &product, index.resolver())
+    })
+    .await?;
+    match saved {
+        Ok(()) => Ok(see_other(format!("/products/{id}"))),
+        Err(EditError::Exists(other)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("name", exists_message(other));
+            render_with(
+                StatusCode::BAD_REQUEST,
+                &ProductFormPage::new(Some(id), form, errors, &visitor),
+            )
+        }
+        Err(other) => Err(edit_failure(other)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/product_delete.html")]
+struct DeleteProductPage {
+    id: i32,
+    brand: String,
+    name: String,
+    csrf: String,
+}
+
+pub async fn delete_product_confirm(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let id = product_id(&path)?;
+    let index = state.catalog.snapshot();
+    let product = index
+        .product(id)
+        .ok_or_else(|| edit_failure(EditError::NotFound))?;
+    render_with(
+        StatusCode::OK,
+        &DeleteProductPage {
+            id,
+            brand: product.brand.clone(),
+            name: product.name.clone(),
+            csrf: visitor.csrf_token().to_string(),
+        },
+    )
+}
+
+pub async fn delete_product(
+    path: web::Path<String>,
+    _form: CheckedForm<NewProductParams>,
+    state: web::Data<AppState>,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let id = product_id(&path)?;
+    write_and_refresh(&state, move |conn| store::delete_product(conn, id))
+        .await?
+        .map_err(edit_failure)?;
+    log::info!("the admin deleted product {id}");
+    Ok(see_other("/".to_string()))
+}

@@ -1,0 +1,59 @@
+//! Running database work off the async workers (`web::block`), and what a storage failure
+//! tells the visitor: "busy, try again" for a locked, read-only or full database (503), a
+//! generic message otherwise; the detail goes to the log.
+
+use actix_web::web;
+use diesel::result::Error as DieselError;
+use diesel::sqlite::SqliteConnection;
+
+use super::errors::{Failure, PageError};
+use crate::startup::AppState;
+
+/// Runs `work` with a pooled connection on the blocking thread pool. The outer error is the
+/// pool or thread failing; the inner result is the work's own.
+pub async fn with_connection<T, E>(
+    state: &AppState,
+    work: impl FnOnce(&mut SqliteConnection) -> Result<T, E> + Send + 'static,
+) -> Result<Result<T, E>, PageError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| unavailable(format!("no database connection: {e}")))?;
+        Ok(work(&mut conn))
+    })
+    .await
+    .map_err(PageError::internal)?
+}
+
+/// A storage error as the visitor meets it.
+pub fn storage_failure(error: DieselError) -> PageError {
+    let text = error.to_string().to_lowercase();
+    let temporary = [
+        "locked",
+        "busy",
+        "readonly",
+        "read-only",
+        "disk",
+        "full",
+        "unable to open",
+    ]
+    .iter()
+    .any(|word| text.contains(word));
+    if temporary {
+        unavailable(format!("storage: {error}"))
+    } else {
+        PageError::internal(format!("storage: {error}"))
+    }
+}
+
+fn unavailable(detail: String) -> PageError {
+    log::error!("{detail}");
+    PageError(Failure::Unavailable(
+        "지금은 저장할 수 없습니다. 잠시 후 다시 시도해 주세요. · Saving is not possible right now; please try again shortly.".to_string(),
+    ))
+}

@@ -1,0 +1,64 @@
+//! Deleting a post: a confirmation page first (with the password field for an author), then
+//! the POST that deletes.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::edit::PasswordPage;
+use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use crate::board::{actions, Actor};
+use crate::startup::AppState;
+use crate::web::blocking::with_connection;
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+
+pub async fn delete_confirm(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    let post = find_post(&state, id).await?;
+    render_with(
+        StatusCode::OK,
+        &PasswordPage::new(&post, "delete", None, admin, &visitor),
+    )
+}
+
+pub async fn delete_post(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: CheckedForm<PasswordForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    if !admin.signed_in {
+        match check_post_password(&state, client_address(&req), id, form.0.password).await? {
+            PasswordCheck::Right => {}
+            PasswordCheck::Refused(status, message) => {
+                let post = find_post(&state, id).await?;
+                return render_with(
+                    status,
+                    &PasswordPage::new(&post, "delete", Some(message), admin, &visitor),
+                );
+            }
+        }
+    }
+    // The password was checked above; the admin needs none.
+    with_connection(&state, move |conn| {
+        actions::delete_post(conn, id, Actor::Admin)
+    })
+    .await??;
+    log::info!(
+        "post {id} deleted by {}",
+        if admin.signed_in {
+            "the admin"
+        } else {
+            "its author"
+        }
+    );
+    Ok(see_other("/board?done=deleted".to_string()))
+}

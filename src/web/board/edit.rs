@@ -1,0 +1,182 @@
+//! Editing a post: the admin goes straight to the form; an author types the post's password
+//! first and gets a grant (a token in the form, valid for an hour) to save with.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::form_page::PostFormPage;
+use super::write::ASK_PRODUCT;
+use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use crate::board::product_link::{choose_product, NOT_LISTED};
+use crate::board::store::Post;
+use crate::board::{actions, PostDraft, PostForm};
+use crate::startup::AppState;
+use crate::web::blocking::with_connection;
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+
+/// The page asking for a post's password before an action (edit, delete).
+#[derive(Template)]
+#[template(path = "board/password.html")]
+pub struct PasswordPage {
+    pub post_id: i32,
+    pub title: String,
+    /// `edit` or `delete`.
+    pub action: &'static str,
+    pub error: Option<String>,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl PasswordPage {
+    pub fn new(
+        post: &Post,
+        action: &'static str,
+        error: Option<String>,
+        admin: AdminStatus,
+        visitor: &Visitor,
+    ) -> Self {
+        PasswordPage {
+            post_id: post.id,
+            title: post.title.clone(),
+            action,
+            error,
+            is_admin: admin.signed_in,
+            csrf: visitor.csrf_token().to_string(),
+        }
+    }
+}
+
+/// The form filled with the post as stored.
+fn filled_form(post: &Post) -> PostForm {
+    PostForm {
+        category: post.category.clone(),
+        title: post.title.clone(),
+        body: post.body.clone(),
+        author: post.author.clone(),
+        secret: post.is_secret.then(|| "on".to_string()),
+        // An unlisted product stays unlisted: the author already said it is not in the catalog.
+        product_id: match post.product_id {
+            Some(id) => id.to_string(),
+            None if !post.product_name.is_empty() => NOT_LISTED.to_string(),
+            None => String::new(),
+        },
+        product: post.product_name.clone(),
+        ..PostForm::default()
+    }
+}
+
+fn edit_page(
+    state: &AppState,
+    post: &Post,
+    admin: AdminStatus,
+    visitor: &Visitor,
+    grant: String,
+) -> PostFormPage {
+    let index = state.catalog.snapshot();
+    let form = filled_form(post);
+    let choice = choose_product(&index, &form.product_id, &form.product);
+    PostFormPage {
+        editing: Some(post.id),
+        grant,
+        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+            .with_product(&index, &choice)
+    }
+}
+
+pub async fn edit_start(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let post = find_post(&state, post_id(&path)?).await?;
+    if admin.signed_in {
+        return edit_page(&state, &post, admin, &visitor, String::new()).render(StatusCode::OK);
+    }
+    render_with(
+        StatusCode::OK,
+        &PasswordPage::new(&post, "edit", None, admin, &visitor),
+    )
+}
+
+pub async fn edit_verify(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: CheckedForm<PasswordForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    match check_post_password(&state, client_address(&req), id, form.0.password).await? {
+        PasswordCheck::Right => {
+            let post = find_post(&state, id).await?;
+            let grant = state.safeguards.edit_grants.issue(id);
+            edit_page(&state, &post, admin, &visitor, grant).render(StatusCode::OK)
+        }
+        PasswordCheck::Refused(status, message) => {
+            let post = find_post(&state, id).await?;
+            render_with(
+                status,
+                &PasswordPage::new(&post, "edit", Some(message), admin, &visitor),
+            )
+        }
+    }
+}
+
+/// The edit form's fields, and the grant it carries.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    grant: String,
+    #[serde(flatten)]
+    post: PostForm,
+}
+
+pub async fn save_edit(
+    path: web::Path<String>,
+    form: CheckedForm<EditForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    let EditForm { grant, post: form } = form.0;
+    let granted = state.safeguards.edit_grants.get(&grant) == Some(id);
+    if !admin.signed_in && !granted {
+        return Err(PageError(crate::web::errors::Failure::Forbidden(
+            "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요. · Your right to edit has expired; please enter the password again.".to_string(),
+        )));
+    }
+    let index = state.catalog.snapshot();
+    let choice = choose_product(&index, &form.product_id, &form.product);
+    let page = |form: PostForm| PostFormPage {
+        editing: Some(id),
+        grant: grant.clone(),
+        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+            .with_product(&index, &choice)
+    };
+    let draft = match PostDraft::parse(&form, admin.signed_in, false) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return PostFormPage {
+                errors,
+                ..page(form)
+            }
+            .render(StatusCode::BAD_REQUEST)
+        }
+    };
+    let Some((product_id, product_name)) = choice.stored() else {
+        return PostFormPage {
+            message: Some(ASK_PRODUCT.to_string()),
+            ..page(form)
+        }
+        .render(StatusCode::OK);
+    };
+    let content = draft.content(product_id, &product_name);
+    with_connection(&state, move |conn| actions::edit_post(conn, id, &content)).await??;
+    state.safeguards.edit_grants.revoke(&grant);
+    Ok(see_other(format!("/board/{id}")))
+}

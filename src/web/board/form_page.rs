@@ -1,0 +1,91 @@
+//! The post form, for writing and editing alike: the values as typed, a message at each wrong
+//! field, and the catalog products to choose from when the typed product name matches some.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use crate::board::product_link::{ProductChoice, NOT_LISTED};
+use crate::board::{PostCategory, PostForm};
+use crate::catalog_index::CatalogIndex;
+use crate::form::FieldErrors;
+use crate::web::errors::{render_with, PageError};
+use crate::web::views::ProductView;
+
+pub struct CategoryOption {
+    pub slug: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "board/form.html")]
+pub struct PostFormPage {
+    /// `None` for a new post.
+    pub editing: Option<i32>,
+    pub form: PostForm,
+    pub errors: FieldErrors,
+    /// A message for the whole form (a rate limit, a question about the product).
+    pub message: Option<String>,
+    pub categories: Vec<CategoryOption>,
+    pub is_admin: bool,
+    pub csrf: String,
+    /// Lets an author who typed the right password save the edit.
+    pub grant: String,
+    pub linked_product: Option<ProductView>,
+    pub product_choices: Vec<ProductView>,
+    pub not_listed: &'static str,
+}
+
+impl PostFormPage {
+    pub fn new(form: PostForm, is_admin: bool, csrf: &str) -> Self {
+        let categories = PostCategory::ALL
+            .into_iter()
+            .filter(|c| is_admin || *c != PostCategory::Notice)
+            .map(|c| {
+                let (ko, en) = c.label();
+                CategoryOption {
+                    slug: c.slug(),
+                    label: format!("{ko} · {en}"),
+                    selected: c.slug() == form.category,
+                }
+            })
+            .collect();
+        PostFormPage {
+            editing: None,
+            form,
+            errors: FieldErrors::default(),
+            message: None,
+            categories,
+            is_admin,
+            csrf: csrf.to_string(),
+            grant: String::new(),
+            linked_product: None,
+            product_choices: Vec::new(),
+            not_listed: NOT_LISTED,
+        }
+    }
+
+    /// Shows the product chosen, or the products to choose from.
+    pub fn with_product(mut self, index: &CatalogIndex, choice: &ProductChoice) -> Self {
+        match choice {
+            ProductChoice::Linked(id) => {
+                self.linked_product = index.product(*id).map(ProductView::new);
+                self.form.product_id = id.to_string();
+            }
+            ProductChoice::Ask(ids) => {
+                self.product_choices = ids
+                    .iter()
+                    .filter_map(|id| index.product(*id))
+                    .map(ProductView::new)
+                    .collect();
+            }
+            ProductChoice::Unlisted(_) | ProductChoice::NoProduct => {}
+        }
+        self
+    }
+
+    pub fn render(&self, status: StatusCode) -> Result<HttpResponse, PageError> {
+        render_with(status, self)
+    }
+}

@@ -1,0 +1,147 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::views::PostListItem;
+use crate::board::store::{self, PostFilter, SearchField, POSTS_PER_PAGE};
+use crate::startup::AppState;
+use crate::web::blocking::{storage_failure, with_connection};
+use crate::web::errors::{render, PageError};
+use crate::web::visitor::AdminStatus;
+
+/// Longest board search accepted.
+const MAX_SEARCH_CHARS: usize = 100;
+/// Page links shown around the current page.
+const PAGE_LINKS: i64 = 10;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    q: String,
+    /// What just happened (`deleted`), for a one-line notice.
+    #[serde(default)]
+    done: String,
+}
+
+pub struct PageLink {
+    pub number: i64,
+    pub current: bool,
+}
+
+pub struct FieldOption {
+    pub slug: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "board/list.html")]
+struct BoardListPage {
+    pinned: Vec<PostListItem>,
+    posts: Vec<PostListItem>,
+    total: i64,
+    page: i64,
+    last_page: i64,
+    page_links: Vec<PageLink>,
+    fields: Vec<FieldOption>,
+    field: &'static str,
+    q: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    is_admin: bool,
+}
+
+impl BoardListPage {
+    /// The query string for page `n` of the same search.
+    fn page_href(&self, n: &i64) -> String {
+        let mut pairs = vec![("page", n.to_string())];
+        if !self.q.is_empty() {
+            pairs.push(("field", self.field.to_string()));
+            pairs.push(("q", self.q.clone()));
+        }
+        format!(
+            "/board?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+pub async fn board_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    // An unreadable query string is treated as no query: the list is still worth showing.
+    let params = web::Query::<ListParams>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let page = params
+        .page
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let field = SearchField::from_slug(&params.field);
+    let words = crate::text::squash_spaces(&params.q);
+    let mut error = None;
+    let filter = if words.chars().count() > MAX_SEARCH_CHARS {
+        error = Some(format!(
+            "검색어는 {MAX_SEARCH_CHARS}자까지 쓸 수 있습니다. · Search words can have at most {MAX_SEARCH_CHARS} characters."
+        ));
+        PostFilter::default()
+    } else if words.is_empty() {
+        PostFilter::default()
+    } else {
+        PostFilter {
+            search: Some((field, words.clone())),
+        }
+    };
+    let searching = filter.search.is_some();
+    let (pinned, found) = with_connection(&state, move |conn| {
+        let pinned = if searching {
+            Vec::new()
+        } else {
+            store::pinned_posts(conn)?
+        };
+        Ok((pinned, store::posts_page(conn, &filter, page)?))
+    })
+    .await?
+    .map_err(storage_failure)?;
+    let last_page = ((found.total + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+    let first_link = ((page - 1) / PAGE_LINKS) * PAGE_LINKS + 1;
+    let page_links = (first_link..=(first_link + PAGE_LINKS - 1).min(last_page))
+        .map(|number| PageLink {
+            number,
+            current: number == page,
+        })
+        .collect();
+    render(&BoardListPage {
+        pinned: pinned.into_iter().map(PostListItem::new).collect(),
+        posts: found.rows.into_iter().map(PostListItem::new).collect(),
+        total: found.total,
+        page,
+        last_page,
+        page_links,
+        fields: SearchField::ALL
+            .into_iter()
+            .map(|f| FieldOption {
+                slug: f.slug(),
+                label: f.label(),
+                selected: f == field,
+            })
+            .collect(),
+        field: field.slug(),
+        q: if error.is_some() { params.q } else { words },
+        error,
+        notice: match params.done.as_str() {
+            "deleted" => Some("글을 삭제했습니다. · The post was deleted."),
+            _ => None,
+        },
+        is_admin: admin.signed_in,
+    })
+}

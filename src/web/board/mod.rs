@@ -1,0 +1,144 @@
+//! The board's pages: the list, a post, writing, editing, deleting, and the admin's
+//! moderation. Each handler parses the form, calls `board::actions` inside `web::block`, and
+//! renders or redirects.
+
+mod delete;
+mod edit;
+mod form_page;
+mod list;
+mod moderate;
+mod post;
+mod views;
+mod write;
+
+use std::net::IpAddr;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::blocking::storage_failure;
+use super::errors::{Failure, PageError};
+use crate::board::BoardError;
+use crate::security::rate_limit::describe_wait;
+use crate::security::RateLimit;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/board", web::get().to(list::board_page))
+        .route("/board/new", web::get().to(write::new_post_form))
+        .route("/board/new", web::post().to(write::create_post))
+        .route("/board/{id}", web::get().to(post::post_page))
+        .route("/board/{id}/unlock", web::post().to(post::unlock_post))
+        .route("/board/{id}/edit", web::get().to(edit::edit_start))
+        .route("/board/{id}/edit/verify", web::post().to(edit::edit_verify))
+        .route("/board/{id}/edit", web::post().to(edit::save_edit))
+        .route("/board/{id}/delete", web::get().to(delete::delete_confirm))
+        .route("/board/{id}/delete", web::post().to(delete::delete_post))
+        .route(
+            "/board/{id}/moderate",
+            web::post().to(moderate::moderate_post),
+        );
+}
+
+/// A form with only a password (unlocking, checking before an edit, deleting).
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Post `id` as stored, or the "no such post" page.
+async fn find_post(
+    state: &crate::startup::AppState,
+    id: i32,
+) -> Result<crate::board::store::Post, PageError> {
+    Ok(super::blocking::with_connection(state, move |conn| {
+        crate::board::store::find_post(conn, id)?.ok_or(BoardError::NotFound)
+    })
+    .await??)
+}
+
+/// A post id from the path; anything else is no post.
+fn post_id(raw: &str) -> Result<i32, PageError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(no_such_post)
+}
+
+fn no_such_post() -> PageError {
+    PageError::not_found("그런 글이 없습니다. 삭제되었을 수 있습니다. · There is no such post; it may have been deleted.")
+}
+
+pub const WRONG_PASSWORD: &str = "비밀번호가 맞지 않습니다. · The password is wrong.";
+
+impl From<BoardError> for PageError {
+    fn from(error: BoardError) -> Self {
+        match error {
+            BoardError::NotFound => no_such_post(),
+            BoardError::WrongPassword => PageError(Failure::Forbidden(WRONG_PASSWORD.to_string())),
+            BoardError::Hashing(detail) => PageError::internal(detail),
+            BoardError::Storage(e) => storage_failure(e),
+        }
+    }
+}
+
+/// The message for an address that must wait, or `None` when it may go on.
+pub fn rate_limited(limit: &RateLimit, address: IpAddr, what: (&str, &str)) -> Option<String> {
+    let wait = limit.check(address).err()?;
+    let (ko_wait, en_wait) = describe_wait(wait);
+    let (ko, en) = what;
+    Some(format!(
+        "{ko} 너무 많아 잠시 막혔습니다. {ko_wait} 뒤에 다시 시도해 주세요. · Too many {en}; please try again in {en_wait}."
+    ))
+}
+
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The outcome of an author's password for a post.
+pub enum PasswordCheck {
+    Right,
+    /// Wrong, or too many wrong ones from this address: the status and the message to show.
+    Refused(actix_web::http::StatusCode, String),
+}
+
+/// Checks `password` for post `id`, counting wrong ones per address (and refusing to check at
+/// all once an address has too many).
+pub async fn check_post_password(
+    state: &crate::startup::AppState,
+    address: IpAddr,
+    id: i32,
+    password: String,
+) -> Result<PasswordCheck, PageError> {
+    use actix_web::http::StatusCode;
+    let guard = &state.safeguards.wrong_passwords;
+    if let Some(message) = rate_limited(guard, address, ("틀린 비밀번호가", "wrong passwords"))
+    {
+        return Ok(PasswordCheck::Refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            message,
+        ));
+    }
+    let checked = super::blocking::with_connection(state, move |conn| {
+        crate::board::actions::authorize(conn, id, crate::board::Actor::Author(&password))
+    })
+    .await?;
+    match checked {
+        Ok(_) => {
+            guard.clear(address);
+            Ok(PasswordCheck::Right)
+        }
+        Err(BoardError::WrongPassword) => {
+            guard.record(address);
+            Ok(PasswordCheck::Refused(
+                StatusCode::FORBIDDEN,
+                WRONG_PASSWORD.to_string(),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,66 @@
+//! The admin's decisions on a post: status, pin, answer.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::post::PostPage;
+use super::views::PostView;
+use super::{post_id, see_other};
+use crate::board::fields::Answer;
+use crate::board::store;
+use crate::board::{actions, BoardError, PostStatus};
+use crate::form::FieldErrors;
+use crate::startup::AppState;
+use crate::web::blocking::with_connection;
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ModerationForm {
+    #[serde(default)]
+    status: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pinned: Option<String>,
+    #[serde(default)]
+    answer: String,
+}
+
+pub async fn moderate_post(
+    path: web::Path<String>,
+    form: CheckedForm<ModerationForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    admin.require()?;
+    let id = post_id(&path)?;
+    let form = form.0;
+    let mut errors = FieldErrors::default();
+    let status = errors.take("status", PostStatus::parse(&form.status));
+    let answer = errors.take("answer", Answer::parse(&form.answer));
+    let pinned = form.pinned.is_some();
+    if let (Some(status), Some(answer)) = (status, answer) {
+        with_connection(&state, move |conn| {
+            actions::moderate_post(conn, id, status, pinned, answer.as_str())
+        })
+        .await??;
+        return Ok(see_other(format!("/board/{id}")));
+    }
+    // Show the post again with the admin's input kept and the messages beside it.
+    let mut post = with_connection(&state, move |conn| {
+        store::find_post(conn, id)?.ok_or(BoardError::NotFound)
+    })
+    .await??;
+    post.answer = form.answer;
+    post.is_pinned = pinned;
+    let mut page = PostPage::new(
+        PostView::new(post, &state.catalog.snapshot()),
+        false,
+        true,
+        visitor.csrf_token(),
+    );
+    page.moderation_errors = errors;
+    render_with(StatusCode::BAD_REQUEST, &page)
+}

@@ -1,0 +1,126 @@
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::views::PostView;
+use super::{check_post_password, post_id, PasswordCheck, PasswordForm};
+use crate::board::actions::can_read;
+use crate::board::store::{self, Post};
+use crate::board::{BoardError, PostStatus};
+use crate::form::FieldErrors;
+use crate::startup::AppState;
+use crate::web::blocking::with_connection;
+use crate::web::errors::{render_with, PageError};
+use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+
+pub struct StatusOption {
+    pub slug: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "board/post.html")]
+pub struct PostPage {
+    pub post: PostView,
+    /// A secret post not yet unlocked: only its title shows, with the password form.
+    pub locked: bool,
+    pub password_error: Option<String>,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub statuses: Vec<StatusOption>,
+    /// The admin's moderation form, as typed when it was refused.
+    pub moderation_errors: FieldErrors,
+}
+
+impl PostPage {
+    pub fn new(post: PostView, locked: bool, is_admin: bool, csrf: &str) -> Self {
+        let statuses = PostStatus::ALL
+            .into_iter()
+            .map(|s| {
+                let (ko, en) = s.label();
+                StatusOption {
+                    slug: s.slug(),
+                    label: format!("{ko} · {en}"),
+                    selected: s.slug() == post.status.slug,
+                }
+            })
+            .collect();
+        PostPage {
+            post,
+            locked,
+            password_error: None,
+            is_admin,
+            csrf: csrf.to_string(),
+            statuses,
+            moderation_errors: FieldErrors::default(),
+        }
+    }
+}
+
+/// Reads post `id` and whether it may be shown; a shown post counts the visitor's view once.
+async fn read_post(
+    state: &AppState,
+    id: i32,
+    visitor: &Visitor,
+    is_admin: bool,
+    unlocked: bool,
+) -> Result<(Post, bool), PageError> {
+    let viewer = visitor.viewer_key();
+    Ok(with_connection(state, move |conn| {
+        let mut post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
+        let readable = can_read(&post, is_admin, unlocked);
+        if readable && store::record_view(conn, id, &viewer)? {
+            post.view_count += 1;
+        }
+        Ok::<_, BoardError>((post, readable))
+    })
+    .await??)
+}
+
+pub async fn post_page(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, false).await?;
+    let page = PostPage::new(
+        PostView::new(post, &state.catalog.snapshot()),
+        !readable,
+        admin.signed_in,
+        visitor.csrf_token(),
+    );
+    render_with(StatusCode::OK, &page)
+}
+
+/// A secret post's password typed: the post is shown (this response only).
+pub async fn unlock_post(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: CheckedForm<PasswordForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let id = post_id(&path)?;
+    let address = client_address(&req);
+    let refusal = match check_post_password(&state, address, id, form.0.password).await? {
+        PasswordCheck::Right => None,
+        PasswordCheck::Refused(status, message) => Some((status, message)),
+    };
+    let unlocked = refusal.is_none();
+    let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, unlocked).await?;
+    let (status, password_error) = refusal.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    let page = PostPage {
+        password_error,
+        ..PostPage::new(
+            PostView::new(post, &state.catalog.snapshot()),
+            !readable,
+            admin.signed_in,
+            visitor.csrf_token(),
+        )
+    };
+    render_with(status, &page)
+}

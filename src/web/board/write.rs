@@ -1,0 +1,108 @@
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::form_page::PostFormPage;
+use super::{rate_limited, see_other};
+use crate::board::actions;
+use crate::board::product_link::{choose_product, ProductChoice};
+use crate::board::{PostDraft, PostForm};
+use crate::startup::AppState;
+use crate::web::blocking::with_connection;
+use crate::web::errors::PageError;
+use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+
+/// What a link to the form may fill in: from "nothing found" (a product request for the query)
+/// or from a product page (a correction of that product).
+#[derive(Debug, Default, Deserialize)]
+pub struct NewPostParams {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    product: String,
+    #[serde(default)]
+    product_id: String,
+}
+
+pub async fn new_post_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let params = web::Query::<NewPostParams>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let product: String = params.product.chars().take(200).collect();
+    let title = match (params.category.as_str(), product.trim()) {
+        ("request", name) if !name.is_empty() => format!("제품 추가 요청: {name}"),
+        _ => String::new(),
+    };
+    let form = PostForm {
+        category: params.category,
+        title,
+        product,
+        product_id: params.product_id,
+        ..PostForm::default()
+    };
+    let index = state.catalog.snapshot();
+    let choice = match form.product_id.parse::<i32>() {
+        Ok(id) if index.product(id).is_some() => ProductChoice::Linked(id),
+        _ => ProductChoice::NoProduct,
+    };
+    PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+        .with_product(&index, &choice)
+        .render(StatusCode::OK)
+}
+
+pub async fn create_post(
+    req: HttpRequest,
+    form: CheckedForm<PostForm>,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    admin: AdminStatus,
+) -> Result<HttpResponse, PageError> {
+    let form = form.0;
+    let address = client_address(&req);
+    let index = state.catalog.snapshot();
+    let page = |form: PostForm| PostFormPage::new(form, admin.signed_in, visitor.csrf_token());
+    let choice = choose_product(&index, &form.product_id, &form.product);
+    if !admin.signed_in {
+        if let Some(message) = rate_limited(&state.safeguards.posting, address, ("글이", "posts"))
+        {
+            return PostFormPage {
+                message: Some(message),
+                ..page(form).with_product(&index, &choice)
+            }
+            .render(StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    let draft = match PostDraft::parse(&form, admin.signed_in, !admin.signed_in) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return PostFormPage {
+                errors,
+                ..page(form).with_product(&index, &choice)
+            }
+            .render(StatusCode::BAD_REQUEST);
+        }
+    };
+    let Some((product_id, product_name)) = choice.stored() else {
+        return PostFormPage {
+            message: Some(ASK_PRODUCT.to_string()),
+            ..page(form).with_product(&index, &choice)
+        }
+        .render(StatusCode::OK);
+    };
+    let content = draft.content(product_id, &product_name);
+    let id = with_connection(&state, move |conn| {
+        actions::create_post(conn, &draft, &content)
+    })
+    .await??;
+    if !admin.signed_in {
+        state.safeguards.posting.record(address);
+    }
+    Ok(see_other(format!("/board/{id}")))
+}
+
+pub const ASK_PRODUCT: &str = "입력한 이름과 비슷한 제품이 카탈로그에 있습니다. 어느 제품인지 고른 뒤 다시 보내 주세요. · The catalog has products like the name you typed; choose one (or 'not listed') and send again.";

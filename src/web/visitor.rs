@@ -1,0 +1,211 @@
+//! Who is asking: the visitor cookie (the CSRF token and the key that makes a view count
+//! once), the admin session, and the client's address for rate limits.
+//!
+//! CSRF: every form that changes data carries the visitor token in a hidden `csrf` field
+//! (double submit). A cross-site page cannot read the HttpOnly cookie or our pages, so it cannot
+//! supply the field; SameSite=Lax keeps the cookie off cross-site POSTs as well, and a POST whose
+//! `Origin` names another site is refused outright.
+
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr};
+use std::pin::Pin;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::errors::{Failure, PageError};
+use crate::security::tokens::looks_like_token;
+use crate::security::{random_token, same_secret, token_digest};
+use crate::startup::AppState;
+
+pub const VISITOR_COOKIE: &str = "sb_visitor";
+pub const ADMIN_COOKIE: &str = "sb_admin";
+
+/// A browser, known by the random token in its visitor cookie.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    token: String,
+}
+
+impl Visitor {
+    /// The value every form that changes data must send back.
+    pub fn csrf_token(&self) -> &str {
+        &self.token
+    }
+
+    /// What the database keeps to count this visitor's view once: a digest, not the token.
+    pub fn viewer_key(&self) -> String {
+        token_digest(&self.token)
+    }
+}
+
+/// Middleware: gives every request a `Visitor`, setting the cookie on a browser's first visit.
+pub async fn visitor_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let known = req
+        .cookie(VISITOR_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| looks_like_token(v));
+    let fresh = known.is_none();
+    let token = known.unwrap_or_else(random_token);
+    let secure = secure_cookies(req.request());
+    req.extensions_mut().insert(Visitor {
+        token: token.clone(),
+    });
+    let mut response = next.call(req).await?;
+    if fresh {
+        let cookie = site_cookie(VISITOR_COOKIE, token, secure)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish();
+        response.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(response)
+}
+
+/// An HttpOnly, SameSite=Lax cookie for the whole site.
+pub fn site_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+) -> actix_web::cookie::CookieBuilder<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+}
+
+fn secure_cookies(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.safeguards.secure_cookies)
+}
+
+impl FromRequest for Visitor {
+    type Error = PageError;
+    type Future = std::future::Ready<Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Visitor>()
+                .cloned()
+                .ok_or_else(|| PageError::internal("the visitor middleware is not installed")),
+        )
+    }
+}
+
+/// Whether the request comes from the signed-in admin. Never fails: pages show more or less.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminStatus {
+    pub signed_in: bool,
+}
+
+impl AdminStatus {
+    pub fn of(req: &HttpRequest) -> Self {
+        let signed_in = match (
+            req.cookie(ADMIN_COOKIE),
+            req.app_data::<web::Data<AppState>>(),
+        ) {
+            (Some(cookie), Some(state)) => state
+                .safeguards
+                .admin_sessions
+                .get(cookie.value())
+                .is_some(),
+            _ => false,
+        };
+        AdminStatus { signed_in }
+    }
+
+    /// Refuses anyone but the admin, saying how to sign in.
+    pub fn require(self) -> Result<(), PageError> {
+        if self.signed_in {
+            Ok(())
+        } else {
+            Err(PageError(Failure::Forbidden(
+                "관리자로 로그인해야 할 수 있습니다 (/admin/login). · Only the signed-in admin can do this (/admin/login).".to_string(),
+            )))
+        }
+    }
+}
+
+impl FromRequest for AdminStatus {
+    type Error = PageError;
+    type Future = std::future::Ready<Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(AdminStatus::of(req)))
+    }
+}
+
+/// The client's address, as the connection shows it (a proxy in front would need its own
+/// setting; forwarded headers are not trusted, since anyone can send them).
+pub fn client_address(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+#[derive(Deserialize)]
+struct WithCsrf<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    form: T,
+}
+
+/// A form that changes data, accepted only with the visitor's CSRF token and from our own
+/// pages.
+pub struct CheckedForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let form = web::Form::<WithCsrf<T>>::from_request(&req, payload);
+        Box::pin(async move {
+            if !same_origin(&req) {
+                return Err(csrf_refusal().into());
+            }
+            let form = form.await?.into_inner();
+            let visitor = req.extensions().get::<Visitor>().cloned();
+            match visitor {
+                Some(v) if same_secret(&form.csrf, v.csrf_token()) => Ok(CheckedForm(form.form)),
+                _ => Err(csrf_refusal().into()),
+            }
+        })
+    }
+}
+
+/// A POST whose `Origin` header names another host is cross-site. (Browsers send `Origin` on
+/// POSTs; a request without one, from a non-browser client, still needs the token.)
+fn same_origin(req: &HttpRequest) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+fn csrf_refusal() -> PageError {
+    PageError(Failure::Forbidden(
+        "보안 확인에 실패해 아무것도 바꾸지 않았습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요. · The security check failed, so nothing was changed. Please reload the page and try again.".to_string(),
+    ))
+}
