@@ -355,3 +355,25 @@ async fn the_admin_edits_and_deletes_catalog_products() {
         "only the admin"
     );
 }
+
+#[tokio::test]
+async fn guessing_the_admin_password_is_slowed_down() {
+    let app = spawn_app_guarded(SafeguardSettings {
+        admin_password: Some(ADMIN_PASSWORD.to_string()),
+        wrong_passwords_per_window: 3,
+        ..SafeguardSettings::default()
+    })
+    .await;
+    let guesser = app.browser();
+    for guess in ["a", "b", "c"] {
+        assert_eq!(guesser.sign_in(guess).await.status, 403);
+    }
+    let blocked = guesser.sign_in(ADMIN_PASSWORD).await;
+    assert_eq!(
+        blocked.status, 429,
+        "the right password waits too once guessing is caught"
+    );
+    assert!(field_error(&blocked.page, "password")
+        .unwrap()
+        .contains("다시 시도"));
+}

@@ -571,3 +571,28 @@ async fn a_post_is_linked_to_the_catalog_product_the_author_chooses() {
         .unwrap();
     assert_eq!(href, format!("/products/{id}"));
 }
+
+#[tokio::test]
+async fn a_post_password_is_stored_only_as_an_argon2id_hash() {
+    let app = spawn_app().await;
+    let password = "very-distinct-password-9431";
+    let id = app
+        .browser()
+        .write_post("제목", "본문", password, false)
+        .await;
+    let pool = seongbun::db::open(&app.database.to_string_lossy()).unwrap();
+    let mut conn = pool.get().unwrap();
+    let post = seongbun::board::store::find_post(&mut conn, id)
+        .unwrap()
+        .unwrap();
+    let hash = post.password_hash.unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    for suffix in ["", "-wal"] {
+        let file = format!("{}{suffix}", app.database.to_string_lossy());
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let found = bytes
+            .windows(password.len())
+            .any(|w| w == password.as_bytes());
+        assert!(!found, "the clear password is in {file}");
+    }
+}
