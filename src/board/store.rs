@@ -208,6 +208,12 @@ fn escape_like(words: &str) -> String {
 /// Counts a view of post `id` by `viewer` (a digest of the visitor's cookie) once. Returns
 /// whether it was counted.
 pub fn record_view(conn: &mut SqliteConnection, id: i32, viewer: &str) -> QueryResult<bool> {
+    // A repeat view is only read: the write lock is taken for a first view alone.
+    let seen = diesel::select(diesel::dsl::exists(post_views::table.find((id, viewer))))
+        .get_result::<bool>(conn)?;
+    if seen {
+        return Ok(false);
+    }
     conn.immediate_transaction(|conn| {
         let new = diesel::insert_or_ignore_into(post_views::table)
             .values((post_views::post_id.eq(id), post_views::viewer.eq(viewer)))

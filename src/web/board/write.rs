@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::form_page::PostFormPage;
 use super::{rate_limited, see_other};
 use crate::board::actions;
-use crate::board::product_link::{choose_product, ProductChoice};
+use crate::board::product_link::choose_product;
 use crate::board::{PostDraft, PostForm};
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
@@ -46,10 +46,8 @@ pub async fn new_post_form(
         ..PostForm::default()
     };
     let index = state.catalog.snapshot();
-    let choice = match form.product_id.parse::<i32>() {
-        Ok(id) if index.product(id).is_some() => ProductChoice::Linked(id),
-        _ => ProductChoice::NoProduct,
-    };
+    // Only a product id from a product page's link is taken as chosen; nothing is looked up yet.
+    let choice = choose_product(&index, &form.product_id, "");
     PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
         .with_product(&index, &choice)
         .render(StatusCode::OK)
