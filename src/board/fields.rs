@@ -12,8 +12,6 @@ macro_rules! text_field {
         pub struct $name(String);
 
         impl $name {
-            pub const MAX_CHARS: usize = $max;
-
             pub fn parse(raw: &str) -> Result<Self, String> {
                 $kind(raw, ($ko, $en), $min, $max).map($name)
             }

@@ -22,23 +22,8 @@ pub enum EditError {
     Storage(#[from] diesel::result::Error),
 }
 
-/// A product's fields as the admin edits them.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct EditableProduct {
-    pub brand: String,
-    pub name: String,
-    pub category: String,
-    pub price_cents: Option<i32>,
-    pub currency: String,
-    pub aliases: Vec<String>,
-    pub ingredients_raw: String,
-    pub source: String,
-}
-
-pub fn editable_product(
-    conn: &mut SqliteConnection,
-    id: i32,
-) -> QueryResult<Option<EditableProduct>> {
+/// Product `id` as stored, in the form the admin edits and the store saves.
+pub fn stored_product(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<NewProduct>> {
     let row = products::table
         .find(id)
         .select((
@@ -64,7 +49,7 @@ pub fn editable_product(
         .optional()?;
     Ok(row.map(
         |(brand, name, category, price_cents, currency, aliases, ingredients_raw, source)| {
-            EditableProduct {
+            NewProduct {
                 brand,
                 name,
                 category,

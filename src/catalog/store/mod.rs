@@ -14,9 +14,7 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::schema::{catalog_state, products};
 
-pub use edits::{
-    add_product, delete_product, editable_product, update_product, EditError, EditableProduct,
-};
+pub use edits::{add_product, delete_product, stored_product, update_product, EditError};
 pub use links::reresolve_all;
 pub use product_rows::{save_products, SaveCounts};
 pub use reads::{load_catalog, products_containing, CatalogRows};

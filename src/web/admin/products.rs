@@ -141,12 +141,7 @@ pub async fn add_product(
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
-        Err(errors) => {
-            return render_with(
-                StatusCode::BAD_REQUEST,
-                &ProductFormPage::new(None, form, errors, &visitor),
-            )
-        }
+        Err(errors) => return form_again(None, form, errors, &visitor),
     };
     let product = draft.into_product(None, String::new(), ADMIN_SOURCE.to_string());
     let post = form.post.parse::<i32>().ok();
@@ -167,20 +162,29 @@ pub async fn add_product(
                 None => format!("/products/{id}"),
             }))
         }
-        Err(EditError::Exists(id)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("name", exists_message(id));
-            render_with(
-                StatusCode::BAD_REQUEST,
-                &ProductFormPage::new(None, form, errors, &visitor),
-            )
-        }
+        Err(EditError::Exists(id)) => form_again(None, form, exists_errors(id), &visitor),
         Err(other) => Err(edit_failure(other)),
     }
 }
 
-fn exists_message(id: i32) -> String {
-    format!("이 브랜드에 같은 이름의 제품이 이미 있습니다 (/products/{id}). · This brand already has a product with this name (/products/{id}).")
+/// The form again, with the input kept and the messages beside their fields.
+fn form_again(
+    editing: Option<i32>,
+    form: ProductForm,
+    errors: FieldErrors,
+    visitor: &Visitor,
+) -> Result<HttpResponse, PageError> {
+    render_with(
+        StatusCode::BAD_REQUEST,
+        &ProductFormPage::new(editing, form, errors, visitor),
+    )
+}
+
+/// Another product already has this brand and name.
+fn exists_errors(id: i32) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add("name", format!("이 브랜드에 같은 이름의 제품이 이미 있습니다 (/products/{id}). · This brand already has a product with this name (/products/{id})."));
+    errors
 }
 
 pub async fn edit_product_form(
@@ -191,7 +195,7 @@ pub async fn edit_product_form(
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = product_id(&path)?;
-    let stored = with_connection(&state, move |conn| store::editable_product(conn, id))
+    let stored = with_connection(&state, move |conn| store::stored_product(conn, id))
         .await?
         .map_err(storage_failure)?
         .ok_or_else(|| edit_failure(EditError::NotFound))?;
@@ -221,31 +225,19 @@ pub async fn save_product(
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
-        Err(errors) => {
-            return render_with(
-                StatusCode::BAD_REQUEST,
-                &ProductFormPage::new(Some(id), form, errors, &visitor),
-            )
-        }
+        Err(errors) => return form_again(Some(id), form, errors, &visitor),
     };
     let index = state.catalog.snapshot();
     let saved = write_and_refresh(&state, move |conn| {
         // Price and source are not on the form: keep the stored ones.
-        let stored = store::editable_product(conn, id)?.ok_or(EditError::NotFound)?;
+        let stored = store::stored_product(conn, id)?.ok_or(EditError::NotFound)?;
         let product = draft.into_product(stored.price_cents, stored.currency, stored.source);
         store::update_product(conn, id, &product, index.resolver())
     })
     .await?;
     match saved {
         Ok(()) => Ok(see_other(format!("/products/{id}"))),
-        Err(EditError::Exists(other)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("name", exists_message(other));
-            render_with(
-                StatusCode::BAD_REQUEST,
-                &ProductFormPage::new(Some(id), form, errors, &visitor),
-            )
-        }
+        Err(EditError::Exists(other)) => form_again(Some(id), form, exists_errors(other), &visitor),
         Err(other) => Err(edit_failure(other)),
     }
 }
