@@ -28,30 +28,43 @@ pub enum Actor<'a> {
     Author(&'a str),
 }
 
-/// Stores a new post, hashing its password (argon2id) first. Returns its id.
-pub fn create_post(
-    conn: &mut SqliteConnection,
-    draft: &PostDraft,
-    content: &PostContent,
-) -> Result<i32, BoardError> {
-    let hash = match &draft.password {
-        Some(password) => Some(hash_password(password.as_str()).map_err(BoardError::Hashing)?),
-        None => None,
-    };
-    Ok(store::insert_post(conn, content, hash.as_deref())?)
+/// The argon2id hash of a new post's password (none for the admin's posts). Hashing is the
+/// slow part of posting, so it runs before a connection is taken: holding one of the pool's few
+/// connections meanwhile would make every other request wait.
+pub fn hash_draft_password(draft: &PostDraft) -> Result<Option<String>, BoardError> {
+    draft
+        .password
+        .as_ref()
+        .map(|password| hash_password(password.as_str()).map_err(BoardError::Hashing))
+        .transpose()
 }
 
-/// The post, when `actor` may change it: the admin always, an author with its password. A post
-/// the admin wrote (no password) only the admin may change.
-pub fn authorize(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
-    let post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
+/// Stores a new post with its password hash (`hash_draft_password`). Returns its id.
+pub fn create_post(
+    conn: &mut SqliteConnection,
+    content: &PostContent,
+    password_hash: Option<&str>,
+) -> Result<i32, BoardError> {
+    Ok(store::insert_post(conn, content, password_hash)?)
+}
+
+/// Whether `actor` may change `post`: the admin always, an author with its password. A post the
+/// admin wrote (no password) only the admin may change. Takes no connection (argon2 is slow).
+pub fn may_change(post: &Post, actor: Actor) -> Result<(), BoardError> {
     match actor {
-        Actor::Admin => Ok(post),
+        Actor::Admin => Ok(()),
         Actor::Author(password) => match &post.password_hash {
-            Some(hash) if password_matches(password, hash) => Ok(post),
+            Some(hash) if password_matches(password, hash) => Ok(()),
             _ => Err(BoardError::WrongPassword),
         },
     }
+}
+
+/// The post, when `actor` may change it (see `may_change`).
+pub fn authorize(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
+    let post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
+    may_change(&post, actor)?;
+    Ok(post)
 }
 
 pub fn edit_post(

@@ -132,10 +132,16 @@ pub fn insert_post(
     content: &PostContent,
     password_hash: Option<&str>,
 ) -> QueryResult<i32> {
-    diesel::insert_into(posts::table)
-        .values((content, posts::password_hash.eq(password_hash)))
-        .returning(posts::id)
-        .get_result(conn)
+    // In its own transaction: alone, an INSERT … RETURNING commits only when the statement is
+    // reset, after its row was read, and diesel does not check the reset, so a failed commit
+    // (a full disk) came back as a new post's id although nothing was stored. A COMMIT
+    // statement reports its failure.
+    conn.immediate_transaction(|conn| {
+        diesel::insert_into(posts::table)
+            .values((content, posts::password_hash.eq(password_hash)))
+            .returning(posts::id)
+            .get_result(conn)
+    })
 }
 
 pub fn find_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<Post>> {

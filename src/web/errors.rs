@@ -73,6 +73,15 @@ impl PageError {
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         PageError(Failure::Internal(detail.to_string()))
     }
+
+    /// The message of a "temporarily unavailable" failure, for a form that shows it above the
+    /// person's input kept as typed (rather than a page that loses it).
+    pub fn unavailable_message(&self) -> Option<&str> {
+        match &self.0 {
+            Failure::Unavailable(message) => Some(message),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Template)]

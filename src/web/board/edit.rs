@@ -176,7 +176,20 @@ pub async fn save_edit(
         .render(StatusCode::OK);
     };
     let content = draft.content(product_id, &product_name);
-    with_connection(&state, move |conn| actions::edit_post(conn, id, &content)).await??;
+    let saved = with_connection(&state, move |conn| actions::edit_post(conn, id, &content))
+        .await
+        .and_then(|saved| saved.map_err(PageError::from));
+    if let Err(error) = saved {
+        // The grant stays, so the same form can be sent again once saving works.
+        let Some(message) = error.unavailable_message() else {
+            return Err(error);
+        };
+        return PostFormPage {
+            message: Some(message.to_string()),
+            ..page(form)
+        }
+        .render(StatusCode::SERVICE_UNAVAILABLE);
+    }
     state.safeguards.edit_grants.revoke(&grant);
     Ok(see_other(format!("/board/{id}")))
 }

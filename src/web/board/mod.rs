@@ -123,10 +123,12 @@ pub async fn check_post_password(
             message,
         ));
     }
-    let checked = super::blocking::with_connection(state, move |conn| {
-        crate::board::actions::authorize(conn, id, crate::board::Actor::Author(&password))
+    let post = find_post(state, id).await?;
+    let checked = web::block(move || {
+        crate::board::actions::may_change(&post, crate::board::Actor::Author(&password))
     })
-    .await?;
+    .await
+    .map_err(PageError::internal)?;
     match checked {
         Ok(_) => {
             guard.clear(address);

@@ -70,8 +70,13 @@ async fn read_post(
     Ok(with_connection(state, move |conn| {
         let mut post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
         let readable = can_read(&post, is_admin, unlocked);
-        if readable && store::record_view(conn, id, &viewer)? {
-            post.view_count += 1;
+        if readable {
+            match store::record_view(conn, id, &viewer) {
+                Ok(true) => post.view_count += 1,
+                Ok(false) => {}
+                // A view that cannot be counted (a read-only or full disk) still shows the post.
+                Err(e) => log::warn!("the view of post {id} was not counted: {e}"),
+            }
         }
         Ok::<_, BoardError>((post, readable))
     })

@@ -93,10 +93,27 @@ pub async fn create_post(
         .render(StatusCode::OK);
     };
     let content = draft.content(product_id, &product_name);
-    let id = with_connection(&state, move |conn| {
-        actions::create_post(conn, &draft, &content)
+    let password_hash = web::block(move || actions::hash_draft_password(&draft))
+        .await
+        .map_err(PageError::internal)??;
+    let created = with_connection(&state, move |conn| {
+        actions::create_post(conn, &content, password_hash.as_deref())
     })
-    .await??;
+    .await
+    .and_then(|created| created.map_err(PageError::from));
+    let id = match created {
+        Ok(id) => id,
+        Err(error) => {
+            let Some(message) = error.unavailable_message() else {
+                return Err(error);
+            };
+            return PostFormPage {
+                message: Some(message.to_string()),
+                ..page(form).with_product(&index, &choice)
+            }
+            .render(StatusCode::SERVICE_UNAVAILABLE);
+        }
+    };
     if !admin.signed_in {
         state.safeguards.posting.record(address);
     }
