@@ -36,8 +36,13 @@ pub struct NextParam {
 }
 
 /// Only a path on this site is followed after signing in (never `//host` or `https://...`).
+/// Browsers drop tabs and line breaks from addresses, so `/\t/host` would be `//host`: no
+/// whitespace or control character passes either.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let plain = !next
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if plain && next.starts_with('/') && !next.starts_with("//") {
         next.to_string()
     } else {
         "/board".to_string()
@@ -150,4 +155,25 @@ pub async fn sign_out(
     let mut response = see_other("/".to_string());
     response.add_cookie(&removal).map_err(PageError::internal)?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_path_on_this_site_is_followed_after_signing_in() {
+        assert_eq!(safe_next("/board/3"), "/board/3");
+        for elsewhere in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(elsewhere), "/board", "{elsewhere:?}");
+        }
+    }
 }
