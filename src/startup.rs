@@ -60,6 +60,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(crate::web::visitor_cookie))
+            .wrap(crate::web::security_headers())
             .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
             .app_data(data.clone())
             .configure(crate::web::routes)

@@ -11,6 +11,7 @@ mod errors;
 mod home;
 mod product;
 mod search;
+mod security_headers;
 mod similar;
 mod views;
 mod visitor;
@@ -18,6 +19,7 @@ mod visitor;
 use actix_web::{web, HttpResponse};
 
 pub use errors::{ApiError, PageError};
+pub use security_headers::{security_headers, CONTENT_SECURITY_POLICY};
 pub use visitor::visitor_cookie;
 
 /// Largest form body accepted (a pasted list of 20,000 Korean characters, percent-encoded).

@@ -3,6 +3,7 @@
 mod admin;
 mod board;
 mod browser;
+mod headers;
 mod helpers;
 mod import;
 mod labels;

@@ -1,0 +1,119 @@
+//! The security headers on every kind of response, and the cookies' flags.
+
+use seongbun::security::SafeguardSettings;
+
+use crate::helpers::{spawn_app, spawn_app_guarded};
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/search?q=cream",
+        "/products/1",
+        "/similar",
+        "/board",
+        "/board/new",
+        "/admin/login",
+        "/static/style.css",
+        "/api/search?q=cream",
+        "/api/products/999999/similar",
+        "/no/such/page",
+        "/products/not-a-number",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path} has a CSP"))
+            .to_str()
+            .unwrap();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline"),
+            "{path}: no inline script or style"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn pages_hold_no_inline_script_or_style_for_the_policy_to_block() {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    for path in [
+        "/".to_string(),
+        format!("/products/{id}"),
+        "/board".to_string(),
+    ] {
+        let body = app.get(&path).await.text().await.unwrap();
+        let page = scraper::Html::parse_document(&body);
+        let scripts = scraper::Selector::parse("script:not([src]), style, [style]").unwrap();
+        assert_eq!(page.select(&scripts).count(), 0, "{path}");
+    }
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn cookies_are_http_only_and_same_site_and_secure_when_the_setting_says_so() {
+    let plain = spawn_app().await;
+    let cookies = set_cookies(&plain.get("/").await);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].contains("HttpOnly"), "{cookies:?}");
+    assert!(cookies[0].contains("SameSite=Lax"), "{cookies:?}");
+    assert!(!cookies[0].contains("Secure"), "plain HTTP: {cookies:?}");
+
+    let https = spawn_app_guarded(SafeguardSettings {
+        secure_cookies: true,
+        admin_password: Some("a-long-admin-password".to_string()),
+        ..SafeguardSettings::default()
+    })
+    .await;
+    let cookies = set_cookies(&https.get("/").await);
+    assert!(cookies[0].contains("Secure"), "{cookies:?}");
+    assert!(cookies[0].contains("HttpOnly"), "{cookies:?}");
+
+    // The admin session cookie too.
+    let browser = https.browser();
+    let form = browser.get("/admin/login").await;
+    let fields = crate::browser::form_fields(
+        &form.page,
+        "/admin/login",
+        &[("password", "a-long-admin-password")],
+    );
+    let response = browser
+        .client
+        .post(format!("{}/admin/login", https.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let admin = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with("sb_admin="))
+        .expect("an admin session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure"] {
+        assert!(admin.contains(flag), "{flag} in {admin}");
+    }
+}
