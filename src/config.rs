@@ -35,6 +35,17 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<String>,
     },
+    /// Write a consistent copy of the database to a new file, while the site keeps serving.
+    Backup {
+        /// The new file (an existing one is never overwritten).
+        path: String,
+    },
+    /// Replace all data of the database with a backup's, in one transaction (a running server
+    /// keeps serving and shows the restored data from then on).
+    Restore {
+        /// A file written by `seongbun backup`.
+        path: String,
+    },
 }
 
 #[derive(Clone, clap::Args)]

@@ -8,6 +8,8 @@ fn main() -> std::process::ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::from_env())) {
         Command::Serve(args) => seongbun::startup::serve(&cli.database_url, &args),
         Command::Import { paths } => seongbun::startup::import(&cli.database_url, &paths),
+        Command::Backup { path } => seongbun::startup::backup(&cli.database_url, &path),
+        Command::Restore { path } => seongbun::startup::restore(&cli.database_url, &path),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -65,6 +65,8 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .app_data(data.clone())
             .configure(crate::web::routes)
     })
+    // A stop waits this long for the requests in flight, then drops what is left.
+    .shutdown_timeout(15)
     .listen(listener)?
     .run();
     Ok(server)
@@ -79,21 +81,59 @@ pub fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
     let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     log::info!("serving on http://{bind}");
+    let pool = state.pool.clone();
+    // SIGTERM (or Ctrl-C) stops accepting connections, lets the requests in flight finish,
+    // and returns here.
     actix_web::rt::System::new()
         .block_on(async move { start(listener, state)?.await })
+        .map_err(|e| e.to_string())?;
+    checkpoint_at_shutdown(&pool);
+    Ok(())
+}
+
+/// Leaves the database file whole on its own (the WAL emptied into it) when the server stops.
+fn checkpoint_at_shutdown(pool: &DbPool) {
+    let outcome = pool
+        .get()
         .map_err(|e| e.to_string())
+        .and_then(|mut conn| db::checkpoint(&mut conn).map_err(|e| e.to_string()));
+    match outcome {
+        Ok(()) => log::info!("stopped; the write-ahead log is checkpointed into the database"),
+        Err(e) => log::warn!("stopped; the write-ahead log could not be checkpointed: {e}"),
+    }
+}
+
+/// `seongbun backup PATH`.
+pub fn backup(database_url: &str, target: &str) -> Result<(), String> {
+    let mut conn = command_connection(database_url)?;
+    db::backup_into(&mut conn, std::path::Path::new(target)).map_err(|e| e.to_string())?;
+    println!("backed up {database_url} to {target}");
+    Ok(())
+}
+
+/// `seongbun restore PATH`.
+pub fn restore(database_url: &str, source: &str) -> Result<(), String> {
+    let mut conn = command_connection(database_url)?;
+    db::restore_from(&mut conn, std::path::Path::new(source)).map_err(|e| e.to_string())?;
+    println!("restored {database_url} from {source}");
+    Ok(())
 }
 
 /// `seongbun import PATH...`: imports each file in turn and prints its summary; stops at the
 /// first file that fails (earlier files stay imported).
 pub fn import(database_url: &str, paths: &[String]) -> Result<(), String> {
-    let pool = db::open(database_url).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut conn = command_connection(database_url)?;
     for path in paths {
         let report = import::import_file(&mut conn, path).map_err(|e| e.to_string())?;
         print!("{report}");
     }
     Ok(())
+}
+
+/// One connection to the (migrated) database, for a command that runs and ends.
+fn command_connection(database_url: &str) -> Result<db::DbConnection, String> {
+    let pool = db::open(database_url).map_err(|e| e.to_string())?;
+    pool.get().map_err(|e| e.to_string())
 }
 
 /// Watches the catalog version in a background thread (imports may run in another process)
