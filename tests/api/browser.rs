@@ -6,6 +6,7 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::helpers::TestApp;
 
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     pub address: String,
@@ -21,18 +22,23 @@ pub struct Visit {
 impl TestApp {
     /// A new browser with its own cookie jar.
     pub fn browser(&self) -> Browser {
+        Browser::at(&self.address)
+    }
+}
+
+impl Browser {
+    /// A new browser with its own cookie jar, for the site at `address`.
+    pub fn at(address: &str) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
-            address: self.address.clone(),
+            address: address.to_string(),
         }
     }
-}
 
-impl Browser {
     async fn read(response: reqwest::Response) -> Visit {
         let status = response.status().as_u16();
         let location = response

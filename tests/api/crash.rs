@@ -1,0 +1,141 @@
+//! Crashes and stops of the real binary: `kill -9` in the middle of a write storm loses no
+//! acknowledged post and leaves a whole database; SIGTERM lets requests in flight finish,
+//! refuses new connections and leaves the WAL checkpointed.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::process::{integrity_check, stored_posts, ServerProcess};
+use crate::storm::write_storm;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_kill_9_in_a_write_storm_loses_no_acknowledged_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("crash.db");
+    let server = ServerProcess::start(&database, &[]).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let storm = tokio::spawn(write_storm(
+        server.address.clone(),
+        16,
+        "crash",
+        stop.clone(),
+    ));
+    // Kill once the storm is well under way (and has had acknowledgements).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    server.kill_hard();
+    let outcome = storm.await.unwrap();
+    assert!(
+        outcome.acknowledged.len() >= 10,
+        "the storm was under way when the server died: {} posts acknowledged",
+        outcome.acknowledged.len()
+    );
+    assert!(outcome.refused.is_empty(), "refused: {:?}", outcome.refused);
+
+    // The file as the crash left it (with its WAL) is whole, and so after a restart.
+    assert_eq!(integrity_check(&database), "ok");
+    let restarted = ServerProcess::start(&database, &[]).await;
+    assert_eq!(integrity_check(&database), "ok");
+    let stored: HashMap<i32, String> = stored_posts(&database).into_iter().collect();
+    for (id, title) in &outcome.acknowledged {
+        assert_eq!(
+            stored.get(id),
+            Some(title),
+            "acknowledged post {id} ({title}) is stored"
+        );
+    }
+    let titles: Vec<&String> = stored.values().collect();
+    for (_, title) in &outcome.acknowledged {
+        assert_eq!(
+            titles.iter().filter(|t| **t == title).count(),
+            1,
+            "{title} is stored exactly once"
+        );
+    }
+    // And the restarted site serves them.
+    let (id, title) = outcome.acknowledged.last().unwrap();
+    let post = restarted.browser().get(&format!("/board/{id}")).await;
+    assert_eq!(post.status, 200);
+    assert!(crate::helpers::texts(&post.page, "h1").contains(title));
+}
+
+/// Sends a request's head and the first part of its body; the rest is sent later.
+fn start_request(address: &str, body: &str, sent_first: usize) -> TcpStream {
+    let host = address.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).expect("the server accepts");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /similar HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..sent_first]
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_checkpoints_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("term.db");
+    let mut server = ServerProcess::start(&database, &[]).await;
+    let browser = server.browser();
+    let id = browser
+        .write_post("종료 전에 쓴 글", "before the stop", "pw-1234", false)
+        .await;
+    let wal = dir.path().join("term.db-wal");
+    assert!(
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 0,
+        "the post is in the write-ahead log before the stop"
+    );
+
+    // A request whose body is still arriving when the signal comes.
+    let body = format!(
+        "ingredients={}",
+        crate::helpers::urlencode("Water, Glycerin, Niacinamide, Butylene Glycol, Panthenol")
+    );
+    let mut in_flight = start_request(&server.address, &body, 10);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.terminate();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let host = server.address.trim_start_matches("http://").to_string();
+    assert!(
+        TcpStream::connect(&host).is_err(),
+        "a new connection is refused once the server is stopping"
+    );
+    in_flight.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut answer = String::new();
+    in_flight.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "the request in flight is answered: {}",
+        answer.lines().next().unwrap_or("")
+    );
+    assert!(answer.contains("</html>"), "with its whole page");
+
+    let status = server.wait_exit(Duration::from_secs(30)).await;
+    assert!(status.success(), "a graceful stop exits 0: {status}");
+    assert!(
+        server.log().contains("checkpointed"),
+        "the log says the WAL was checkpointed:\n{}",
+        server.log()
+    );
+    assert_eq!(
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0),
+        0,
+        "nothing is left in the write-ahead log"
+    );
+    // The database file alone holds the post.
+    assert_eq!(integrity_check(&database), "ok");
+    assert!(stored_posts(&database)
+        .iter()
+        .any(|(stored, title)| *stored == id && title == "종료 전에 쓴 글"));
+}
