@@ -68,6 +68,7 @@ impl Drop for SmallDisk {
 }
 
 const UNAVAILABLE: &str = "지금은 저장할 수 없습니다";
+const ADMIN_PASSWORD: &str = "storage-faults-admin-password";
 
 /// Submits the new-post form; returns (status, the page).
 async fn try_post(browser: &Browser, title: &str, body: &str) -> crate::browser::Visit {
@@ -99,7 +100,7 @@ async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() 
     assert!(server.stop().await.success());
     disk.make_read_only();
 
-    let server = ServerProcess::start(&database, &[]).await;
+    let server = ServerProcess::start(&database, &[("ADMIN_PASSWORD", ADMIN_PASSWORD)]).await;
     let browser = server.browser();
     assert_eq!(browser.get("/").await.status, 200);
     let list = browser.get("/board").await;
@@ -137,6 +138,26 @@ async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() 
         )
         .await;
     assert_eq!(deleted.status, 503, "a delete is refused, not failed");
+    // The admin signs in (sessions live in memory) and answers: refused, the answer kept.
+    let admin = server.browser();
+    assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);
+    let post = admin.get(&format!("/board/{id}")).await;
+    let answer = "확인했습니다. 곧 추가하겠습니다.";
+    let moderated = admin
+        .submit(
+            &post.page,
+            &format!("/board/{id}/moderate"),
+            &[("status", "done"), ("answer", answer)],
+        )
+        .await;
+    assert_eq!(moderated.status, 503);
+    assert_eq!(
+        field_value(&moderated.page, "answer"),
+        answer,
+        "the answer is kept"
+    );
+    assert!(texts(&moderated.page, "#answer-error")[0].contains(UNAVAILABLE));
+
     let log = server.log();
     assert!(log.contains("read-only"), "the log says why:\n{log}");
     assert!(!log.contains("panicked"), "{log}");

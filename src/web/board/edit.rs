@@ -181,14 +181,7 @@ pub async fn save_edit(
         .and_then(|saved| saved.map_err(PageError::from));
     if let Err(error) = saved {
         // The grant stays, so the same form can be sent again once saving works.
-        let Some(message) = error.unavailable_message() else {
-            return Err(error);
-        };
-        return PostFormPage {
-            message: Some(message.to_string()),
-            ..page(form)
-        }
-        .render(StatusCode::SERVICE_UNAVAILABLE);
+        return page(form).after_failed_save(error);
     }
     state.safeguards.edit_grants.revoke(&grant);
     Ok(see_other(format!("/board/{id}")))

@@ -88,4 +88,17 @@ impl PostFormPage {
     pub fn render(&self, status: StatusCode) -> Result<HttpResponse, PageError> {
         render_with(status, self)
     }
+
+    /// After a save failed: a database that cannot take the write now (503) shows this form
+    /// again with its message and the input kept; any other failure is an error page.
+    pub fn after_failed_save(self, error: PageError) -> Result<HttpResponse, PageError> {
+        let Some(message) = error.unavailable_message() else {
+            return Err(error);
+        };
+        PostFormPage {
+            message: Some(message.to_string()),
+            ..self
+        }
+        .render(StatusCode::SERVICE_UNAVAILABLE)
+    }
 }

@@ -41,12 +41,24 @@ pub async fn moderate_post(
     let status = errors.take("status", PostStatus::parse(&form.status));
     let answer = errors.take("answer", Answer::parse(&form.answer));
     let pinned = form.pinned.is_some();
+    let mut shown_status = StatusCode::BAD_REQUEST;
     if let (Some(status), Some(answer)) = (status, answer) {
-        with_connection(&state, move |conn| {
+        let saved = with_connection(&state, move |conn| {
             actions::moderate_post(conn, id, status, pinned, answer.as_str())
         })
-        .await??;
-        return Ok(see_other(format!("/board/{id}")));
+        .await
+        .and_then(|saved| saved.map_err(PageError::from));
+        match saved {
+            Ok(()) => return Ok(see_other(format!("/board/{id}"))),
+            // The database cannot take it now: the answer stays in its box for another try.
+            Err(error) => match error.unavailable_message() {
+                Some(message) => {
+                    errors.add("answer", message.to_string());
+                    shown_status = StatusCode::SERVICE_UNAVAILABLE;
+                }
+                None => return Err(error),
+            },
+        }
     }
     // Show the post again with the admin's input kept and the messages beside it.
     let mut post = with_connection(&state, move |conn| {
@@ -62,5 +74,5 @@ pub async fn moderate_post(
         visitor.csrf_token(),
     );
     page.moderation_errors = errors;
-    render_with(StatusCode::BAD_REQUEST, &page)
+    render_with(shown_status, &page)
 }

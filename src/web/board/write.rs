@@ -104,14 +104,9 @@ pub async fn create_post(
     let id = match created {
         Ok(id) => id,
         Err(error) => {
-            let Some(message) = error.unavailable_message() else {
-                return Err(error);
-            };
-            return PostFormPage {
-                message: Some(message.to_string()),
-                ..page(form).with_product(&index, &choice)
-            }
-            .render(StatusCode::SERVICE_UNAVAILABLE);
+            return page(form)
+                .with_product(&index, &choice)
+                .after_failed_save(error)
         }
     };
     if !admin.signed_in {
