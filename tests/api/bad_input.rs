@@ -278,29 +278,31 @@ async fn hostile_values_in_every_parameter_and_field_get_a_4xx_or_escaped_text_a
             ],
             value,
         );
-        refused_forms.push((
-            false,
-            format!("/board/{victim}/edit"),
-            with_csrf(&csrf, &all_fields),
-        ));
-        refused_forms.push((
-            false,
-            "/board/new".to_string(),
-            with_csrf(&csrf, &all_fields),
-        ));
-        refused_forms.push((
-            false,
-            "/similar".to_string(),
-            with_csrf(&csrf, &[("ingredients", value)]),
-        ));
-        refused_forms.push((
-            true,
-            format!("/board/{victim}/moderate"),
-            with_csrf(
-                &admin_csrf,
-                &[("status", value), ("answer", value), ("pinned", value)],
+        refused_forms.extend([
+            (
+                false,
+                format!("/board/{victim}/edit"),
+                with_csrf(&csrf, &all_fields),
             ),
-        ));
+            (
+                false,
+                "/board/new".to_string(),
+                with_csrf(&csrf, &all_fields),
+            ),
+            (
+                false,
+                "/similar".to_string(),
+                with_csrf(&csrf, &[("ingredients", value)]),
+            ),
+            (
+                true,
+                format!("/board/{victim}/moderate"),
+                with_csrf(
+                    &admin_csrf,
+                    &[("status", value), ("answer", value), ("pinned", value)],
+                ),
+            ),
+        ]);
         let product_fields = every_field(
             &[
                 "brand",
@@ -314,22 +316,24 @@ async fn hostile_values_in_every_parameter_and_field_get_a_4xx_or_escaped_text_a
             ],
             value,
         );
-        refused_forms.push((
-            true,
-            "/admin/products/new".to_string(),
-            with_csrf(&admin_csrf, &product_fields),
-        ));
-        refused_forms.push((
-            true,
-            "/admin/products/1/edit".to_string(),
-            with_csrf(&admin_csrf, &product_fields),
-        ));
-        // Without the token: refused before anything is read.
-        refused_forms.push((
-            false,
-            "/board/new".to_string(),
-            vec![("csrf".to_string(), value.clone())],
-        ));
+        refused_forms.extend([
+            (
+                true,
+                "/admin/products/new".to_string(),
+                with_csrf(&admin_csrf, &product_fields),
+            ),
+            (
+                true,
+                "/admin/products/1/edit".to_string(),
+                with_csrf(&admin_csrf, &product_fields),
+            ),
+            // Without the token: refused before anything is read.
+            (
+                false,
+                "/board/new".to_string(),
+                vec![("csrf".to_string(), value.clone())],
+            ),
+        ]);
     }
     let chunks: Vec<Vec<_>> = refused_forms
         .chunks(refused_forms.len() / 6 + 1)
