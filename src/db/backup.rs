@@ -156,7 +156,11 @@ fn copy_tables(conn: &mut SqliteConnection, tables: &[String]) -> QueryResult<()
 }
 
 /// Moves everything in the write-ahead log into the database file and empties the log, so the
-/// file alone is the whole database (at shutdown, before a copy by hand).
+/// file alone is the whole database (at shutdown, before a copy by hand). A database opened
+/// read-only has written nothing, so there is nothing to move.
 pub fn checkpoint(conn: &mut SqliteConnection) -> QueryResult<()> {
-    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    match conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)") {
+        Err(e) if super::cannot_write(&e) => Ok(()),
+        other => other,
+    }
 }

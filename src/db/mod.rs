@@ -36,9 +36,9 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Whether the database takes writes.
+/// Whether the database takes writes (it decides the pragmas each connection gets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+enum Access {
     ReadWrite,
     /// Opened read-only because the file or its disk cannot be written: pages read it, every
     /// write fails with SQLite's "readonly", which visitors see as "temporarily unavailable".
@@ -74,11 +74,6 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 /// pool whose connections all use WAL, a busy timeout and foreign keys. A database that exists
 /// but cannot be written is opened read-only instead (see `Access::ReadOnly`).
 pub fn open(path: &str) -> Result<DbPool, DbError> {
-    open_with_access(path).map(|(pool, _)| pool)
-}
-
-/// `open`, telling whether the database takes writes.
-pub fn open_with_access(path: &str) -> Result<(DbPool, Access), DbError> {
     // One direct attempt first: a file that cannot be opened is reported at once, not after the
     // pool has retried for its whole timeout.
     let mut probe = SqliteConnection::establish(path).map_err(|e| DbError::Unopenable {
@@ -106,13 +101,10 @@ pub fn open_with_access(path: &str) -> Result<(DbPool, Access), DbError> {
     pool.get()?
         .run_pending_migrations(MIGRATIONS)
         .map_err(|e| DbError::Migrate(e.to_string()))?;
-    Ok((pool, Access::ReadWrite))
+    Ok(pool)
 }
 
-fn open_read_only(
-    path: &str,
-    refusal: &diesel::result::Error,
-) -> Result<(DbPool, Access), DbError> {
+fn open_read_only(path: &str, refusal: &diesel::result::Error) -> Result<DbPool, DbError> {
     log::warn!(
         "the database {path} cannot be written ({refusal}): serving it read-only; \
          every change is refused as temporarily unavailable"
@@ -131,7 +123,7 @@ fn open_read_only(
             "the database is read-only and older than this version of seongbun".into(),
         ));
     }
-    Ok((pool, Access::ReadOnly))
+    Ok(pool)
 }
 
 fn pool(url: &str, access: Access) -> Result<DbPool, DbError> {
@@ -148,7 +140,7 @@ fn pool(url: &str, access: Access) -> Result<DbPool, DbError> {
 
 /// SQLite's words for a file or disk that refuses writes (a WAL database on a read-only disk
 /// cannot even open its shared-memory file).
-fn cannot_write(error: &diesel::result::Error) -> bool {
+pub(crate) fn cannot_write(error: &diesel::result::Error) -> bool {
     let text = error.to_string().to_lowercase();
     text.contains("readonly") || text.contains("read-only") || text.contains("unable to open")
 }
@@ -201,13 +193,5 @@ mod tests {
     fn uri_paths_escape_what_sqlite_would_read_as_parameters() {
         assert_eq!(uri_path("/tmp/a?b#c%d.db"), "/tmp/a%3Fb%23c%25d.db");
         assert_eq!(uri_path("/tmp/성분.db"), "/tmp/성분.db");
-    }
-
-    #[test]
-    fn a_writable_file_opens_read_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let (_, access) = open_with_access(&path.to_string_lossy()).unwrap();
-        assert_eq!(access, Access::ReadWrite);
     }
 }

@@ -116,8 +116,8 @@ impl ServerProcess {
         }
     }
 
-    /// SIGTERM, then the exit status.
-    pub async fn stop(mut self) -> ExitStatus {
+    /// SIGTERM, then the exit status (the log stays readable).
+    pub async fn stop(&mut self) -> ExitStatus {
         self.terminate();
         self.wait_exit(Duration::from_secs(30)).await
     }

@@ -92,7 +92,7 @@ async fn try_post(browser: &Browser, title: &str, body: &str) -> crate::browser:
 async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() {
     let disk = SmallDisk::mount(64);
     let database = disk.path().join("ro.db");
-    let server = ServerProcess::start(&database, &[]).await;
+    let mut server = ServerProcess::start(&database, &[]).await;
     let id = server
         .browser()
         .write_post("읽기 전용 전에 쓴 글", "before", "ro-1234", false)
@@ -100,7 +100,7 @@ async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() 
     assert!(server.stop().await.success());
     disk.make_read_only();
 
-    let server = ServerProcess::start(&database, &[("ADMIN_PASSWORD", ADMIN_PASSWORD)]).await;
+    let mut server = ServerProcess::start(&database, &[("ADMIN_PASSWORD", ADMIN_PASSWORD)]).await;
     let browser = server.browser();
     assert_eq!(browser.get("/").await.status, 200);
     let list = browser.get("/board").await;
@@ -171,6 +171,12 @@ async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() 
         !titles.contains("못 쓰는 글"),
         "nothing was added: {titles}"
     );
+
+    // A read-only database has nothing to checkpoint: the stop is clean and says so.
+    assert!(server.stop().await.success());
+    let log = server.log();
+    assert!(log.contains("checkpointed into the database"), "{log}");
+    assert!(!log.contains("could not be checkpointed"), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
