@@ -12,7 +12,7 @@ use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
 use crate::ingredients::{CanonicalIngredient, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
-use crate::similarity::{Comparison, SimilarMatch, SimilarityIndex};
+use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
 pub struct CatalogIndex {
     version: i32,
@@ -20,6 +20,8 @@ pub struct CatalogIndex {
     ingredients: HashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
     lists: HashMap<i32, Vec<i32>>,
+    /// Per ingredient, the products holding it, by brand and name.
+    products_by_ingredient: HashMap<i32, Vec<i32>>,
     similarity: SimilarityIndex,
     names: NameIndex,
     resolver: Resolver,
@@ -32,6 +34,15 @@ pub struct SimilarProduct<'a> {
     pub product: &'a ProductSummary,
     pub score: f32,
     pub shared: Vec<&'a Ingredient>,
+}
+
+/// Two products' ingredient ids compared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListComparison {
+    pub score: f32,
+    pub both: Vec<i32>,
+    pub only_a: Vec<i32>,
+    pub only_b: Vec<i32>,
 }
 
 /// One ingredient of a pasted list as seongbun understood it.
@@ -65,6 +76,7 @@ impl CatalogIndex {
             )
         }));
         let sources = rows.products.iter().map(|p| p.source.clone()).collect();
+        let products_by_ingredient = products_by_ingredient(&rows.products, &lists);
         CatalogIndex {
             version,
             sources,
@@ -76,6 +88,7 @@ impl CatalogIndex {
             ingredients: rows.ingredients.into_iter().map(|i| (i.id, i)).collect(),
             products: rows.products.into_iter().map(|p| (p.id, p)).collect(),
             lists,
+            products_by_ingredient,
             similarity,
             names,
             resolver,
@@ -134,12 +147,81 @@ impl CatalogIndex {
     /// The `limit` products most like product `id` by ingredients; `None` when there is no
     /// such product, an empty list when it has no ingredient information.
     pub fn similar_products(&self, id: i32, limit: usize) -> Option<Vec<SimilarProduct<'_>>> {
+        self.similar_products_narrowed(id, limit, &Narrowing::default())
+    }
+
+    /// The `limit` products most like product `id` among those `narrowing` keeps.
+    pub fn similar_products_narrowed(
+        &self,
+        id: i32,
+        limit: usize,
+        narrowing: &Narrowing,
+    ) -> Option<Vec<SimilarProduct<'_>>> {
         self.products.get(&id)?;
+        let keep = |candidate: i32| {
+            self.products.get(&candidate).is_some_and(|product| {
+                let list = self.lists.get(&candidate).map_or(&[][..], Vec::as_slice);
+                narrowing.keeps(product, list)
+            })
+        };
         let found = self
             .similarity
-            .similar_to_product(id, limit, |_| true)
+            .similar_to_product(id, limit, keep)
             .unwrap_or_default();
         Some(self.present(found))
+    }
+
+    /// Two products' lists side by side: the ingredients in both (in A's order) and in each
+    /// only, with their similarity score.
+    pub fn compare(&self, a: i32, b: i32) -> ListComparison {
+        let list = |id: i32| self.lists.get(&id).map_or(&[][..], Vec::as_slice);
+        let (list_a, list_b) = (list(a), list(b));
+        let in_a: std::collections::HashSet<i32> = list_a.iter().copied().collect();
+        let in_b: std::collections::HashSet<i32> = list_b.iter().copied().collect();
+        ListComparison {
+            score: self.similarity.score_between(a, b),
+            both: list_a
+                .iter()
+                .copied()
+                .filter(|i| in_b.contains(i))
+                .collect(),
+            only_a: list_a
+                .iter()
+                .copied()
+                .filter(|i| !in_b.contains(i))
+                .collect(),
+            only_b: list_b
+                .iter()
+                .copied()
+                .filter(|i| !in_a.contains(i))
+                .collect(),
+        }
+    }
+
+    /// The catalog's ingredients named in `text` (a list as on a label, in Korean or INCI),
+    /// and the names it does not hold.
+    pub fn ingredients_named(&self, text: &str) -> (Vec<&Ingredient>, Vec<String>) {
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        let label = crate::ingredients::parse_label(text);
+        for resolved in self.resolver.resolve_label(&label) {
+            match self
+                .ingredient_by_key
+                .get(&resolved.canonical.key)
+                .and_then(|id| self.ingredients.get(id))
+            {
+                Some(ingredient) => known.push(ingredient),
+                None => unknown.push(resolved.label_name),
+            }
+        }
+        (known, unknown)
+    }
+
+    /// The products holding ingredient `id`, by brand and name.
+    pub fn products_with(&self, ingredient_id: i32) -> &[i32] {
+        self.products_by_ingredient
+            .get(&ingredient_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The `limit` products closest to a pasted list, with what was understood of it.
@@ -213,6 +295,25 @@ impl CatalogIndex {
             })
             .collect()
     }
+}
+
+fn products_by_ingredient(
+    products: &[ProductSummary],
+    lists: &HashMap<i32, Vec<i32>>,
+) -> HashMap<i32, Vec<i32>> {
+    let mut by_name: Vec<&ProductSummary> = products.iter().collect();
+    by_name.sort_by(|a, b| (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id)));
+    let mut holding: HashMap<i32, Vec<i32>> = HashMap::new();
+    for product in by_name {
+        for ingredient in lists.get(&product.id).into_iter().flatten() {
+            let ids = holding.entry(*ingredient).or_default();
+            // A list may name one ingredient twice (two synonyms): the product counts once.
+            if ids.last() != Some(&product.id) {
+                ids.push(product.id);
+            }
+        }
+    }
+    holding
 }
 
 /// The current snapshot, swapped whole when the catalog changes.

@@ -5,20 +5,19 @@
 
 use std::collections::BTreeMap;
 
-/// A message about one field, in both languages of the site.
-pub type FieldMessage = String;
+pub use crate::i18n::Message as FieldMessage;
 
 /// Messages by field name (`title`, `body`, ...), for showing each beside its field.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FieldErrors(BTreeMap<&'static str, FieldMessage>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+    pub fn add(&mut self, field: &'static str, message: FieldMessage) {
+        self.0.entry(field).or_insert(message);
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+    pub fn get(&self, field: &str) -> Option<&FieldMessage> {
+        self.0.get(field)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -26,7 +25,7 @@ impl FieldErrors {
     }
 
     /// Keeps `value` when `result` is Ok, records its message under `field` otherwise.
-    pub fn take<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
+    pub fn take<T>(&mut self, field: &'static str, result: Result<T, FieldMessage>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(message) => {
@@ -39,12 +38,18 @@ impl FieldErrors {
 
 /// Text of one line (a title, a name): trimmed, inner runs of spaces kept, no control
 /// characters, between `min` and `max` characters.
-pub fn one_line(raw: &str, what: (&str, &str), min: usize, max: usize) -> Result<String, String> {
+pub fn one_line(
+    raw: &str,
+    what: (&str, &str),
+    min: usize,
+    max: usize,
+) -> Result<String, FieldMessage> {
     let text = raw.trim();
     let (ko, en) = what;
     if text.chars().any(char::is_control) {
-        return Err(format!(
-            "{ko}에 줄바꿈이나 제어 문자는 쓸 수 없습니다. · The {en} cannot hold line breaks or control characters."
+        return Err(FieldMessage::new(
+            format!("{ko}에 줄바꿈이나 제어 문자는 쓸 수 없습니다."),
+            format!("The {en} cannot hold line breaks or control characters."),
         ));
     }
     within(text, what, min, max).map(str::to_string)
@@ -55,19 +60,21 @@ pub fn within<'a>(
     (ko, en): (&str, &str),
     min: usize,
     max: usize,
-) -> Result<&'a str, String> {
+) -> Result<&'a str, FieldMessage> {
     let count = text.chars().count();
     if count < min {
         if min == 1 {
-            return Err(format!("{ko}을 입력해 주세요. · Please enter the {en}."));
+            return Err(please_enter(ko, en));
         }
-        return Err(format!(
-            "{ko}은 {min}자 이상이어야 합니다. · The {en} needs at least {min} characters."
+        return Err(FieldMessage::new(
+            format!("{ko}은 {min}자 이상이어야 합니다."),
+            format!("The {en} needs at least {min} characters."),
         ));
     }
     if count > max {
-        return Err(format!(
-            "{ko}은 {max}자까지 쓸 수 있습니다 (지금 {count}자). · The {en} can have at most {max} characters (it has {count})."
+        return Err(FieldMessage::new(
+            format!("{ko}은 {max}자까지 쓸 수 있습니다 (지금 {count}자)."),
+            format!("The {en} can have at most {max} characters (it has {count})."),
         ));
     }
     Ok(text)
@@ -75,21 +82,34 @@ pub fn within<'a>(
 
 /// Multi-line text (a body, an answer): line endings made `\n`, other control characters
 /// (except tabs) refused, trailing spaces trimmed.
-pub fn multi_line(raw: &str, what: (&str, &str), min: usize, max: usize) -> Result<String, String> {
+pub fn multi_line(
+    raw: &str,
+    what: (&str, &str),
+    min: usize,
+    max: usize,
+) -> Result<String, FieldMessage> {
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     let (ko, en) = what;
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(format!(
-            "{ko}에 쓸 수 없는 제어 문자가 있습니다. · The {en} holds control characters that cannot be shown."
+        return Err(FieldMessage::new(
+            format!("{ko}에 쓸 수 없는 제어 문자가 있습니다."),
+            format!("The {en} holds control characters that cannot be shown."),
         ));
     }
     let text = text.trim_end();
     let text = text.trim_start_matches('\n');
     if text.trim().is_empty() && min > 0 {
-        return Err(format!("{ko}을 입력해 주세요. · Please enter the {en}."));
+        return Err(please_enter(ko, en));
     }
     within(text, what, min, max).map(str::to_string)
+}
+
+fn please_enter(ko: &str, en: &str) -> FieldMessage {
+    FieldMessage::new(
+        format!("{ko}을 입력해 주세요."),
+        format!("Please enter the {en}."),
+    )
 }

@@ -13,6 +13,7 @@ pub mod catalog_index;
 pub mod config;
 pub mod db;
 pub mod form;
+pub mod i18n;
 pub mod ingredients;
 pub mod schema;
 pub mod search;

@@ -59,6 +59,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(crate::web::localized_errors))
             .wrap(from_fn(crate::web::visitor_cookie))
             .wrap(crate::web::security_headers())
             .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))

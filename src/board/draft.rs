@@ -68,7 +68,12 @@ impl PostDraft {
         if form.product.chars().count() > MAX_PRODUCT_NAME_CHARS {
             errors.add(
                 "product",
-                format!("제품명은 {MAX_PRODUCT_NAME_CHARS}자까지 쓸 수 있습니다. · The product name can have at most {MAX_PRODUCT_NAME_CHARS} characters."),
+                crate::i18n::Message::new(
+                    format!("제품명은 {MAX_PRODUCT_NAME_CHARS}자까지 쓸 수 있습니다."),
+                    format!(
+                        "The product name can have at most {MAX_PRODUCT_NAME_CHARS} characters."
+                    ),
+                ),
             );
         }
         match (category, title, body, author, password) {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::form::{multi_line, one_line};
+use crate::i18n::Message;
 
 macro_rules! text_field {
     ($(#[$doc:meta])* $name:ident, $kind:ident, ($ko:literal, $en:literal), $min:literal, $max:literal) => {
@@ -12,7 +13,7 @@ macro_rules! text_field {
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(raw: &str) -> Result<Self, String> {
+            pub fn parse(raw: &str) -> Result<Self, Message> {
                 $kind(raw, ($ko, $en), $min, $max).map($name)
             }
 
@@ -49,19 +50,25 @@ text_field!(
 pub struct PostPassword(String);
 
 impl PostPassword {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Message> {
         let count = raw.chars().count();
         if count == 0 {
-            return Err("비밀번호를 입력해 주세요. · Please enter a password.".to_string());
+            return Err(Message::new(
+                "비밀번호를 입력해 주세요.",
+                "Please enter a password.",
+            ));
         }
         if count < 4 {
-            return Err(
-                "비밀번호는 4자 이상이어야 합니다. · The password needs at least 4 characters."
-                    .to_string(),
-            );
+            return Err(Message::new(
+                "비밀번호는 4자 이상이어야 합니다.",
+                "The password needs at least 4 characters.",
+            ));
         }
         if count > 100 {
-            return Err("비밀번호는 100자까지 쓸 수 있습니다. · The password can have at most 100 characters.".to_string());
+            return Err(Message::new(
+                "비밀번호는 100자까지 쓸 수 있습니다.",
+                "The password can have at most 100 characters.",
+            ));
         }
         Ok(PostPassword(raw.to_string()))
     }
@@ -122,13 +129,17 @@ impl PostCategory {
     }
 
     /// A visitor's choice; `notice` only when the admin writes.
-    pub fn parse(raw: &str, by_admin: bool) -> Result<Self, String> {
+    pub fn parse(raw: &str, by_admin: bool) -> Result<Self, Message> {
         match Self::from_slug(raw) {
-            Some(PostCategory::Notice) if !by_admin => Err(
-                "공지는 관리자만 쓸 수 있습니다. · Only the admin can write notices.".to_string(),
-            ),
+            Some(PostCategory::Notice) if !by_admin => Err(Message::new(
+                "공지는 관리자만 쓸 수 있습니다.",
+                "Only the admin can write notices.",
+            )),
             Some(category) => Ok(category),
-            None => Err("분류를 골라 주세요. · Please choose a category.".to_string()),
+            None => Err(Message::new(
+                "분류를 골라 주세요.",
+                "Please choose a category.",
+            )),
         }
     }
 }
@@ -173,9 +184,9 @@ impl PostStatus {
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Message> {
         Self::from_slug(raw)
-            .ok_or_else(|| "처리 상태를 골라 주세요. · Please choose a status.".to_string())
+            .ok_or_else(|| Message::new("처리 상태를 골라 주세요.", "Please choose a status."))
     }
 }
 
@@ -191,13 +202,16 @@ mod tests {
                 .as_str(),
             "수분크림 추가해 주세요"
         );
-        assert!(PostTitle::parse("   ").unwrap_err().contains("제목을 입력"));
+        assert!(PostTitle::parse("   ")
+            .unwrap_err()
+            .to_string()
+            .contains("제목을 입력"));
     }
 
     #[test]
     fn a_title_counts_characters_not_bytes() {
         assert!(PostTitle::parse(&"가".repeat(200)).is_ok());
-        let err = PostTitle::parse(&"가".repeat(201)).unwrap_err();
+        let err = PostTitle::parse(&"가".repeat(201)).unwrap_err().to_string();
         assert!(err.contains("200자") && err.contains("201"), "{err}");
     }
 
@@ -205,6 +219,7 @@ mod tests {
     fn a_title_cannot_hold_a_line_break() {
         assert!(PostTitle::parse("one\ntwo")
             .unwrap_err()
+            .to_string()
             .contains("line breaks"));
     }
 

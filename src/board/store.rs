@@ -111,12 +111,13 @@ impl SearchField {
             .unwrap_or(SearchField::TitleOrBody)
     }
 
-    pub fn label(self) -> &'static str {
+    /// Korean, English.
+    pub fn label(self) -> (&'static str, &'static str) {
         match self {
-            SearchField::TitleOrBody => "제목+내용 · Title & text",
-            SearchField::Title => "제목 · Title",
-            SearchField::Body => "내용 · Text",
-            SearchField::Author => "작성자 · Author",
+            SearchField::TitleOrBody => ("제목+내용", "Title & text"),
+            SearchField::Title => ("제목", "Title"),
+            SearchField::Body => ("내용", "Text"),
+            SearchField::Author => ("작성자", "Author"),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::category::CATEGORIES;
 use super::model::NewProduct;
 use crate::form::{multi_line, one_line, FieldErrors};
+use crate::i18n::Message;
 use crate::ingredients::{parse_label, LabelText};
 
 /// Where products the admin adds come from.
@@ -53,7 +54,7 @@ impl ProductDraft {
         if !CATEGORIES.contains(&form.category.as_str()) {
             errors.add(
                 "category",
-                "분류를 골라 주세요. · Please choose a category.",
+                Message::new("분류를 골라 주세요.", "Please choose a category."),
             );
         }
         let ingredients = errors.take(
@@ -65,7 +66,10 @@ impl ProductDraft {
             {
                 errors.add(
                     "ingredients",
-                    "전성분에서 성분을 읽지 못했습니다. 쉼표로 구분해 주세요. · No ingredient could be read; separate them with commas.",
+                    Message::new(
+                        "전성분에서 성분을 읽지 못했습니다. 쉼표로 구분해 주세요.",
+                        "No ingredient could be read; separate them with commas.",
+                    ),
                 );
             }
         }
@@ -78,7 +82,10 @@ impl ProductDraft {
         if aliases.len() > MAX_ALIASES || aliases.iter().any(|a| a.chars().count() > 200) {
             errors.add(
                 "aliases",
-                format!("다른 이름은 {MAX_ALIASES}개까지, 하나에 200자까지 쓸 수 있습니다. · At most {MAX_ALIASES} other names of 200 characters each."),
+                Message::new(
+                    format!("다른 이름은 {MAX_ALIASES}개까지, 하나에 200자까지 쓸 수 있습니다."),
+                    format!("At most {MAX_ALIASES} other names of 200 characters each."),
+                ),
             );
         }
         match (brand, name, ingredients) {

@@ -1,6 +1,7 @@
 //! An ingredient list a person pasted, checked once at the edge.
 
 use super::LabelText;
+use crate::i18n::Message;
 
 /// Longest pasted text accepted, in characters (the longest real kit lists are ~8,000).
 pub const MAX_PASTED_CHARS: usize = 20_000;
@@ -11,12 +12,32 @@ pub struct PastedText(LabelText);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PastedError {
-    #[error("성분 목록을 붙여 넣어 주세요. · Please paste an ingredient list.")]
+    #[error("nothing pasted")]
     Empty,
-    #[error("성분 목록이 너무 깁니다 ({0}자). {MAX_PASTED_CHARS}자 이하로 줄여 주세요. · The list is too long ({0} characters); please keep it under {MAX_PASTED_CHARS}.")]
+    #[error("a pasted text of {0} characters")]
     TooLong(usize),
-    #[error("붙여 넣은 글에서 성분을 찾지 못했습니다. 쉼표나 줄바꿈으로 구분된 전성분을 넣어 주세요. · No ingredients were found; paste a list separated by commas or line breaks.")]
+    #[error("no ingredient in the pasted text")]
     NoIngredients,
+}
+
+impl PastedError {
+    /// What the person is told.
+    pub fn message(&self) -> Message {
+        match self {
+            PastedError::Empty => Message::new(
+                "성분 목록을 붙여 넣어 주세요.",
+                "Please paste an ingredient list.",
+            ),
+            PastedError::TooLong(length) => Message::new(
+                format!("성분 목록이 너무 깁니다 ({length}자). {MAX_PASTED_CHARS}자 이하로 줄여 주세요."),
+                format!("The list is too long ({length} characters); please keep it under {MAX_PASTED_CHARS}."),
+            ),
+            PastedError::NoIngredients => Message::new(
+                "붙여 넣은 글에서 성분을 찾지 못했습니다. 쉼표나 줄바꿈으로 구분된 전성분을 넣어 주세요.",
+                "No ingredients were found; paste a list separated by commas or line breaks.",
+            ),
+        }
+    }
 }
 
 impl PastedText {

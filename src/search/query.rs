@@ -1,5 +1,7 @@
 //! A name query as people type it, checked once at the edge.
 
+use crate::i18n::Message;
+
 /// Longest query accepted, in characters: longer is not a product name.
 pub const MAX_QUERY_CHARS: usize = 200;
 
@@ -8,12 +10,32 @@ pub struct SearchQuery(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    #[error("검색어를 입력해 주세요. · Please type a product or brand name.")]
+    #[error("an empty query")]
     Empty,
-    #[error("검색어가 너무 깁니다 ({0}자). {MAX_QUERY_CHARS}자 이하로 입력해 주세요. · The query is too long ({0} characters); please use at most {MAX_QUERY_CHARS}.")]
+    #[error("a query of {0} characters")]
     TooLong(usize),
-    #[error("검색어에 글자나 숫자가 없습니다. · The query holds no letters or digits.")]
+    #[error("a query without letters or digits")]
     NoWords,
+}
+
+impl QueryError {
+    /// What the person is told.
+    pub fn message(&self) -> Message {
+        match self {
+            QueryError::Empty => Message::new(
+                "검색어를 입력해 주세요.",
+                "Please type a product or brand name.",
+            ),
+            QueryError::TooLong(length) => Message::new(
+                format!("검색어가 너무 깁니다 ({length}자). {MAX_QUERY_CHARS}자 이하로 입력해 주세요."),
+                format!("The query is too long ({length} characters); please use at most {MAX_QUERY_CHARS}."),
+            ),
+            QueryError::NoWords => Message::new(
+                "검색어에 글자나 숫자가 없습니다.",
+                "The query holds no letters or digits.",
+            ),
+        }
+    }
 }
 
 impl SearchQuery {

@@ -141,6 +141,27 @@ impl SimilarityIndex {
         self.rank(&query, total, comparison, limit, keep)
     }
 
+    /// How alike two catalog products are (as `similar_to_product` scores them); 0 when
+    /// either has no list.
+    pub fn score_between(&self, a: i32, b: i32) -> f32 {
+        let (Some(&slot_a), Some(&slot_b)) =
+            (self.slot_of_product.get(&a), self.slot_of_product.get(&b))
+        else {
+            return 0.0;
+        };
+        let held: HashMap<u32, f32> = self.lists[slot_b as usize].iter().copied().collect();
+        let shared: f32 = self.lists[slot_a as usize]
+            .iter()
+            .filter_map(|(slot, weight)| held.get(slot).map(|w| weight.min(*w)))
+            .sum();
+        score(
+            Comparison::Formulas,
+            shared,
+            self.totals[slot_a as usize],
+            self.totals[slot_b as usize],
+        )
+    }
+
     fn rank(
         &self,
         query: &[(u32, f32)],
@@ -311,6 +332,15 @@ mod tests {
                 true
             });
         assert!(partly[0].score < known[0].score);
+    }
+
+    #[test]
+    fn the_score_between_two_products_is_the_score_they_are_ranked_by() {
+        let idx = index(&[(1, vec![1, 2, 3]), (2, vec![1, 2, 4]), (3, vec![])]);
+        let ranked = idx.similar_to_product(1, 1, |_| true).unwrap()[0].score;
+        assert!((idx.score_between(1, 2) - ranked).abs() < 1e-6);
+        assert!((idx.score_between(2, 1) - ranked).abs() < 1e-6);
+        assert_eq!(idx.score_between(1, 3), 0.0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::errors::{ApiError, Failure};
 use super::views::IngredientChip;
 use crate::catalog::model::ProductSummary;
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
+use crate::i18n::Message;
 use crate::ingredients::PastedText;
 use crate::search::query::SearchQuery;
 use crate::startup::AppState;
@@ -92,7 +93,7 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let params = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
-    let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.message()))?;
     let index = state.catalog.snapshot();
     let matches: Vec<NameMatchJson> = index
         .search(query.as_str(), MAX_MATCHES)
@@ -106,6 +107,40 @@ pub async fn search(
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "query": query.as_str(), "matches": matches })))
+}
+
+/// Suggestions offered while typing.
+const MAX_SUGGESTIONS: usize = 8;
+
+#[derive(Serialize)]
+struct SuggestionJson<'a> {
+    id: i32,
+    brand: &'a str,
+    name: &'a str,
+    href: String,
+}
+
+/// `GET /api/suggest?q=TEXT`: products to offer under the search box as a person types.
+/// Text that is no query yet (empty, only punctuation) has no suggestions rather than an error.
+pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let typed = web::Query::<super::search::SearchParams>::from_query(req.query_string())
+        .map(|q| q.into_inner().q)
+        .unwrap_or_default();
+    let index = state.catalog.snapshot();
+    let suggestions: Vec<SuggestionJson> = match SearchQuery::parse(&typed) {
+        Ok(query) => index
+            .search(query.as_str(), MAX_SUGGESTIONS)
+            .into_iter()
+            .map(|(p, _)| SuggestionJson {
+                id: p.id,
+                brand: &p.brand,
+                name: &p.name,
+                href: format!("/products/{}", p.id),
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    HttpResponse::Ok().json(serde_json::json!({ "suggestions": suggestions }))
 }
 
 #[derive(Deserialize)]
@@ -161,8 +196,8 @@ pub async fn similar_to_list(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let limit = parse_limit(request.limit.map(|n| n.to_string()).as_deref())?;
-    let pasted = PastedText::parse(&request.ingredients)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let pasted =
+        PastedText::parse(&request.ingredients).map_err(|e| ApiError::bad_request(e.message()))?;
     let index = state.catalog.snapshot();
     let (understood, found) = index.similar_to_pasted(&pasted, limit);
     let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
@@ -183,13 +218,15 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 pub fn json_error(err: JsonPayloadError) -> actix_web::Error {
     let failure = match &err {
         JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            Failure::TooLarge(format!("the body is larger than {limit} bytes"))
-        }
-        JsonPayloadError::ContentType => {
-            Failure::UnsupportedMediaType("send the body as application/json".to_string())
-        }
-        other => Failure::BadRequest(format!("the JSON body could not be read: {other}")),
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => Failure::TooLarge(
+            Message::for_programs(format!("the body is larger than {limit} bytes")),
+        ),
+        JsonPayloadError::ContentType => Failure::UnsupportedMediaType(Message::for_programs(
+            "send the body as application/json",
+        )),
+        other => Failure::BadRequest(Message::for_programs(format!(
+            "the JSON body could not be read: {other}"
+        ))),
     };
     ApiError(failure).into()
 }

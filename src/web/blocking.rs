@@ -2,6 +2,7 @@
 //! tells the visitor: "busy, try again" for a locked, read-only or full database (503), a
 //! generic message otherwise; the detail goes to the log.
 
+use crate::i18n::Message;
 use actix_web::web;
 use diesel::result::Error as DieselError;
 use diesel::sqlite::SqliteConnection;
@@ -53,7 +54,8 @@ pub fn storage_failure(error: DieselError) -> PageError {
 
 fn unavailable(detail: String) -> PageError {
     log::error!("{detail}");
-    PageError(Failure::Unavailable(
-        "지금은 저장할 수 없습니다. 잠시 후 다시 시도해 주세요. · Saving is not possible right now; please try again shortly.".to_string(),
-    ))
+    PageError(Failure::Unavailable(Message::new(
+        "지금은 저장할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        "Saving is not possible right now; please try again shortly.",
+    )))
 }

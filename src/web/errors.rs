@@ -5,27 +5,29 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::i18n::{Lang, Message, Texts};
+
 /// What went wrong, whoever is told.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Failure {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     /// A request body over the size limit.
     #[error("{0}")]
-    TooLarge(String),
+    TooLarge(Message),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Message),
     /// Not allowed: a failed CSRF check, an admin-only action.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     /// Too many attempts from one address; try again later.
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Message),
     /// The database cannot take writes now (locked for too long, read-only, disk full).
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(Message),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -44,14 +46,29 @@ impl Failure {
         }
     }
 
-    /// The message for the visitor; an internal error's detail is logged instead.
-    fn public_message(&self, internal: &'static str) -> String {
+    /// The message for the visitor; an internal error's detail stays in the log.
+    fn public_message(&self, lang: Lang) -> &str {
         match self {
-            Failure::Internal(detail) => {
-                log::error!("{detail}");
-                internal.to_string()
-            }
-            other => other.to_string(),
+            Failure::BadRequest(m)
+            | Failure::NotFound(m)
+            | Failure::TooLarge(m)
+            | Failure::UnsupportedMediaType(m)
+            | Failure::Forbidden(m)
+            | Failure::TooManyRequests(m)
+            | Failure::Unavailable(m) => m.in_lang(lang),
+            Failure::Internal(_) => lang.texts().error_internal_message,
+        }
+    }
+
+    fn title(&self, t: &Texts) -> &'static str {
+        match self {
+            Failure::BadRequest(_) | Failure::UnsupportedMediaType(_) => t.error_bad_request,
+            Failure::TooLarge(_) => t.error_too_large,
+            Failure::Forbidden(_) => t.error_forbidden,
+            Failure::TooManyRequests(_) => t.error_too_many,
+            Failure::Unavailable(_) => t.error_unavailable,
+            Failure::NotFound(_) => t.error_not_found,
+            Failure::Internal(_) => t.error_internal,
         }
     }
 }
@@ -62,12 +79,12 @@ impl Failure {
 pub struct PageError(#[from] pub Failure);
 
 impl PageError {
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        PageError(Failure::BadRequest(message.into()))
+    pub fn bad_request(message: Message) -> Self {
+        PageError(Failure::BadRequest(message))
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
-        PageError(Failure::NotFound(message.into()))
+    pub fn not_found(message: Message) -> Self {
+        PageError(Failure::NotFound(message))
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
@@ -76,7 +93,7 @@ impl PageError {
 
     /// The message of a "temporarily unavailable" failure, for a form that shows it above the
     /// person's input kept as typed (rather than a page that loses it).
-    pub fn unavailable_message(&self) -> Option<&str> {
+    pub fn unavailable_message(&self) -> Option<&Message> {
         match &self.0 {
             Failure::Unavailable(message) => Some(message),
             _ => None,
@@ -87,8 +104,27 @@ impl PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    t: &'static Texts,
     title: &'a str,
     message: &'a str,
+}
+
+/// The failure behind an error page, kept on the response so the language middleware can show
+/// the page in the visitor's language (`ResponseError` does not see the request).
+#[derive(Debug, Clone)]
+pub struct ErrorPageFailure(pub Failure);
+
+/// The error page for `failure` in `lang`.
+pub fn error_page_body(failure: &Failure, lang: Lang) -> String {
+    let t = lang.texts();
+    let message = failure.public_message(lang);
+    ErrorPage {
+        t,
+        title: failure.title(t),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
 }
 
 impl ResponseError for PageError {
@@ -97,29 +133,16 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let title = match self.0 {
-            Failure::BadRequest(_) | Failure::UnsupportedMediaType(_) => {
-                "잘못된 요청 · Bad request"
-            }
-            Failure::TooLarge(_) => "내용이 너무 큽니다 · Too large",
-            Failure::Forbidden(_) => "허용되지 않습니다 · Not allowed",
-            Failure::TooManyRequests(_) => "잠시 후 다시 시도해 주세요 · Too many attempts",
-            Failure::Unavailable(_) => "잠시 사용할 수 없습니다 · Temporarily unavailable",
-            Failure::NotFound(_) => "찾을 수 없습니다 · Not found",
-            Failure::Internal(_) => "일시적인 오류 · Temporary error",
-        };
-        let message = self.0.public_message(
-            "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. · We could not handle the request; please try again shortly.",
-        );
-        let body = ErrorPage {
-            title,
-            message: &message,
+        if let Failure::Internal(detail) = &self.0 {
+            log::error!("{detail}");
         }
-        .render()
-        .unwrap_or_else(|_| message.clone());
-        HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
-            .body(body)
+            .body(error_page_body(&self.0, Lang::default()));
+        response
+            .extensions_mut()
+            .insert(ErrorPageFailure(self.0.clone()));
+        response
     }
 }
 
@@ -138,18 +161,40 @@ pub fn render_with(
         .body(body))
 }
 
-/// A failure answered as JSON: `{"error": {"status", "message"}}`.
+/// A failure answered as JSON: `{"error": {"status", "message", "message_ko"}}`.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
 pub struct ApiError(#[from] pub Failure);
 
 impl ApiError {
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError(Failure::BadRequest(message.into()))
+    pub fn bad_request(message: impl Into<ApiMessage>) -> Self {
+        ApiError(Failure::BadRequest(message.into().0))
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError(Failure::NotFound(message.into()))
+    pub fn not_found(message: impl Into<ApiMessage>) -> Self {
+        ApiError(Failure::NotFound(message.into().0))
+    }
+}
+
+/// What the API says about a request: a site message in both languages, or a text for
+/// programs.
+pub struct ApiMessage(Message);
+
+impl From<Message> for ApiMessage {
+    fn from(message: Message) -> Self {
+        ApiMessage(message)
+    }
+}
+
+impl From<&'static str> for ApiMessage {
+    fn from(text: &'static str) -> Self {
+        ApiMessage(Message::for_programs(text))
+    }
+}
+
+impl From<String> for ApiMessage {
+    fn from(text: String) -> Self {
+        ApiMessage(Message::for_programs(text))
     }
 }
 
@@ -159,10 +204,15 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let message = self
-            .0
-            .public_message("internal error; please try again shortly");
-        HttpResponse::build(self.status_code())
-            .json(serde_json::json!({ "error": { "status": self.status_code().as_u16(), "message": message } }))
+        if let Failure::Internal(detail) = &self.0 {
+            log::error!("{detail}");
+        }
+        // The API speaks English, with the Korean beside it for a client that shows it.
+        let body = serde_json::json!({ "error": {
+            "status": self.status_code().as_u16(),
+            "message": self.0.public_message(Lang::En),
+            "message_ko": self.0.public_message(Lang::Ko),
+        } });
+        HttpResponse::build(self.status_code()).json(body)
     }
 }

@@ -3,19 +3,22 @@ use askama::Template;
 
 use super::errors::{render, PageError};
 use crate::catalog::demo::DEMO_SOURCE;
+use crate::i18n::{Lang, Texts};
 use crate::startup::AppState;
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    t: &'static Texts,
     query: String,
     product_count: usize,
     is_demo: bool,
 }
 
-pub async fn home_page(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub async fn home_page(state: web::Data<AppState>, lang: Lang) -> Result<HttpResponse, PageError> {
     let index = state.catalog.snapshot();
     render(&HomePage {
+        t: lang.texts(),
         query: String::new(),
         product_count: index.product_count(),
         is_demo: index.has_products_from(DEMO_SOURCE),

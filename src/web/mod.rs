@@ -1,5 +1,6 @@
-//! HTTP: pages (`home`, `search`, `product`, `similar`), the JSON API (`api`), and how errors
-//! and catalog values are shown (`errors`, `views`). Handlers stay thin: parse, call the
+//! HTTP: pages (`home`, `search`, `product`, `compare`, `ingredient`, `similar`), the JSON API
+//! (`api`), the page language (`language`), and how errors and catalog values are shown
+//! (`errors`, `views`). Handlers stay thin: parse, call the
 //! catalog index, render.
 
 mod admin;
@@ -7,8 +8,12 @@ mod api;
 mod assets;
 mod blocking;
 mod board;
+mod compare;
 mod errors;
 mod home;
+mod ingredient;
+mod language;
+mod narrowing;
 mod product;
 mod search;
 mod security_headers;
@@ -16,9 +21,11 @@ mod similar;
 mod views;
 mod visitor;
 
+use crate::i18n::Message;
 use actix_web::{web, HttpResponse};
 
 pub use errors::{ApiError, PageError};
+pub use language::localized_errors;
 pub use security_headers::{security_headers, CONTENT_SECURITY_POLICY};
 pub use visitor::visitor_cookie;
 
@@ -37,6 +44,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/", web::get().to(home::home_page))
     .route("/search", web::get().to(search::search_page))
     .route("/products/{id}", web::get().to(product::product_page))
+    .route("/compare", web::get().to(compare::compare_page))
+    .route(
+        "/ingredients/{id}",
+        web::get().to(ingredient::ingredient_page),
+    )
+    .route("/lang/{code}", web::get().to(language::switch_language))
     .route("/similar", web::get().to(similar::paste_form))
     .route("/similar", web::post().to(similar::paste_results))
     .configure(board::routes)
@@ -49,6 +62,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .error_handler(|err, _req| api::json_error(err)),
             )
             .route("/search", web::get().to(api::search))
+            .route("/suggest", web::get().to(api::suggest))
             .route(
                 "/products/{id}/similar",
                 web::get().to(api::similar_to_product),
@@ -60,9 +74,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn not_found_page() -> Result<HttpResponse, PageError> {
-    Err(PageError::not_found(
-        "그런 페이지가 없습니다. · There is no such page.".to_string(),
-    ))
+    Err(PageError::not_found(Message::new(
+        "그런 페이지가 없습니다.",
+        "There is no such page.",
+    )))
+}
+
+/// `path` when it is a path on this site (never `//host` or `https://...`). Browsers drop
+/// tabs and line breaks from addresses, so `/\t/host` would be `//host`: no whitespace or
+/// control character passes either.
+fn local_path(path: &str) -> Option<&str> {
+    let plain = !path
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    (plain && path.starts_with('/') && !path.starts_with("//")).then_some(path)
 }
 
 /// A product id from a path segment; anything but a positive number is no product.

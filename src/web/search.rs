@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::errors::{render, render_with, PageError};
 use super::views::ProductView;
+use crate::i18n::{Lang, Message, Texts};
 use crate::search::query::SearchQuery;
 use crate::search::SearchOutcome;
 use crate::startup::AppState;
@@ -26,8 +27,9 @@ pub struct Candidate {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    t: &'static Texts,
     query: String,
-    error: Option<String>,
+    error: Option<Message>,
     candidates: Vec<Candidate>,
 }
 
@@ -42,6 +44,7 @@ impl SearchPage {
 pub async fn search_page(
     req: HttpRequest,
     state: web::Data<AppState>,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let raw = web::Query::<SearchParams>::from_query(req.query_string())
         .map(|q| q.into_inner().q)
@@ -50,8 +53,9 @@ pub async fn search_page(
         Ok(query) => query,
         Err(e) => {
             let page = SearchPage {
+                t: lang.texts(),
                 query: raw,
-                error: Some(e.to_string()),
+                error: Some(e.message()),
                 candidates: Vec::new(),
             };
             return render_with(StatusCode::BAD_REQUEST, &page);
@@ -76,6 +80,7 @@ pub async fn search_page(
         SearchOutcome::Nothing => Vec::new(),
     };
     render(&SearchPage {
+        t: lang.texts(),
         query: query.as_str().to_string(),
         error: None,
         candidates,

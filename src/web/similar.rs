@@ -1,3 +1,4 @@
+use crate::i18n::Message;
 use actix_web::error::UrlencodedError;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -6,6 +7,7 @@ use serde::Deserialize;
 
 use super::errors::{render, render_with, Failure, PageError};
 use super::views::{shared_ids, IngredientChip, SimilarCard};
+use crate::i18n::{Lang, Texts};
 use crate::ingredients::PastedText;
 use crate::startup::AppState;
 
@@ -26,16 +28,21 @@ pub struct UnderstoodIngredient {
 #[derive(Template)]
 #[template(path = "similar.html")]
 struct PastePage {
+    t: &'static Texts,
     pasted: String,
-    error: Option<String>,
+    error: Option<Message>,
     understood: Vec<UnderstoodIngredient>,
     similar: Vec<SimilarCard>,
     searched: bool,
+    /// Pasted lists have no product to compare the cards with.
+    compare_with: Option<i32>,
 }
 
 impl PastePage {
-    fn empty() -> Self {
+    fn empty(lang: Lang) -> Self {
         PastePage {
+            t: lang.texts(),
+            compare_with: None,
             pasted: String::new(),
             error: None,
             understood: Vec::new(),
@@ -45,13 +52,14 @@ impl PastePage {
     }
 }
 
-pub async fn paste_form() -> Result<HttpResponse, PageError> {
-    render(&PastePage::empty())
+pub async fn paste_form(lang: Lang) -> Result<HttpResponse, PageError> {
+    render(&PastePage::empty(lang))
 }
 
 pub async fn paste_results(
     form: web::Form<PasteForm>,
     state: web::Data<AppState>,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let raw = form.into_inner().ingredients;
     let pasted = match PastedText::parse(&raw) {
@@ -59,8 +67,8 @@ pub async fn paste_results(
         Err(e) => {
             let page = PastePage {
                 pasted: raw,
-                error: Some(e.to_string()),
-                ..PastePage::empty()
+                error: Some(e.message()),
+                ..PastePage::empty(lang)
             };
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
@@ -84,21 +92,24 @@ pub async fn paste_results(
         understood,
         similar,
         searched: true,
-        ..PastePage::empty()
+        ..PastePage::empty(lang)
     })
 }
 
 /// A form body that could not be read: too large (413) or not a form (400).
 pub fn form_error(err: UrlencodedError) -> actix_web::Error {
     let failure = match err {
-        UrlencodedError::Overflow { .. } => Failure::TooLarge(format!(
-            "보낸 내용이 너무 큽니다 (최대 {} KB). · The form is too large (at most {} KB).",
-            super::FORM_LIMIT_BYTES / 1024,
-            super::FORM_LIMIT_BYTES / 1024
+        UrlencodedError::Overflow { .. } => {
+            let kb = super::FORM_LIMIT_BYTES / 1024;
+            Failure::TooLarge(Message::new(
+                format!("보낸 내용이 너무 큽니다 (최대 {kb} KB)."),
+                format!("The form is too large (at most {kb} KB)."),
+            ))
+        }
+        _ => Failure::BadRequest(Message::new(
+            "양식을 읽을 수 없습니다.",
+            "The form could not be read.",
         )),
-        _ => Failure::BadRequest(
-            "양식을 읽을 수 없습니다. · The form could not be read.".to_string(),
-        ),
     };
     PageError(failure).into()
 }

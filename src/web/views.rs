@@ -6,6 +6,7 @@ use crate::catalog::category::category_label;
 use crate::catalog::demo::DEMO_SOURCE;
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
+use crate::i18n::Texts;
 
 /// An ingredient as a chip: its name, Korean name, functions, and whether it is shared.
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +40,6 @@ pub struct ProductView {
     pub brand: String,
     pub name: String,
     pub category: String,
-    pub category_label: String,
     pub price: Option<String>,
     pub aliases: Vec<String>,
     pub no_ingredients_reason: Option<String>,
@@ -48,18 +48,22 @@ pub struct ProductView {
 
 impl ProductView {
     pub fn new(p: &ProductSummary) -> Self {
-        let (ko, en) = category_label(&p.category);
         ProductView {
             id: p.id,
             brand: p.brand.clone(),
             name: p.name.clone(),
             category: p.category.clone(),
-            category_label: format!("{ko} · {en}"),
             price: p.price_cents.map(|cents| format_price(cents, &p.currency)),
             aliases: p.aliases.clone(),
             no_ingredients_reason: p.no_ingredients_reason.clone(),
             is_demo: p.source == DEMO_SOURCE,
         }
+    }
+}
+
+impl ProductView {
+    pub fn category_label(&self, t: &Texts) -> &'static str {
+        t.lang.pick(category_label(&self.category))
     }
 }
 

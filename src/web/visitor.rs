@@ -6,6 +6,7 @@
 //! supply the field; SameSite=Lax keeps the cookie off cross-site POSTs as well, and a POST whose
 //! `Origin` names another site is refused outright.
 
+use crate::i18n::Message;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
 use std::pin::Pin;
@@ -83,7 +84,7 @@ pub fn site_cookie(
         .secure(secure)
 }
 
-fn secure_cookies(req: &HttpRequest) -> bool {
+pub(super) fn secure_cookies(req: &HttpRequest) -> bool {
     req.app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.safeguards.secure_cookies)
 }
@@ -129,9 +130,10 @@ impl AdminStatus {
         if self.signed_in {
             Ok(())
         } else {
-            Err(PageError(Failure::Forbidden(
-                "관리자로 로그인해야 할 수 있습니다 (/admin/login). · Only the signed-in admin can do this (/admin/login).".to_string(),
-            )))
+            Err(PageError(Failure::Forbidden(Message::new(
+                "관리자로 로그인해야 할 수 있습니다 (/admin/login).",
+                "Only the signed-in admin can do this (/admin/login).",
+            ))))
         }
     }
 }
@@ -205,7 +207,8 @@ fn same_origin(req: &HttpRequest) -> bool {
 }
 
 fn csrf_refusal() -> PageError {
-    PageError(Failure::Forbidden(
-        "보안 확인에 실패해 아무것도 바꾸지 않았습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요. · The security check failed, so nothing was changed. Please reload the page and try again.".to_string(),
-    ))
+    PageError(Failure::Forbidden(Message::new(
+        "보안 확인에 실패해 아무것도 바꾸지 않았습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+        "The security check failed, so nothing was changed. Please reload the page and try again.",
+    )))
 }

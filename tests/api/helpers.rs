@@ -77,10 +77,19 @@ impl TestApp {
 
     /// GETs a page and parses it; returns the status too.
     pub async fn page(&self, path: &str) -> (u16, Html) {
-        let response = self.get(path).await;
-        let status = response.status().as_u16();
-        let body = response.text().await.unwrap();
-        (status, Html::parse_document(&body))
+        read_page(self.get(path).await).await
+    }
+
+    /// GETs a page as a browser asking for `accept_language`.
+    pub async fn page_in(&self, path: &str, accept_language: &str) -> (u16, Html) {
+        let response = self
+            .client
+            .get(format!("{}{}", self.address, path))
+            .header("accept-language", accept_language)
+            .send()
+            .await
+            .expect("the request is answered");
+        read_page(response).await
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
@@ -155,6 +164,12 @@ impl TestApp {
             .as_i64()
             .unwrap()
     }
+}
+
+async fn read_page(response: reqwest::Response) -> (u16, Html) {
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (status, Html::parse_document(&body))
 }
 
 pub fn urlencode(text: &str) -> String {

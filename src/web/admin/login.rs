@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 use crate::web::board::{rate_limited, see_other};
 use crate::web::errors::{render_with, PageError};
@@ -14,9 +15,10 @@ use crate::web::visitor::{
 #[derive(Template)]
 #[template(path = "admin/login.html")]
 struct LoginPage {
+    t: &'static Texts,
     enabled: bool,
     signed_in: bool,
-    error: Option<String>,
+    error: Option<Message>,
     next: String,
     csrf: String,
 }
@@ -35,18 +37,11 @@ pub struct NextParam {
     next: String,
 }
 
-/// Only a path on this site is followed after signing in (never `//host` or `https://...`).
-/// Browsers drop tabs and line breaks from addresses, so `/\t/host` would be `//host`: no
-/// whitespace or control character passes either.
+/// Only a path on this site is followed after signing in; anything else goes to the board.
 fn safe_next(next: &str) -> String {
-    let plain = !next
-        .chars()
-        .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
-    if plain && next.starts_with('/') && !next.starts_with("//") {
-        next.to_string()
-    } else {
-        "/board".to_string()
-    }
+    super::super::local_path(next)
+        .unwrap_or("/board")
+        .to_string()
 }
 
 pub async fn login_form(
@@ -54,6 +49,7 @@ pub async fn login_form(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let next = web::Query::<NextParam>::from_query(req.query_string())
         .map(|q| q.into_inner().next)
@@ -61,6 +57,7 @@ pub async fn login_form(
     render_with(
         StatusCode::OK,
         &LoginPage {
+            t: lang.texts(),
             enabled: state.safeguards.admin_enabled(),
             signed_in: admin.signed_in,
             error: None,
@@ -75,15 +72,17 @@ pub async fn sign_in(
     form: CheckedForm<LoginForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let LoginForm { password, next } = form.0;
     let next = safe_next(&next);
     let address = client_address(&req);
     let guard = &state.safeguards.wrong_passwords;
-    let page = |status, error: String| {
+    let page = |status, error: Message| {
         render_with(
             status,
             &LoginPage {
+                t: lang.texts(),
                 enabled: state.safeguards.admin_enabled(),
                 signed_in: false,
                 error: Some(error),
@@ -93,7 +92,7 @@ pub async fn sign_in(
         )
     };
     if !state.safeguards.admin_enabled() {
-        return page(StatusCode::FORBIDDEN, DISABLED.to_string());
+        return page(StatusCode::FORBIDDEN, disabled());
     }
     if let Some(message) = rate_limited(guard, address, ("틀린 비밀번호가", "wrong passwords"))
     {
@@ -108,7 +107,10 @@ pub async fn sign_in(
         log::warn!("a wrong admin password from {address}");
         return page(
             StatusCode::FORBIDDEN,
-            "관리자 비밀번호가 맞지 않습니다. · The admin password is wrong.".to_string(),
+            Message::new(
+                "관리자 비밀번호가 맞지 않습니다.",
+                "The admin password is wrong.",
+            ),
         );
     }
     guard.clear(address);
@@ -120,11 +122,17 @@ pub async fn sign_in(
     Ok(response)
 }
 
-pub const DISABLED: &str = "관리자 로그인이 꺼져 있습니다. 서버를 ADMIN_PASSWORD 환경 변수와 함께 시작하면 켜집니다. · Admin sign-in is disabled; start the server with the ADMIN_PASSWORD environment variable set to enable it.";
+fn disabled() -> Message {
+    Message::new(
+        "관리자 로그인이 꺼져 있습니다. 서버를 ADMIN_PASSWORD 환경 변수와 함께 시작하면 켜집니다.",
+        "Admin sign-in is disabled; start the server with the ADMIN_PASSWORD environment variable set to enable it.",
+    )
+}
 
 #[derive(Template)]
 #[template(path = "admin/logout.html")]
 struct LogoutPage {
+    t: &'static Texts,
     signed_in: bool,
     csrf: String,
 }
@@ -132,10 +140,12 @@ struct LogoutPage {
 pub async fn logout_confirm(
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     render_with(
         StatusCode::OK,
         &LogoutPage {
+            t: lang.texts(),
             signed_in: admin.signed_in,
             csrf: visitor.csrf_token().to_string(),
         },

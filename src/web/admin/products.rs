@@ -14,6 +14,7 @@ use crate::catalog::product_form::{ProductDraft, ProductForm, ADMIN_SOURCE};
 use crate::catalog::store::{self, EditError};
 use crate::catalog_index::LiveCatalog;
 use crate::form::FieldErrors;
+use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 use crate::web::blocking::{storage_failure, with_connection};
 use crate::web::board::see_other;
@@ -22,13 +23,14 @@ use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
 
 pub struct CategoryOption {
     pub slug: &'static str,
-    pub label: String,
+    pub label: &'static str,
     pub selected: bool,
 }
 
 #[derive(Template)]
 #[template(path = "admin/product_form.html")]
 struct ProductFormPage {
+    t: &'static Texts,
     /// `None` when adding.
     editing: Option<i32>,
     form: ProductForm,
@@ -43,19 +45,18 @@ impl ProductFormPage {
         form: ProductForm,
         errors: FieldErrors,
         visitor: &Visitor,
+        lang: Lang,
     ) -> Self {
         let categories = CATEGORIES
             .iter()
-            .map(|slug| {
-                let (ko, en) = category_label(slug);
-                CategoryOption {
-                    slug,
-                    label: format!("{ko} · {en}"),
-                    selected: *slug == form.category,
-                }
+            .map(|slug| CategoryOption {
+                slug,
+                label: lang.pick(category_label(slug)),
+                selected: *slug == form.category,
             })
             .collect();
         ProductFormPage {
+            t: lang.texts(),
             editing,
             form,
             errors,
@@ -66,18 +67,19 @@ impl ProductFormPage {
 }
 
 fn product_id(raw: &str) -> Result<i32, PageError> {
-    crate::web::parse_product_id(raw)
-        .ok_or_else(|| PageError::not_found("그런 제품이 없습니다. · There is no such product."))
+    crate::web::parse_product_id(raw).ok_or_else(|| edit_failure(EditError::NotFound))
 }
 
 fn edit_failure(error: EditError) -> PageError {
     match error {
-        EditError::NotFound => {
-            PageError::not_found("그런 제품이 없습니다. · There is no such product.")
-        }
+        EditError::NotFound => PageError::not_found(Message::new(
+            "그런 제품이 없습니다.",
+            "There is no such product.",
+        )),
         EditError::Storage(e) => storage_failure(e),
-        EditError::Exists(id) => PageError::bad_request(format!(
-            "이미 있는 제품입니다 (/products/{id}). · The product exists already."
+        EditError::Exists(id) => PageError::bad_request(Message::new(
+            format!("이미 있는 제품입니다 (/products/{id})."),
+            format!("The product exists already (/products/{id})."),
         )),
     }
 }
@@ -110,6 +112,7 @@ pub async fn new_product_form(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let post = web::Query::<NewProductParams>::from_query(req.query_string())
@@ -127,7 +130,7 @@ pub async fn new_product_form(
     }
     render_with(
         StatusCode::OK,
-        &ProductFormPage::new(None, form, FieldErrors::default(), &visitor),
+        &ProductFormPage::new(None, form, FieldErrors::default(), &visitor, lang),
     )
 }
 
@@ -136,12 +139,13 @@ pub async fn add_product(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
-        Err(errors) => return form_again(None, form, errors, &visitor),
+        Err(errors) => return form_again(None, form, errors, &visitor, lang),
     };
     let product = draft.into_product(None, String::new(), ADMIN_SOURCE.to_string());
     let post = form.post.parse::<i32>().ok();
@@ -162,7 +166,7 @@ pub async fn add_product(
                 None => format!("/products/{id}"),
             }))
         }
-        Err(EditError::Exists(id)) => form_again(None, form, exists_errors(id), &visitor),
+        Err(EditError::Exists(id)) => form_again(None, form, exists_errors(id), &visitor, lang),
         Err(other) => Err(edit_failure(other)),
     }
 }
@@ -173,17 +177,24 @@ fn form_again(
     form: ProductForm,
     errors: FieldErrors,
     visitor: &Visitor,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     render_with(
         StatusCode::BAD_REQUEST,
-        &ProductFormPage::new(editing, form, errors, visitor),
+        &ProductFormPage::new(editing, form, errors, visitor, lang),
     )
 }
 
 /// Another product already has this brand and name.
 fn exists_errors(id: i32) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    errors.add("name", format!("이 브랜드에 같은 이름의 제품이 이미 있습니다 (/products/{id}). · This brand already has a product with this name (/products/{id})."));
+    errors.add(
+        "name",
+        Message::new(
+            format!("이 브랜드에 같은 이름의 제품이 이미 있습니다 (/products/{id})."),
+            format!("This brand already has a product with this name (/products/{id})."),
+        ),
+    );
     errors
 }
 
@@ -192,6 +203,7 @@ pub async fn edit_product_form(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = product_id(&path)?;
@@ -209,7 +221,7 @@ pub async fn edit_product_form(
     };
     render_with(
         StatusCode::OK,
-        &ProductFormPage::new(Some(id), form, FieldErrors::default(), &visitor),
+        &ProductFormPage::new(Some(id), form, FieldErrors::default(), &visitor, lang),
     )
 }
 
@@ -219,13 +231,14 @@ pub async fn save_product(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = product_id(&path)?;
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
-        Err(errors) => return form_again(Some(id), form, errors, &visitor),
+        Err(errors) => return form_again(Some(id), form, errors, &visitor, lang),
     };
     let index = state.catalog.snapshot();
     let saved = write_and_refresh(&state, move |conn| {
@@ -237,7 +250,9 @@ pub async fn save_product(
     .await?;
     match saved {
         Ok(()) => Ok(see_other(format!("/products/{id}"))),
-        Err(EditError::Exists(other)) => form_again(Some(id), form, exists_errors(other), &visitor),
+        Err(EditError::Exists(other)) => {
+            form_again(Some(id), form, exists_errors(other), &visitor, lang)
+        }
         Err(other) => Err(edit_failure(other)),
     }
 }
@@ -245,6 +260,7 @@ pub async fn save_product(
 #[derive(Template)]
 #[template(path = "admin/product_delete.html")]
 struct DeleteProductPage {
+    t: &'static Texts,
     id: i32,
     brand: String,
     name: String,
@@ -256,6 +272,7 @@ pub async fn delete_product_confirm(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = product_id(&path)?;
@@ -266,6 +283,7 @@ pub async fn delete_product_confirm(
     render_with(
         StatusCode::OK,
         &DeleteProductPage {
+            t: lang.texts(),
             id,
             brand: product.brand.clone(),
             name: product.name.clone(),

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::edit::PasswordPage;
 use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
 use crate::board::{actions, Actor};
+use crate::i18n::Lang;
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
@@ -17,12 +18,13 @@ pub async fn delete_confirm(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let post = find_post(&state, id).await?;
     render_with(
         StatusCode::OK,
-        &PasswordPage::new(&post, "delete", None, admin, &visitor),
+        &PasswordPage::new(&post, "delete", None, admin, &visitor, lang),
     )
 }
 
@@ -33,6 +35,7 @@ pub async fn delete_post(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     if !admin.signed_in {
@@ -42,7 +45,7 @@ pub async fn delete_post(
                 let post = find_post(&state, id).await?;
                 return render_with(
                     status,
-                    &PasswordPage::new(&post, "delete", Some(message), admin, &visitor),
+                    &PasswordPage::new(&post, "delete", Some(message), admin, &visitor, lang),
                 );
             }
         }

@@ -6,11 +6,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::form_page::PostFormPage;
-use super::write::ASK_PRODUCT;
+use super::write::ask_product;
 use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
 use crate::board::product_link::{choose_product, NOT_LISTED};
 use crate::board::store::Post;
 use crate::board::{actions, PostDraft, PostForm};
+use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
@@ -20,11 +21,12 @@ use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 #[derive(Template)]
 #[template(path = "board/password.html")]
 pub struct PasswordPage {
+    pub t: &'static Texts,
     pub post_id: i32,
     pub title: String,
     /// `edit` or `delete`.
     pub action: &'static str,
-    pub error: Option<String>,
+    pub error: Option<Message>,
     pub is_admin: bool,
     pub csrf: String,
 }
@@ -33,11 +35,13 @@ impl PasswordPage {
     pub fn new(
         post: &Post,
         action: &'static str,
-        error: Option<String>,
+        error: Option<Message>,
         admin: AdminStatus,
         visitor: &Visitor,
+        lang: Lang,
     ) -> Self {
         PasswordPage {
+            t: lang.texts(),
             post_id: post.id,
             title: post.title.clone(),
             action,
@@ -73,6 +77,7 @@ fn edit_page(
     admin: AdminStatus,
     visitor: &Visitor,
     grant: String,
+    lang: Lang,
 ) -> PostFormPage {
     let index = state.catalog.snapshot();
     let form = filled_form(post);
@@ -80,7 +85,7 @@ fn edit_page(
     PostFormPage {
         editing: Some(post.id),
         grant,
-        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
             .with_product(&index, &choice)
     }
 }
@@ -90,14 +95,16 @@ pub async fn edit_start(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let post = find_post(&state, post_id(&path)?).await?;
     if admin.signed_in {
-        return edit_page(&state, &post, admin, &visitor, String::new()).render(StatusCode::OK);
+        return edit_page(&state, &post, admin, &visitor, String::new(), lang)
+            .render(StatusCode::OK);
     }
     render_with(
         StatusCode::OK,
-        &PasswordPage::new(&post, "edit", None, admin, &visitor),
+        &PasswordPage::new(&post, "edit", None, admin, &visitor, lang),
     )
 }
 
@@ -108,19 +115,20 @@ pub async fn edit_verify(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
         PasswordCheck::Right => {
             let post = find_post(&state, id).await?;
             let grant = state.safeguards.edit_grants.issue(id);
-            edit_page(&state, &post, admin, &visitor, grant).render(StatusCode::OK)
+            edit_page(&state, &post, admin, &visitor, grant, lang).render(StatusCode::OK)
         }
         PasswordCheck::Refused(status, message) => {
             let post = find_post(&state, id).await?;
             render_with(
                 status,
-                &PasswordPage::new(&post, "edit", Some(message), admin, &visitor),
+                &PasswordPage::new(&post, "edit", Some(message), admin, &visitor, lang),
             )
         }
     }
@@ -141,13 +149,17 @@ pub async fn save_edit(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let EditForm { grant, post: form } = form.0;
     let granted = state.safeguards.edit_grants.get(&grant) == Some(id);
     if !admin.signed_in && !granted {
         return Err(PageError(crate::web::errors::Failure::Forbidden(
-            "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요. · Your right to edit has expired; please enter the password again.".to_string(),
+            Message::new(
+                "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요.",
+                "Your right to edit has expired; please enter the password again.",
+            ),
         )));
     }
     let index = state.catalog.snapshot();
@@ -155,7 +167,7 @@ pub async fn save_edit(
     let page = |form: PostForm| PostFormPage {
         editing: Some(id),
         grant: grant.clone(),
-        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
             .with_product(&index, &choice)
     };
     let draft = match PostDraft::parse(&form, admin.signed_in, false) {
@@ -170,7 +182,7 @@ pub async fn save_edit(
     };
     let Some((product_id, product_name)) = choice.stored() else {
         return PostFormPage {
-            message: Some(ASK_PRODUCT.to_string()),
+            message: Some(ask_product()),
             ..page(form)
         }
         .render(StatusCode::OK);

@@ -9,24 +9,26 @@ use crate::board::product_link::{ProductChoice, NOT_LISTED};
 use crate::board::{PostCategory, PostForm};
 use crate::catalog_index::CatalogIndex;
 use crate::form::FieldErrors;
+use crate::i18n::{Lang, Message, Texts};
 use crate::web::errors::{render_with, PageError};
 use crate::web::views::ProductView;
 
 pub struct CategoryOption {
     pub slug: &'static str,
-    pub label: String,
+    pub label: &'static str,
     pub selected: bool,
 }
 
 #[derive(Template)]
 #[template(path = "board/form.html")]
 pub struct PostFormPage {
+    pub t: &'static Texts,
     /// `None` for a new post.
     pub editing: Option<i32>,
     pub form: PostForm,
     pub errors: FieldErrors,
     /// A message for the whole form (a rate limit, a question about the product).
-    pub message: Option<String>,
+    pub message: Option<Message>,
     pub categories: Vec<CategoryOption>,
     pub is_admin: bool,
     pub csrf: String,
@@ -38,20 +40,18 @@ pub struct PostFormPage {
 }
 
 impl PostFormPage {
-    pub fn new(form: PostForm, is_admin: bool, csrf: &str) -> Self {
+    pub fn new(form: PostForm, is_admin: bool, csrf: &str, lang: Lang) -> Self {
         let categories = PostCategory::ALL
             .into_iter()
             .filter(|c| is_admin || *c != PostCategory::Notice)
-            .map(|c| {
-                let (ko, en) = c.label();
-                CategoryOption {
-                    slug: c.slug(),
-                    label: format!("{ko} · {en}"),
-                    selected: c.slug() == form.category,
-                }
+            .map(|c| CategoryOption {
+                slug: c.slug(),
+                label: lang.pick(c.label()),
+                selected: c.slug() == form.category,
             })
             .collect();
         PostFormPage {
+            t: lang.texts(),
             editing: None,
             form,
             errors: FieldErrors::default(),
@@ -96,7 +96,7 @@ impl PostFormPage {
             return Err(error);
         };
         PostFormPage {
-            message: Some(message.to_string()),
+            message: Some(message.clone()),
             ..self
         }
         .render(StatusCode::SERVICE_UNAVAILABLE)

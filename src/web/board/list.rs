@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::views::PostListItem;
 use crate::board::store::{self, PostFilter, SearchField, POSTS_PER_PAGE};
+use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 use crate::web::blocking::{storage_failure, with_connection};
 use crate::web::errors::{render, PageError};
@@ -41,6 +42,7 @@ pub struct FieldOption {
 #[derive(Template)]
 #[template(path = "board/list.html")]
 struct BoardListPage {
+    t: &'static Texts,
     pinned: Vec<PostListItem>,
     posts: Vec<PostListItem>,
     total: i64,
@@ -50,8 +52,8 @@ struct BoardListPage {
     fields: Vec<FieldOption>,
     field: &'static str,
     q: String,
-    error: Option<String>,
-    notice: Option<&'static str>,
+    error: Option<Message>,
+    notice: Option<Message>,
     is_admin: bool,
 }
 
@@ -74,6 +76,7 @@ pub async fn board_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     // An unreadable query string is treated as no query: the list is still worth showing.
     let params = web::Query::<ListParams>::from_query(req.query_string())
@@ -90,8 +93,9 @@ pub async fn board_page(
     let words = crate::text::squash_spaces(&params.q);
     let mut error = None;
     let filter = if words.chars().count() > MAX_SEARCH_CHARS {
-        error = Some(format!(
-            "검색어는 {MAX_SEARCH_CHARS}자까지 쓸 수 있습니다. · Search words can have at most {MAX_SEARCH_CHARS} characters."
+        error = Some(Message::new(
+            format!("검색어는 {MAX_SEARCH_CHARS}자까지 쓸 수 있습니다."),
+            format!("Search words can have at most {MAX_SEARCH_CHARS} characters."),
         ));
         PostFilter::default()
     } else if words.is_empty() {
@@ -120,9 +124,11 @@ pub async fn board_page(
             current: number == page,
         })
         .collect();
+    let item = |row| PostListItem::new(row, lang);
     render(&BoardListPage {
-        pinned: pinned.into_iter().map(PostListItem::new).collect(),
-        posts: found.rows.into_iter().map(PostListItem::new).collect(),
+        t: lang.texts(),
+        pinned: pinned.into_iter().map(item).collect(),
+        posts: found.rows.into_iter().map(item).collect(),
         total: found.total,
         page,
         last_page,
@@ -131,7 +137,7 @@ pub async fn board_page(
             .into_iter()
             .map(|f| FieldOption {
                 slug: f.slug(),
-                label: f.label(),
+                label: lang.pick(f.label()),
                 selected: f == field,
             })
             .collect(),
@@ -139,7 +145,7 @@ pub async fn board_page(
         q: if error.is_some() { params.q } else { words },
         error,
         notice: match params.done.as_str() {
-            "deleted" => Some("글을 삭제했습니다. · The post was deleted."),
+            "deleted" => Some(Message::new("글을 삭제했습니다.", "The post was deleted.")),
             _ => None,
         },
         is_admin: admin.signed_in,

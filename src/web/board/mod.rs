@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::blocking::storage_failure;
 use super::errors::{Failure, PageError};
 use crate::board::BoardError;
+use crate::i18n::Message;
 use crate::security::rate_limit::describe_wait;
 use crate::security::RateLimit;
 
@@ -67,16 +68,21 @@ fn post_id(raw: &str) -> Result<i32, PageError> {
 }
 
 fn no_such_post() -> PageError {
-    PageError::not_found("그런 글이 없습니다. 삭제되었을 수 있습니다. · There is no such post; it may have been deleted.")
+    PageError::not_found(Message::new(
+        "그런 글이 없습니다. 삭제되었을 수 있습니다.",
+        "There is no such post; it may have been deleted.",
+    ))
 }
 
-pub const WRONG_PASSWORD: &str = "비밀번호가 맞지 않습니다. · The password is wrong.";
+pub fn wrong_password() -> Message {
+    Message::new("비밀번호가 맞지 않습니다.", "The password is wrong.")
+}
 
 impl From<BoardError> for PageError {
     fn from(error: BoardError) -> Self {
         match error {
             BoardError::NotFound => no_such_post(),
-            BoardError::WrongPassword => PageError(Failure::Forbidden(WRONG_PASSWORD.to_string())),
+            BoardError::WrongPassword => PageError(Failure::Forbidden(wrong_password())),
             BoardError::Hashing(detail) => PageError::internal(detail),
             BoardError::Storage(e) => storage_failure(e),
         }
@@ -84,12 +90,13 @@ impl From<BoardError> for PageError {
 }
 
 /// The message for an address that must wait, or `None` when it may go on.
-pub fn rate_limited(limit: &RateLimit, address: IpAddr, what: (&str, &str)) -> Option<String> {
+pub fn rate_limited(limit: &RateLimit, address: IpAddr, what: (&str, &str)) -> Option<Message> {
     let wait = limit.check(address).err()?;
     let (ko_wait, en_wait) = describe_wait(wait);
     let (ko, en) = what;
-    Some(format!(
-        "{ko} 너무 많아 잠시 막혔습니다. {ko_wait} 뒤에 다시 시도해 주세요. · Too many {en}; please try again in {en_wait}."
+    Some(Message::new(
+        format!("{ko} 너무 많아 잠시 막혔습니다. {ko_wait} 뒤에 다시 시도해 주세요."),
+        format!("Too many {en}; please try again in {en_wait}."),
     ))
 }
 
@@ -103,7 +110,7 @@ pub fn see_other(location: String) -> HttpResponse {
 pub enum PasswordCheck {
     Right,
     /// Wrong, or too many wrong ones from this address: the status and the message to show.
-    Refused(actix_web::http::StatusCode, String),
+    Refused(actix_web::http::StatusCode, Message),
 }
 
 /// Checks `password` for post `id`, counting wrong ones per address (and refusing to check at
@@ -138,7 +145,7 @@ pub async fn check_post_password(
             guard.record(address);
             Ok(PasswordCheck::Refused(
                 StatusCode::FORBIDDEN,
-                WRONG_PASSWORD.to_string(),
+                wrong_password(),
             ))
         }
         Err(other) => Err(other.into()),

@@ -11,6 +11,7 @@ use crate::board::fields::Answer;
 use crate::board::store;
 use crate::board::{actions, BoardError, PostStatus};
 use crate::form::FieldErrors;
+use crate::i18n::Lang;
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
@@ -33,6 +34,7 @@ pub async fn moderate_post(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = post_id(&path)?;
@@ -53,7 +55,7 @@ pub async fn moderate_post(
             // The database cannot take it now: the answer stays in its box for another try.
             Err(error) => match error.unavailable_message() {
                 Some(message) => {
-                    errors.add("answer", message.to_string());
+                    errors.add("answer", message.clone());
                     shown_status = StatusCode::SERVICE_UNAVAILABLE;
                 }
                 None => return Err(error),
@@ -68,10 +70,11 @@ pub async fn moderate_post(
     post.answer = form.answer;
     post.is_pinned = pinned;
     let mut page = PostPage::new(
-        PostView::new(post, &state.catalog.snapshot()),
+        PostView::new(post, &state.catalog.snapshot(), lang),
         false,
         true,
         visitor.csrf_token(),
+        lang,
     );
     page.moderation_errors = errors;
     render_with(shown_status, &page)

@@ -8,6 +8,7 @@ use crate::board::actions::can_read;
 use crate::board::store::{self, Post};
 use crate::board::{BoardError, PostStatus};
 use crate::form::FieldErrors;
+use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
@@ -15,17 +16,18 @@ use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 
 pub struct StatusOption {
     pub slug: &'static str,
-    pub label: String,
+    pub label: &'static str,
     pub selected: bool,
 }
 
 #[derive(Template)]
 #[template(path = "board/post.html")]
 pub struct PostPage {
+    pub t: &'static Texts,
     pub post: PostView,
     /// A secret post not yet unlocked: only its title shows, with the password form.
     pub locked: bool,
-    pub password_error: Option<String>,
+    pub password_error: Option<Message>,
     pub is_admin: bool,
     pub csrf: String,
     pub statuses: Vec<StatusOption>,
@@ -34,19 +36,17 @@ pub struct PostPage {
 }
 
 impl PostPage {
-    pub fn new(post: PostView, locked: bool, is_admin: bool, csrf: &str) -> Self {
+    pub fn new(post: PostView, locked: bool, is_admin: bool, csrf: &str, lang: Lang) -> Self {
         let statuses = PostStatus::ALL
             .into_iter()
-            .map(|s| {
-                let (ko, en) = s.label();
-                StatusOption {
-                    slug: s.slug(),
-                    label: format!("{ko} · {en}"),
-                    selected: s.slug() == post.status.slug,
-                }
+            .map(|s| StatusOption {
+                slug: s.slug(),
+                label: lang.pick(s.label()),
+                selected: s.slug() == post.status.slug,
             })
             .collect();
         PostPage {
+            t: lang.texts(),
             post,
             locked,
             password_error: None,
@@ -88,14 +88,16 @@ pub async fn post_page(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, false).await?;
     let page = PostPage::new(
-        PostView::new(post, &state.catalog.snapshot()),
+        PostView::new(post, &state.catalog.snapshot(), lang),
         !readable,
         admin.signed_in,
         visitor.csrf_token(),
+        lang,
     );
     render_with(StatusCode::OK, &page)
 }
@@ -108,6 +110,7 @@ pub async fn unlock_post(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let address = client_address(&req);
@@ -121,10 +124,11 @@ pub async fn unlock_post(
     let page = PostPage {
         password_error,
         ..PostPage::new(
-            PostView::new(post, &state.catalog.snapshot()),
+            PostView::new(post, &state.catalog.snapshot(), lang),
             !readable,
             admin.signed_in,
             visitor.csrf_token(),
+            lang,
         )
     };
     render_with(status, &page)

@@ -7,6 +7,7 @@ use crate::board::body::{body_parts, BodyPart};
 use crate::board::store::{Post, PostRow};
 use crate::board::{PostCategory, PostStatus};
 use crate::catalog_index::CatalogIndex;
+use crate::i18n::Lang;
 use crate::web::views::ProductView;
 
 /// A stored UTC time (`YYYY-MM-DD HH:MM:SS[.SSS]`) as Korean time, `YYYY-MM-DD HH:MM`; the stored
@@ -22,25 +23,25 @@ pub fn korean_time(stored: &str) -> String {
         .unwrap_or_else(|| stored.to_string())
 }
 
-fn category_label(slug: &str) -> String {
-    let (ko, en) = PostCategory::from_slug(slug)
-        .unwrap_or(PostCategory::Question)
-        .label();
-    format!("{ko} · {en}")
+fn category_label(slug: &str, lang: Lang) -> &'static str {
+    lang.pick(
+        PostCategory::from_slug(slug)
+            .unwrap_or(PostCategory::Question)
+            .label(),
+    )
 }
 
 pub struct StatusView {
     pub slug: &'static str,
-    pub label: String,
+    pub label: &'static str,
 }
 
 impl StatusView {
-    fn of(slug: &str) -> Self {
+    fn of(slug: &str, lang: Lang) -> Self {
         let status = PostStatus::from_slug(slug).unwrap_or(PostStatus::Received);
-        let (ko, en) = status.label();
         StatusView {
             slug: status.slug(),
-            label: format!("{ko} · {en}"),
+            label: lang.pick(status.label()),
         }
     }
 }
@@ -48,7 +49,7 @@ impl StatusView {
 /// A row of the list.
 pub struct PostListItem {
     pub id: i32,
-    pub category: String,
+    pub category: &'static str,
     pub title: String,
     pub author: String,
     pub date: String,
@@ -60,13 +61,13 @@ pub struct PostListItem {
 }
 
 impl PostListItem {
-    pub fn new(row: PostRow) -> Self {
+    pub fn new(row: PostRow, lang: Lang) -> Self {
         let mut date = korean_time(&row.created_at);
         date.truncate("YYYY-MM-DD".len());
         PostListItem {
             id: row.id,
-            category: category_label(&row.category),
-            status: StatusView::of(&row.status),
+            category: category_label(&row.category, lang),
+            status: StatusView::of(&row.status, lang),
             title: row.title,
             author: row.author,
             date,
@@ -82,7 +83,7 @@ impl PostListItem {
 pub struct PostView {
     pub id: i32,
     pub category_slug: String,
-    pub category: String,
+    pub category: &'static str,
     pub title: String,
     pub author: String,
     pub written: String,
@@ -103,19 +104,19 @@ pub struct PostView {
 }
 
 impl PostView {
-    pub fn new(post: Post, index: &CatalogIndex) -> Self {
+    pub fn new(post: Post, index: &CatalogIndex, lang: Lang) -> Self {
         let product_view =
             |id: Option<i32>| id.and_then(|id| index.product(id)).map(ProductView::new);
         PostView {
             id: post.id,
-            category: category_label(&post.category),
+            category: category_label(&post.category, lang),
             category_slug: post.category,
             title: post.title,
             author: post.author,
             written: korean_time(&post.created_at),
             edited: (post.updated_at != post.created_at).then(|| korean_time(&post.updated_at)),
             view_count: post.view_count,
-            status: StatusView::of(&post.status),
+            status: StatusView::of(&post.status, lang),
             is_secret: post.is_secret,
             is_pinned: post.is_pinned,
             body: body_parts(&post.body),

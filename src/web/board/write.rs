@@ -6,7 +6,8 @@ use super::form_page::PostFormPage;
 use super::{rate_limited, see_other};
 use crate::board::actions;
 use crate::board::product_link::choose_product;
-use crate::board::{PostDraft, PostForm};
+use crate::board::{PostCategory, PostDraft, PostForm};
+use crate::i18n::{Lang, Message};
 use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::PageError;
@@ -29,13 +30,19 @@ pub async fn new_post_form(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let params = web::Query::<NewPostParams>::from_query(req.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
     let product: String = params.product.chars().take(200).collect();
     let title = match (params.category.as_str(), product.trim()) {
-        ("request", name) if !name.is_empty() => format!("제품 추가 요청: {name}"),
+        ("request", name) if !name.is_empty() => {
+            format!(
+                "{}: {name}",
+                lang.pick(PostCategory::ProductRequest.label())
+            )
+        }
         _ => String::new(),
     };
     let form = PostForm {
@@ -48,7 +55,7 @@ pub async fn new_post_form(
     let index = state.catalog.snapshot();
     // Only a product id from a product page's link is taken as chosen; nothing is looked up yet.
     let choice = choose_product(&index, &form.product_id, "");
-    PostFormPage::new(form, admin.signed_in, visitor.csrf_token())
+    PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
         .with_product(&index, &choice)
         .render(StatusCode::OK)
 }
@@ -59,11 +66,13 @@ pub async fn create_post(
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
+    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let form = form.0;
     let address = client_address(&req);
     let index = state.catalog.snapshot();
-    let page = |form: PostForm| PostFormPage::new(form, admin.signed_in, visitor.csrf_token());
+    let page =
+        |form: PostForm| PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang);
     let choice = choose_product(&index, &form.product_id, &form.product);
     if !admin.signed_in {
         if let Some(message) = rate_limited(&state.safeguards.posting, address, ("글이", "posts"))
@@ -87,7 +96,7 @@ pub async fn create_post(
     };
     let Some((product_id, product_name)) = choice.stored() else {
         return PostFormPage {
-            message: Some(ASK_PRODUCT.to_string()),
+            message: Some(ask_product()),
             ..page(form).with_product(&index, &choice)
         }
         .render(StatusCode::OK);
@@ -115,4 +124,9 @@ pub async fn create_post(
     Ok(see_other(format!("/board/{id}")))
 }
 
-pub const ASK_PRODUCT: &str = "입력한 이름과 비슷한 제품이 카탈로그에 있습니다. 어느 제품인지 고른 뒤 다시 보내 주세요. · The catalog has products like the name you typed; choose one (or 'not listed') and send again.";
+pub fn ask_product() -> Message {
+    Message::new(
+        "입력한 이름과 비슷한 제품이 카탈로그에 있습니다. 어느 제품인지 고른 뒤 다시 보내 주세요.",
+        "The catalog has products like the name you typed; choose one (or 'not listed') and send again.",
+    )
+}

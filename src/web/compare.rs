@@ -1,0 +1,71 @@
+//! `/compare?a=ID&b=ID`: two products side by side, the ingredients in both and in each only.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::{render, PageError};
+use super::product::no_such_product;
+use super::views::{percent, IngredientChip, ProductView};
+use crate::i18n::{Lang, Message, Texts};
+use crate::startup::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CompareParams {
+    #[serde(default)]
+    a: String,
+    #[serde(default)]
+    b: String,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    t: &'static Texts,
+    a: ProductView,
+    b: ProductView,
+    percent: u32,
+    both: Vec<IngredientChip>,
+    only_a: Vec<IngredientChip>,
+    only_b: Vec<IngredientChip>,
+}
+
+pub async fn compare_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    let params = web::Query::<CompareParams>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    if params.a.trim().is_empty() || params.b.trim().is_empty() {
+        return Err(PageError(super::errors::Failure::BadRequest(Message::new(
+            "비교할 두 제품을 골라 주세요 (제품 페이지의 '성분 나란히 비교' 링크).",
+            "Choose two products to compare (the 'Compare side by side' link on a product page).",
+        ))));
+    }
+    let index = state.catalog.snapshot();
+    let product = |raw: &str| {
+        super::parse_product_id(raw)
+            .and_then(|id| index.product(id))
+            .ok_or_else(|| no_such_product(raw))
+    };
+    let (a, b) = (product(&params.a)?, product(&params.b)?);
+    let compared = index.compare(a.id, b.id);
+    let chips = |ids: &[i32], shared: bool| -> Vec<IngredientChip> {
+        ids.iter()
+            .filter_map(|id| index.ingredient(*id))
+            .map(|i| IngredientChip::new(&index, i, shared))
+            .collect()
+    };
+    let page = ComparePage {
+        t: lang.texts(),
+        a: ProductView::new(a),
+        b: ProductView::new(b),
+        percent: percent(compared.score),
+        both: chips(&compared.both, true),
+        only_a: chips(&compared.only_a, false),
+        only_b: chips(&compared.only_b, false),
+    };
+    render(&page)
+}
