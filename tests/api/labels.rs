@@ -69,3 +69,54 @@ fn every_real_label_reads_as_ingredient_names() {
         "more than 1 in 20,000 names look wrong"
     );
 }
+
+/// The KCIA dictionary's (Korean standard name, INCI name) pairs.
+fn kcia_pairs() -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_path(crate::helpers::KCIA_DICTIONARY).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (ko, en) = (column("std_name_ko"), column("std_name_en"));
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| !r[ko].trim().is_empty() && !r[en].trim().is_empty())
+        .map(|r| (r[ko].trim().to_string(), r[en].trim().to_string()))
+        .collect()
+}
+
+/// The 200 ingredients most often on the shared catalogs' labels (Korean labels read through
+/// the KCIA dictionary), most frequent first.
+fn most_frequent_ingredients(count: usize) -> Vec<(String, String, usize)> {
+    let mut resolver = Resolver::builtin();
+    for (korean, inci) in kcia_pairs() {
+        resolver.add_korean_name(&korean, &inci);
+    }
+    let mut frequency: std::collections::HashMap<String, (String, usize)> =
+        std::collections::HashMap::new();
+    for label in all_labels() {
+        for resolved in resolver.resolve_label(&parse_label(&label)) {
+            let entry = frequency
+                .entry(resolved.canonical.key)
+                .or_insert((resolved.canonical.name, 0));
+            entry.1 += 1;
+        }
+    }
+    let mut ranked: Vec<(String, String, usize)> = frequency
+        .into_iter()
+        .map(|(key, (name, n))| (key, name, n))
+        .collect();
+    ranked.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    ranked.truncate(count);
+    ranked
+}
+
+#[test]
+fn the_built_in_korean_names_cover_the_200_most_frequent_ingredients() {
+    let built_in = Resolver::builtin();
+    let missing: Vec<String> = most_frequent_ingredients(200)
+        .into_iter()
+        .filter(|(key, _, _)| built_in.korean_name_of(key).is_none())
+        .map(|(_, name, n)| format!("{name} ({n})"))
+        .collect();
+    assert!(missing.is_empty(), "no built-in Korean name: {missing:#?}");
+}
