@@ -88,6 +88,15 @@ const GET_TARGETS: &[&str] = &[
     "/api/products/1/similar?limit={}",
     "/static/{}",
     "/similar?ingredients={}",
+    "/products/1?filtered=1&without={}",
+    "/products/1?filtered=1&max_price={}",
+    "/products/1?same_category={}&cheaper={}",
+    "/compare?a={}&b=2",
+    "/compare?a=1&b={}",
+    "/ingredients/{}",
+    "/ingredients/1?page={}",
+    "/api/suggest?q={}",
+    "/lang/{}",
 ];
 
 /// The longest address the HTTP client builds; longer ones go over a plain socket.
