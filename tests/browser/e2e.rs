@@ -288,7 +288,7 @@ async fn with_javascript_off_on_a_phone_search_results_and_forms_still_work() {
 
 /// Screenshots for the README: the home, results, product, board and post pages at phone and
 /// desktop widths, into `docs/screenshots/`. Run by hand (see the README):
-/// `cargo test --test api -- --ignored e2e::screenshots`.
+/// `cargo test --test browser -- --ignored e2e::screenshots`.
 #[tokio::test]
 #[ignore = "writes docs/screenshots; run by hand"]
 async fn screenshots() {

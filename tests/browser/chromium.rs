@@ -2,7 +2,8 @@
 //! (packages `chromium` and `chromium-driver`, installed by `.ci/run`).
 //!
 //! Each test starts its own ChromeDriver on a free port; the session is closed (the browser
-//! quits) at the test's end, and the driver is stopped when the test ends, passed or failed.
+//! quits) at the test's end, and when the test ends, passed or failed, any browser still
+//! running and the driver are stopped.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -215,8 +216,37 @@ impl Chromium {
 }
 
 impl Drop for Chromium {
+    /// A test that failed mid-way never closed its session: the browser the driver started is
+    /// stopped here (by its process id; signalling the driver's process group instead brought
+    /// down this sandbox's whole VM), then the driver.
     fn drop(&mut self) {
+        for browser in children_of(self.driver.id()) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &browser.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// The ids of the processes whose parent is `parent`, read from `/proc`.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // `pid (name) state ppid ...`: the name may hold spaces, so read after ')'.
+                    let after_name = stat.rsplit_once(')')?.1;
+                    after_name.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
 }
