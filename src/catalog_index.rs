@@ -10,7 +10,7 @@ use diesel::Connection;
 
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
-use crate::ingredients::{CanonicalIngredient, PastedText, Resolver};
+use crate::ingredients::{CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
@@ -201,20 +201,30 @@ impl CatalogIndex {
     /// The catalog's ingredients named in `text` (a list as on a label, in Korean or INCI),
     /// and the names it does not hold.
     pub fn ingredients_named(&self, text: &str) -> (Vec<&Ingredient>, Vec<String>) {
-        let mut known = Vec::new();
-        let mut unknown = Vec::new();
-        let label = crate::ingredients::parse_label(text);
-        for resolved in self.resolver.resolve_label(&label) {
-            match self
-                .ingredient_by_key
-                .get(&resolved.canonical.key)
-                .and_then(|id| self.ingredients.get(id))
-            {
-                Some(ingredient) => known.push(ingredient),
-                None => unknown.push(resolved.label_name),
-            }
-        }
-        (known, unknown)
+        let (known, unknown): (Vec<_>, Vec<_>) = self
+            .understand(&crate::ingredients::parse_label(text))
+            .into_iter()
+            .partition(|p| p.known.is_some());
+        (
+            known.into_iter().filter_map(|p| p.known).collect(),
+            unknown.into_iter().map(|p| p.label_name).collect(),
+        )
+    }
+
+    /// Each name of a label resolved, with the catalog's ingredient when some product holds it.
+    fn understand(&self, label: &LabelText) -> Vec<PastedIngredient<'_>> {
+        self.resolver
+            .resolve_label(label)
+            .into_iter()
+            .map(|resolved| PastedIngredient {
+                known: self
+                    .ingredient_by_key
+                    .get(&resolved.canonical.key)
+                    .and_then(|id| self.ingredients.get(id)),
+                label_name: resolved.label_name,
+                canonical: resolved.canonical,
+            })
+            .collect()
     }
 
     /// The products holding ingredient `id`, by brand and name.
@@ -230,22 +240,7 @@ impl CatalogIndex {
         pasted: &PastedText,
         limit: usize,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
-        let understood: Vec<PastedIngredient> = self
-            .resolver
-            .resolve_label(pasted.label())
-            .into_iter()
-            .map(|resolved| {
-                let known = self
-                    .ingredient_by_key
-                    .get(&resolved.canonical.key)
-                    .and_then(|id| self.ingredients.get(id));
-                PastedIngredient {
-                    label_name: resolved.label_name,
-                    canonical: resolved.canonical,
-                    known,
-                }
-            })
-            .collect();
+        let understood = self.understand(pasted.label());
         let ids: Vec<Option<i32>> = understood.iter().map(|p| p.known.map(|i| i.id)).collect();
         let found = self
             .similarity

@@ -60,6 +60,13 @@ impl Failure {
         }
     }
 
+    /// An internal error's detail goes to the log, never to the visitor.
+    fn log_if_internal(&self) {
+        if let Failure::Internal(detail) = self {
+            log::error!("{detail}");
+        }
+    }
+
     fn title(&self, t: &Texts) -> &'static str {
         match self {
             Failure::BadRequest(_) | Failure::UnsupportedMediaType(_) => t.error_bad_request,
@@ -133,9 +140,7 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Failure::Internal(detail) = &self.0 {
-            log::error!("{detail}");
-        }
+        self.0.log_if_internal();
         let mut response = HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
             .body(error_page_body(&self.0, Lang::default()));
@@ -204,9 +209,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Failure::Internal(detail) = &self.0 {
-            log::error!("{detail}");
-        }
+        self.0.log_if_internal();
         // The API speaks English, with the Korean beside it for a client that shows it.
         let body = serde_json::json!({ "error": {
             "status": self.status_code().as_u16(),
