@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::security::SafeguardSettings;
+use crate::security::{PasswordCost, SafeguardSettings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +40,19 @@ pub enum Command {
         /// The new file (an existing one is never overwritten).
         path: String,
     },
+    /// Write a large realistic catalog in the generic import format to standard output, for
+    /// benchmarks: real list shapes from the public datasets, recombined (see BENCHMARKS.md).
+    GenCatalog {
+        /// How many products.
+        #[arg(long)]
+        products: usize,
+        /// The same seed gives the same catalog.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder of the public datasets the shapes are learned from.
+        #[arg(long, default_value = "../shared/data")]
+        data_dir: String,
+    },
     /// Replace all data of the database with a backup's, in one transaction (a running server
     /// keeps serving and shows the restored data from then on).
     Restore {
@@ -69,6 +82,12 @@ pub struct ServeArgs {
     /// Wrong passwords (posts and admin) one address may try per 10 minutes (0: no limit).
     #[arg(long, env = "PASSWORD_ATTEMPT_LIMIT", default_value_t = 10)]
     pub password_attempt_limit: usize,
+
+    /// Memory (KiB) each post password's argon2id hash fills: 19456 is OWASP's advice (about
+    /// 35 ms a hash); lower means more posts a second and faster guessing of a stolen database.
+    #[arg(long, env = "POST_PASSWORD_MEMORY_KIB", default_value_t = PasswordCost::default().memory_kib,
+          value_parser = clap::value_parser!(u32).range(PasswordCost::MIN_MEMORY_KIB as i64..))]
+    pub post_password_memory_kib: u32,
 }
 
 /// Never prints the admin password.
@@ -80,6 +99,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("secure_cookies", &self.secure_cookies)
             .field("post_limit", &self.post_limit)
             .field("password_attempt_limit", &self.password_attempt_limit)
+            .field("post_password_memory_kib", &self.post_password_memory_kib)
             .finish()
     }
 }
@@ -103,6 +123,9 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             posts_per_window: self.post_limit,
             wrong_passwords_per_window: self.password_attempt_limit,
+            post_password_cost: PasswordCost {
+                memory_kib: self.post_password_memory_kib,
+            },
         }
     }
 }

@@ -9,6 +9,11 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => seongbun::startup::serve(&cli.database_url, &args),
         Command::Import { paths } => seongbun::startup::import(&cli.database_url, &paths),
         Command::Backup { path } => seongbun::startup::backup(&cli.database_url, &path),
+        Command::GenCatalog {
+            products,
+            seed,
+            data_dir,
+        } => seongbun::startup::gen_catalog(products, seed, &data_dir),
         Command::Restore { path } => seongbun::startup::restore(&cli.database_url, &path),
     };
     match outcome {

@@ -8,7 +8,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpServer};
 
-use crate::catalog::{demo, import};
+use crate::catalog::{demo, import, synthetic};
 use crate::catalog_index::{CatalogIndex, LiveCatalog};
 use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
@@ -124,11 +124,20 @@ pub fn restore(database_url: &str, source: &str) -> Result<(), String> {
 /// first file that fails (earlier files stay imported).
 pub fn import(database_url: &str, paths: &[String]) -> Result<(), String> {
     let mut conn = command_connection(database_url)?;
+    db::prepare_for_bulk_write(&mut conn).map_err(|e| e.to_string())?;
     for path in paths {
         let report = import::import_file(&mut conn, path).map_err(|e| e.to_string())?;
         print!("{report}");
     }
     Ok(())
+}
+
+/// `seongbun gen-catalog --products N --seed S`: a generated catalog on standard output.
+pub fn gen_catalog(products: usize, seed: u64, data_dir: &str) -> Result<(), String> {
+    let shape = synthetic::CatalogShape::learn(std::path::Path::new(data_dir))?;
+    let catalog = synthetic::generate(&shape, products, seed);
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    synthetic::write_csv(&catalog, out).map_err(|e| format!("cannot write the catalog: {e}"))
 }
 
 /// One connection to the (migrated) database, for a command that runs and ends.

@@ -6,3 +6,4 @@ pub mod import;
 pub mod model;
 pub mod product_form;
 pub mod store;
+pub mod synthetic;
