@@ -257,6 +257,16 @@ impl CatalogIndex {
             .collect()
     }
 
+    /// The similarity index itself (benchmarks compare it with its exhaustive ranking).
+    pub fn similarity(&self) -> &SimilarityIndex {
+        &self.similarity
+    }
+
+    /// The name index itself (benchmarks compare it with its exhaustive ranking).
+    pub fn names(&self) -> &NameIndex {
+        &self.names
+    }
+
     /// What a person searching `query` should see.
     pub fn find(&self, query: &str, limit: usize) -> SearchOutcome {
         self.names.find(query, limit)

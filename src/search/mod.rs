@@ -29,7 +29,9 @@ pub enum SearchOutcome {
 }
 
 /// Candidates kept from the trigram step for exact scoring.
-const CANDIDATES: usize = 300;
+const CANDIDATES: usize = 64;
+/// Postings read before the most common trigrams are skipped (see `candidates`).
+const POSTINGS_BUDGET: usize = 60_000;
 /// Below this a product is not offered at all.
 const MIN_SCORE: f32 = 0.45;
 /// A match this good, and this far ahead of the next, goes straight to the product.
@@ -106,29 +108,28 @@ impl NameIndex {
     /// Products matching `query`, best first, at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Vec<NameMatch> {
         let query_words = search_words(query);
+        let query_whole = query_words.concat();
+        let candidates = self.candidates(&query_whole);
+        self.ranked(candidates.into_iter(), &query_words, limit)
+    }
+
+    /// The entries `slots` scored against the query, best first, at most `limit`.
+    fn ranked(
+        &self,
+        slots: impl Iterator<Item = u32>,
+        query_words: &[String],
+        limit: usize,
+    ) -> Vec<NameMatch> {
         if query_words.is_empty() {
             return Vec::new();
         }
         let query_whole = query_words.concat();
-        let mut counts: HashMap<u32, u32> = HashMap::new();
-        let mut grams = trigrams(&query_whole);
-        grams.sort_unstable();
-        grams.dedup();
-        for gram in &grams {
-            for slot in self.trigrams.get(gram).into_iter().flatten() {
-                *counts.entry(*slot).or_default() += 1;
-            }
-        }
-        let mut candidates: Vec<(u32, u32)> = counts.into_iter().collect();
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        candidates.truncate(CANDIDATES);
-        let mut matches: Vec<NameMatch> = candidates
-            .into_iter()
-            .map(|(slot, _)| {
+        let mut matches: Vec<NameMatch> = slots
+            .map(|slot| {
                 let entry = &self.entries[slot as usize];
                 NameMatch {
                     product_id: entry.product_id,
-                    score: match_score(&query_words, &query_whole, entry),
+                    score: match_score(query_words, &query_whole, entry),
                 }
             })
             .filter(|m| m.score >= MIN_SCORE)
@@ -140,6 +141,63 @@ impl NameIndex {
         });
         matches.truncate(limit);
         matches
+    }
+
+    /// The entries worth scoring: those holding the most of the query's trigrams.
+    ///
+    /// Counted in a dense per-thread array, rarest trigram first; once the postings read pass
+    /// `POSTINGS_BUDGET`, the most common trigrams left (`cre`, `ser`: a tenth of a big catalog
+    /// each) are skipped. They tell few names apart, and a name that matches holds the rare
+    /// ones too; `search_exhaustively` is the yardstick this is measured against
+    /// (BENCHMARKS.md).
+    fn candidates(&self, query_whole: &str) -> Vec<u32> {
+        let mut grams: Vec<&Vec<u32>> = {
+            let mut grams = trigrams(query_whole);
+            grams.sort_unstable();
+            grams.dedup();
+            grams.iter().filter_map(|g| self.trigrams.get(g)).collect()
+        };
+        grams.sort_by_key(|postings| postings.len());
+        COUNTS.with_borrow_mut(|counts| {
+            if counts.len() < self.entries.len() {
+                counts.resize(self.entries.len(), 0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            let mut read = 0;
+            for (taken, postings) in grams.iter().enumerate() {
+                if read > POSTINGS_BUDGET && taken * 2 >= grams.len() {
+                    break;
+                }
+                read += postings.len();
+                for slot in postings.iter() {
+                    let count = &mut counts[*slot as usize];
+                    if *count == 0 {
+                        touched.push(*slot);
+                    }
+                    *count = count.saturating_add(1);
+                }
+            }
+            let mut candidates: Vec<(u32, u16)> =
+                touched.iter().map(|s| (*s, counts[*s as usize])).collect();
+            for slot in touched {
+                counts[slot as usize] = 0;
+            }
+            let by_count_then_slot =
+                |a: &(u32, u16), b: &(u32, u16)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+            if candidates.len() > CANDIDATES {
+                candidates.select_nth_unstable_by(CANDIDATES - 1, by_count_then_slot);
+                candidates.truncate(CANDIDATES);
+            }
+            candidates.sort_unstable_by(by_count_then_slot);
+            candidates.into_iter().map(|(slot, _)| slot).collect()
+        })
+    }
+
+    /// Every product scored against `query`, best first: the slow, exact ranking the trigram
+    /// step approximates. For measuring `search`, not for serving.
+    pub fn search_exhaustively(&self, query: &str, limit: usize) -> Vec<NameMatch> {
+        let slots = 0..self.entries.len() as u32;
+        self.ranked(slots, &search_words(query), limit)
     }
 
     /// What a person searching `query` should see: one product, a short list, or nothing.
@@ -160,6 +218,11 @@ impl NameIndex {
     }
 }
 
+thread_local! {
+    /// Per entry, how many of the query's trigrams it holds; zero between queries.
+    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn trigrams(word: &str) -> Vec<[char; 3]> {
     let chars: Vec<char> = std::iter::once('^')
         .chain(word.chars())
@@ -178,7 +241,7 @@ fn word_similarity(query_word: &str, name_word: &str) -> f32 {
     if q >= 2 && name_word.starts_with(query_word) {
         return 0.8 + 0.15 * q as f32 / n as f32;
     }
-    let similarity = strsim::normalized_damerau_levenshtein(query_word, name_word) as f32;
+    let similarity = edit_similarity(query_word, name_word);
     if similarity >= 0.5 {
         similarity
     } else {
@@ -228,10 +291,22 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
     0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
 }
 
+/// 1 − the edit distance (insertions, deletions, substitutions and swaps of neighbours, each
+/// once: strsim's optimal string alignment) over the longer length. The unrestricted
+/// Damerau–Levenshtein differs only when a swapped pair is edited again, and its per-call
+/// alphabet map made it most of a search's time.
+fn edit_similarity(a: &str, b: &str) -> f32 {
+    let longest = a.chars().count().max(b.chars().count());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
+}
+
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
 /// `디오디 너리`, where word boundaries differ.
 fn whole_similarity(query: &str, name: &str) -> f32 {
-    let similarity = strsim::normalized_damerau_levenshtein(query, name) as f32;
+    let similarity = edit_similarity(query, name);
     if query.chars().count() >= 4 && name.contains(query) {
         let ratio = query.chars().count() as f32 / name.chars().count() as f32;
         return similarity.max(0.7 + 0.25 * ratio);

@@ -108,13 +108,13 @@ impl SimilarityIndex {
     ) -> Option<Vec<SimilarMatch>> {
         let slot = *self.slot_of_product.get(&product_id)?;
         let query = &self.lists[slot as usize];
-        Some(self.rank(
+        let ranking = Ranking {
             query,
-            self.totals[slot as usize],
-            Comparison::Formulas,
+            query_total: self.totals[slot as usize],
+            comparison: Comparison::Formulas,
             limit,
-            |p| p != product_id && keep(p),
-        ))
+        };
+        Some(self.rank(ranking, |p| p != product_id && keep(p)))
     }
 
     /// The `limit` products most similar to a list of ingredient ids in label order. Ids the
@@ -138,7 +138,61 @@ impl SimilarityIndex {
                 query.push((slot, weight));
             }
         }
-        self.rank(&query, total, comparison, limit, keep)
+        let ranking = Ranking {
+            query: &query,
+            query_total: total,
+            comparison,
+            limit,
+        };
+        self.rank(ranking, keep)
+    }
+
+    /// `similar_to_product` by scoring every product in the catalog: the slow, exact ranking
+    /// the index is measured against (benchmarks, tests), never used to serve.
+    pub fn similar_to_product_exhaustively(
+        &self,
+        product_id: i32,
+        limit: usize,
+        keep: impl Fn(i32) -> bool,
+    ) -> Option<Vec<(i32, f32)>> {
+        let slot = *self.slot_of_product.get(&product_id)? as usize;
+        let keep = |p: i32| p != product_id && keep(p);
+        let ranking = Ranking {
+            query: &self.lists[slot],
+            query_total: self.totals[slot],
+            comparison: Comparison::Formulas,
+            limit,
+        };
+        Some(self.ranked_exhaustively(ranking, keep))
+    }
+
+    fn ranked_exhaustively(&self, ranking: Ranking, keep: impl Fn(i32) -> bool) -> Vec<(i32, f32)> {
+        let query = ranking.query;
+        let mut all: Vec<(i32, f32)> = (0..self.product_ids.len())
+            .filter(|slot| keep(self.product_ids[*slot]))
+            .filter_map(|slot| {
+                let shared: f32 = query
+                    .iter()
+                    .map(|(q, qw)| {
+                        self.lists[slot]
+                            .iter()
+                            .filter(|(i, _)| i == q)
+                            .map(|(_, w)| qw.min(*w))
+                            .sum::<f32>()
+                    })
+                    .sum();
+                (shared > 0.0).then(|| {
+                    let total = self.totals[slot];
+                    (
+                        self.product_ids[slot],
+                        score(ranking.comparison, shared, ranking.query_total, total),
+                    )
+                })
+            })
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(ranking.limit);
+        all
     }
 
     /// How alike two catalog products are (as `similar_to_product` scores them); 0 when
@@ -162,41 +216,17 @@ impl SimilarityIndex {
         )
     }
 
-    fn rank(
-        &self,
-        query: &[(u32, f32)],
-        query_total: f32,
-        comparison: Comparison,
-        limit: usize,
-        keep: impl Fn(i32) -> bool,
-    ) -> Vec<SimilarMatch> {
+    fn rank(&self, ranking: Ranking, keep: impl Fn(i32) -> bool) -> Vec<SimilarMatch> {
+        let Ranking { query, limit, .. } = ranking;
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
-        // Sum over shared ingredients of the smaller of the two weights.
-        let mut overlap: HashMap<u32, f32> = HashMap::new();
-        for (ingredient, query_weight) in query {
-            for (product, weight) in &self.postings[*ingredient as usize] {
-                *overlap.entry(*product).or_default() += query_weight.min(*weight);
-            }
-        }
-        let mut scored: Vec<(u32, f32)> = overlap
-            .into_iter()
-            .filter(|(slot, _)| keep(self.product_ids[*slot as usize]))
-            .map(|(slot, shared)| {
-                let total = self.totals[slot as usize];
-                (slot, score(comparison, shared, query_total, total))
-            })
-            .collect();
-        let by_score_then_id = |a: &(u32, f32), b: &(u32, f32)| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
-        };
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit - 1, by_score_then_id);
-            scored.truncate(limit);
-        }
-        scored.sort_unstable_by(by_score_then_id);
+        let scored = SCRATCH.with_borrow_mut(|scratch| {
+            scratch.fit(self.product_ids.len(), self.ingredient_ids.len());
+            let scored = self.top_scores(scratch, ranking, &keep);
+            scratch.clear(query);
+            scored
+        });
         scored
             .into_iter()
             .map(|(slot, score)| SimilarMatch {
@@ -205,6 +235,223 @@ impl SimilarityIndex {
                 shared: self.shared(query, slot),
             })
             .collect()
+    }
+
+    /// The `limit` best (product slot, score), best first, ties by product id.
+    ///
+    /// Exact, but without reading every posting: the query's ingredients are read in order of
+    /// weight per posting (rare, early ones first) into a dense accumulator. A product none of
+    /// whose ingredients has been read yet shares at most the weight still unread, and its score
+    /// is at most that over the query's total; once that falls below the `limit`-th best score
+    /// found so far, no unseen product can enter the results, and the common ingredients (water,
+    /// glycerin: postings as long as the catalog) are never read. The candidates' scores are then
+    /// completed from their own lists, the most promising first, stopping when the rest cannot
+    /// reach the results. `keep` is asked only of those promising ones.
+    fn top_scores(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(i32) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let Ranking {
+            query,
+            query_total,
+            comparison,
+            limit,
+        } = ranking;
+        let mut terms: Vec<(u32, f32)> = query.to_vec();
+        terms.sort_by(|a, b| {
+            let per_posting = |t: &(u32, f32)| t.1 / (self.postings[t.0 as usize].len() + 1) as f32;
+            per_posting(b)
+                .total_cmp(&per_posting(a))
+                .then(a.0.cmp(&b.0))
+        });
+        for (slot, weight) in query {
+            scratch.query_weight[*slot as usize] += weight;
+            scratch.query_terms[*slot as usize] += 1;
+        }
+        let mut unread: f32 = terms.iter().map(|t| t.1).sum();
+        let mut threshold = 0.0f32;
+        let mut touched_at_check = 0;
+        let mut read = 0;
+        for (ingredient, query_weight) in &terms {
+            let postings = &self.postings[*ingredient as usize];
+            if postings.len() > self.stop_postings() && !scratch.touched.is_empty() {
+                // See `stop_postings`: the candidates found so far are still scored exactly.
+                continue;
+            }
+            // A check reads every candidate: worth it before a posting list at least as long,
+            // or once the candidates have doubled since the last one, so checks never cost
+            // more than the reading they may save.
+            let touched = scratch.touched.len();
+            if postings.len() >= touched || touched >= 2 * touched_at_check {
+                touched_at_check = touched.max(1);
+                threshold = self.threshold(scratch, &ranking, keep, threshold);
+                if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
+                    break;
+                }
+            }
+            for (product, weight) in postings {
+                let p = *product as usize;
+                if scratch.state[p] == Candidate::Unseen {
+                    scratch.state[p] = Candidate::Seen;
+                    scratch.touched.push(*product);
+                }
+                scratch.shared[p] += query_weight.min(*weight);
+            }
+            unread -= query_weight;
+            read += 1;
+        }
+        let complete = read == terms.len();
+        // Each candidate with the most its score can still be (its exact score when every
+        // posting was read), most promising first.
+        let mut bounds: Vec<(u32, f32)> = Vec::new();
+        for product in &scratch.touched {
+            let p = *product as usize;
+            if scratch.state[p] == Candidate::Dropped {
+                continue;
+            }
+            let total = self.totals[p];
+            let shared = scratch.shared[p];
+            let most = if complete {
+                shared
+            } else {
+                (shared + unread).min(total).min(query_total)
+            };
+            let bound = score(comparison, most, query_total, total);
+            if bound >= threshold - ROUNDING {
+                bounds.push((*product, bound));
+            }
+        }
+        let by_score_then_id = |a: &(u32, f32), b: &(u32, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
+        };
+        if std::env::var("SB_DEBUG").is_ok() {
+            eprintln!("DEBUG read={read}/{} touched={} bounds={} threshold={threshold} unread={} qt={query_total} postings_read={}", terms.len(), scratch.touched.len(), bounds.len(), unread, terms[..read].iter().map(|t| self.postings[t.0 as usize].len()).sum::<usize>());
+        }
+        let mut scored: Vec<(u32, f32)> = Vec::with_capacity(limit + 1);
+        best_first(&mut bounds, by_score_then_id, |&(product, bound)| {
+            if scored.len() == limit && bound < scored[limit - 1].1 - ROUNDING {
+                return false;
+            }
+            if self.kept(scratch, product, keep) {
+                // Always from the product's list, as the threshold's exact scores are: sums in
+                // another order could differ in the last bits.
+                let shared = self.shared_weight(scratch, query, product);
+                let exact = score(
+                    comparison,
+                    shared,
+                    query_total,
+                    self.totals[product as usize],
+                );
+                scored.push((product, exact));
+                scored.sort_unstable_by(by_score_then_id);
+                scored.truncate(limit);
+            }
+            true
+        });
+        scored
+    }
+
+    /// Postings longer than this are not read to find candidates: an ingredient in more than
+    /// one product in 50 (water, glycerin, phenoxyethanol) tells formulas apart too little to
+    /// be worth reading a twentieth of a big catalog for. A product that shares only such
+    /// ingredients with the query is then never a candidate; the results are still exact
+    /// whenever the 4th best score is above what those ingredients alone could give (BENCHMARKS.md
+    /// counts how often they differ from scoring every product). In catalogs of up to
+    /// `STOP_POSTINGS_FLOOR` products every posting is read, so results there are exact.
+    fn stop_postings(&self) -> usize {
+        (self.product_ids.len() / 50).max(STOP_POSTINGS_FLOOR)
+    }
+
+    /// Whether `keep` keeps the candidate, asked once per query and remembered.
+    fn kept(&self, scratch: &mut Scratch, product: u32, keep: &impl Fn(i32) -> bool) -> bool {
+        let p = product as usize;
+        if scratch.state[p] == Candidate::Seen {
+            scratch.state[p] = if keep(self.product_ids[p]) {
+                Candidate::Kept
+            } else {
+                Candidate::Dropped
+            };
+        }
+        scratch.state[p] == Candidate::Kept
+    }
+
+    /// The `limit`-th best score among the kept candidates so far, counting only the weight
+    /// read: a score the final results are sure to reach (never below `known`, an earlier one).
+    /// `keep` is asked of candidates from the best down, until `limit` are kept.
+    fn threshold(
+        &self,
+        scratch: &mut Scratch,
+        ranking: &Ranking,
+        keep: &impl Fn(i32) -> bool,
+        known: f32,
+    ) -> f32 {
+        let Ranking {
+            query,
+            query_total,
+            comparison,
+            limit,
+        } = *ranking;
+        let mut lower: Vec<(u32, f32)> = scratch
+            .touched
+            .iter()
+            .filter(|p| scratch.state[**p as usize] != Candidate::Dropped)
+            .map(|p| {
+                let slot = *p as usize;
+                let lower = score(
+                    comparison,
+                    scratch.shared[slot],
+                    query_total,
+                    self.totals[slot],
+                );
+                (*p, lower)
+            })
+            .filter(|(_, lower)| *lower > known)
+            .collect();
+        // Exact scores of the most promising few: any `limit` kept candidates' scores bound
+        // the final `limit`-th best from below, and exact ones far more tightly than the
+        // weight read so far does.
+        let mut exact: Vec<f32> = Vec::with_capacity(limit * EXACT_FOR_THRESHOLD);
+        best_first(
+            &mut lower,
+            |a, b| b.1.total_cmp(&a.1),
+            |(product, _)| {
+                if self.kept(scratch, *product, keep) {
+                    let shared = self.shared_weight(scratch, query, *product);
+                    let total = self.totals[*product as usize];
+                    exact.push(score(comparison, shared, query_total, total));
+                }
+                exact.len() < limit * EXACT_FOR_THRESHOLD
+            },
+        );
+        if exact.len() < limit {
+            return known;
+        }
+        exact.sort_unstable_by(|a, b| b.total_cmp(a));
+        exact[limit - 1].max(known)
+    }
+
+    /// The weight product `slot` shares with the query (as the postings would sum it), from the
+    /// product's own list and the query's weights spread in `scratch`.
+    fn shared_weight(&self, scratch: &Scratch, query: &[(u32, f32)], slot: u32) -> f32 {
+        self.lists[slot as usize]
+            .iter()
+            .map(|(ingredient, weight)| {
+                let i = *ingredient as usize;
+                match scratch.query_terms[i] {
+                    0 => 0.0,
+                    1 => scratch.query_weight[i].min(*weight),
+                    // The query names this ingredient more than once: each counts.
+                    _ => query
+                        .iter()
+                        .filter(|(s, _)| s == ingredient)
+                        .map(|(_, w)| w.min(*weight))
+                        .sum(),
+                }
+            })
+            .sum()
     }
 
     /// The shared ingredients, those that add most to the score first (rare ones high on both
@@ -224,6 +471,98 @@ impl SimilarityIndex {
             .map(|(_, _, slot)| self.ingredient_ids[slot as usize])
             .collect()
     }
+}
+
+/// Visits `items` in `order` until `visit` says stop, sorting only as far as it gets: a few
+/// dozen of tens of thousands of candidates are usually enough.
+fn best_first<T>(
+    items: &mut [T],
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+    mut visit: impl FnMut(&T) -> bool,
+) {
+    let mut start = 0;
+    let mut chunk = 32;
+    while start < items.len() {
+        let rest = &mut items[start..];
+        let end = chunk.min(rest.len());
+        if end < rest.len() {
+            rest.select_nth_unstable_by(end - 1, &order);
+        }
+        rest[..end].sort_unstable_by(&order);
+        for item in &rest[..end] {
+            if !visit(item) {
+                return;
+            }
+        }
+        start += end;
+        chunk *= 4;
+    }
+}
+
+/// What one ranking compares and how many it wants.
+#[derive(Clone, Copy)]
+struct Ranking<'q> {
+    query: &'q [(u32, f32)],
+    query_total: f32,
+    comparison: Comparison,
+    limit: usize,
+}
+
+/// Below this many holders an ingredient's postings are always read (see `stop_postings`).
+const STOP_POSTINGS_FLOOR: usize = 20_000;
+/// Bounds are compared with this much slack: the same sum added up in another order (postings
+/// or a product's list) may differ in the last bits of an `f32`.
+const ROUNDING: f32 = 1e-4;
+/// How many candidates per result the threshold scores exactly.
+const EXACT_FOR_THRESHOLD: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    Unseen,
+    /// Shares an ingredient; `keep` not yet asked.
+    Seen,
+    Kept,
+    Dropped,
+}
+
+/// Per-thread working memory of a ranking, sized to the catalog and reset after each query
+/// (only the entries it touched), so a query allocates nothing in proportion to the catalog.
+#[derive(Default)]
+struct Scratch {
+    state: Vec<Candidate>,
+    shared: Vec<f32>,
+    touched: Vec<u32>,
+    /// Per ingredient slot: the query's weight and how many times the query names it.
+    query_weight: Vec<f32>,
+    query_terms: Vec<u8>,
+}
+
+impl Scratch {
+    fn fit(&mut self, products: usize, ingredients: usize) {
+        if self.state.len() < products {
+            self.state.resize(products, Candidate::Unseen);
+            self.shared.resize(products, 0.0);
+        }
+        if self.query_weight.len() < ingredients {
+            self.query_weight.resize(ingredients, 0.0);
+            self.query_terms.resize(ingredients, 0);
+        }
+    }
+
+    fn clear(&mut self, query: &[(u32, f32)]) {
+        for product in self.touched.drain(..) {
+            self.state[product as usize] = Candidate::Unseen;
+            self.shared[product as usize] = 0.0;
+        }
+        for (slot, _) in query {
+            self.query_weight[*slot as usize] = 0.0;
+            self.query_terms[*slot as usize] = 0;
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// The score of a product whose shared weight with the query is `shared`.
@@ -348,5 +687,113 @@ mod tests {
         let idx = index(&[(1, vec![1, 2]), (2, vec![1, 2]), (3, vec![1, 3])]);
         let found = idx.similar_to_product(1, 1, |p| p != 2).unwrap();
         assert_eq!(found[0].product_id, 3);
+    }
+
+    fn same_ranking(found: &[SimilarMatch], expected: &[(i32, f32)]) -> Result<(), String> {
+        if found.len() != expected.len() {
+            return Err(format!(
+                "{} found, {} expected",
+                found.len(),
+                expected.len()
+            ));
+        }
+        for (f, (id, score)) in found.iter().zip(expected) {
+            // Sums in another order may differ in the last bits; only near-ties may swap.
+            if (f.score - score).abs() > 1e-5 {
+                return Err(format!("{found:?} vs {expected:?}"));
+            }
+            if f.product_id != *id {
+                let tied = expected
+                    .iter()
+                    .any(|(other, s)| *other == f.product_id && (s - score).abs() <= 1e-5);
+                if !tied {
+                    return Err(format!("{found:?} vs {expected:?}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Catalogs shaped like real ones: one ingredient on every label (water), a few on most,
+    /// a long tail of rare ones, so that the pruning has common postings to skip.
+    fn catalog_strategy() -> impl proptest::strategy::Strategy<Value = Vec<(i32, Vec<i32>)>> {
+        use proptest::prelude::*;
+        let ingredient = prop_oneof![
+            3 => 1..4i32,
+            2 => 4..20i32,
+            2 => 20..300i32,
+        ];
+        proptest::collection::vec(proptest::collection::vec(ingredient, 1..25), 20..250).prop_map(
+            |mut lists| {
+                // Families: every third product is the one before it with its last ingredient
+                // changed (a shade, a relaunch), as real catalogs are full of.
+                for i in (2..lists.len()).step_by(3) {
+                    let mut sibling = lists[i - 1].clone();
+                    sibling.pop();
+                    sibling.push(300 + i as i32);
+                    lists[i] = sibling;
+                }
+                lists
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut list)| {
+                        list.insert(0, 0);
+                        let mut seen = std::collections::HashSet::new();
+                        list.retain(|id| seen.insert(*id));
+                        (i as i32 * 3 + 1, list)
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn pruned_ranking_equals_scoring_every_product(
+            lists in catalog_strategy(),
+            pick in 0usize..1000,
+            limit in 1usize..6,
+            drop_every in 2i32..7,
+        ) {
+            let idx = index(&lists);
+            let product = lists[pick % lists.len()].0;
+            let keep = |p: i32| p % drop_every != 0;
+            let slot = idx.slot_of_product[&product] as usize;
+            let found = idx.similar_to_product(product, limit, keep).unwrap();
+            let ranking = Ranking {
+                query: &idx.lists[slot],
+                query_total: idx.totals[slot],
+                comparison: Comparison::Formulas,
+                limit,
+            };
+            let expected = idx.ranked_exhaustively(ranking, |p| p != product && keep(p));
+            proptest::prop_assert!(same_ranking(&found, &expected).is_ok(), "{:?}", same_ranking(&found, &expected));
+
+            // The same list pasted, cut short and with a name the catalog lacks.
+            let pasted: Vec<Option<i32>> = lists[pick % lists.len()]
+                .1
+                .iter()
+                .take(8)
+                .map(|id| Some(*id))
+                .chain([None])
+                .collect();
+            let found = idx.similar_to_list(&pasted, Comparison::PastedList, limit, |_| true);
+            let unseen = idf(idx.product_ids.len(), 0);
+            let mut query = Vec::new();
+            let mut total = 0.0;
+            for (position, id) in pasted.iter().enumerate() {
+                let slot = id.and_then(|id| idx.slot_of_ingredient.get(&id).copied());
+                let weight = slot.map_or(unseen, |s| idx.idf[s as usize]) * position_weight(position);
+                total += weight;
+                if let Some(slot) = slot {
+                    query.push((slot, weight));
+                }
+            }
+            let expected =
+                idx.ranked_exhaustively(Ranking { query: &query, query_total: total, comparison: Comparison::PastedList, limit }, |_| true);
+            proptest::prop_assert!(same_ranking(&found, &expected).is_ok(), "{:?}", same_ranking(&found, &expected));
+        }
     }
 }
