@@ -6,7 +6,7 @@ use diesel::sqlite::SqliteConnection;
 use super::draft::PostDraft;
 use super::fields::PostStatus;
 use super::store::{self, Moderation, Post, PostContent};
-use crate::security::{hash_password, password_matches};
+use crate::security::{hash_password, password_matches, PasswordCost};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BoardError {
@@ -31,11 +31,14 @@ pub enum Actor<'a> {
 /// The argon2id hash of a new post's password (none for the admin's posts). Hashing is the
 /// slow part of posting, so it runs before a connection is taken: holding one of the pool's few
 /// connections meanwhile would make every other request wait.
-pub fn hash_draft_password(draft: &PostDraft) -> Result<Option<String>, BoardError> {
+pub fn hash_draft_password(
+    draft: &PostDraft,
+    cost: PasswordCost,
+) -> Result<Option<String>, BoardError> {
     draft
         .password
         .as_ref()
-        .map(|password| hash_password(password.as_str()).map_err(BoardError::Hashing))
+        .map(|password| hash_password(password.as_str(), cost).map_err(BoardError::Hashing))
         .transpose()
 }
 

@@ -5,7 +5,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod tokens;
 
-pub use password::{hash_password, password_matches};
+pub use password::{hash_password, password_matches, PasswordCost};
 pub use rate_limit::RateLimit;
 pub use tokens::{random_token, same_secret, token_digest, ExpiringTokens};
 
@@ -29,6 +29,8 @@ pub struct SafeguardSettings {
     pub posts_per_window: usize,
     /// Wrong passwords (post or admin) one address may try per window; 0 for no limit.
     pub wrong_passwords_per_window: usize,
+    /// How costly a post password's hash is (the admin password's is always the default).
+    pub post_password_cost: PasswordCost,
 }
 
 impl Default for SafeguardSettings {
@@ -38,6 +40,7 @@ impl Default for SafeguardSettings {
             secure_cookies: false,
             posts_per_window: 10,
             wrong_passwords_per_window: 10,
+            post_password_cost: PasswordCost::default(),
         }
     }
 }
@@ -53,13 +56,14 @@ pub struct Safeguards {
     pub edit_grants: ExpiringTokens<i32>,
     pub posting: RateLimit,
     pub wrong_passwords: RateLimit,
+    pub post_password_cost: PasswordCost,
 }
 
 impl Safeguards {
     pub fn new(settings: SafeguardSettings) -> Result<Self, String> {
         let admin_password_hash = match settings.admin_password.as_deref() {
             Some("") | None => None,
-            Some(password) => Some(hash_password(password)?),
+            Some(password) => Some(hash_password(password, PasswordCost::default())?),
         };
         Ok(Safeguards {
             admin_password_hash,
@@ -68,6 +72,7 @@ impl Safeguards {
             edit_grants: ExpiringTokens::new(EDIT_GRANT_LIFETIME),
             posting: RateLimit::new(settings.posts_per_window, RATE_WINDOW),
             wrong_passwords: RateLimit::new(settings.wrong_passwords_per_window, RATE_WINDOW),
+            post_password_cost: settings.post_password_cost,
         })
     }
 

@@ -1,16 +1,46 @@
-//! Password hashing: argon2id with the crate's defaults (19 MiB, 2 passes), the PHC string
-//! stored. A password is never stored or logged in clear.
+//! Password hashing: argon2id, the PHC string stored (it records its own parameters, so a
+//! hash made at any cost verifies after the cost changes). A password is never stored or
+//! logged in clear.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::{Algorithm, Argon2, Params, Version};
 
-/// The PHC string (`$argon2id$v=19$...`) of `password` with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, String> {
+/// The memory argon2id fills per hash, in KiB, with 2 passes. 19 MiB (19,456 KiB) is OWASP's
+/// recommendation and the crate's default: about 35 ms of a core, so 2 cores create at most
+/// about 55 posts a second. Lower it (`POST_PASSWORD_MEMORY_KIB`) where more posts a second
+/// matter more than how slowly a stolen database's post passwords can be guessed;
+/// BENCHMARKS.md has posts per second at several settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+}
+
+impl Default for PasswordCost {
+    fn default() -> Self {
+        PasswordCost {
+            memory_kib: Params::DEFAULT_M_COST,
+        }
+    }
+}
+
+impl PasswordCost {
+    /// The smallest memory argon2 accepts with one lane.
+    pub const MIN_MEMORY_KIB: u32 = Params::MIN_M_COST;
+
+    fn hasher(self) -> Result<Argon2<'static>, String> {
+        let params = Params::new(self.memory_kib, Params::DEFAULT_T_COST, 1, None)
+            .map_err(|e| format!("argon2 parameters: {e}"))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// The PHC string (`$argon2id$v=19$...`) of `password` with a fresh salt, at `cost`.
+pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, String> {
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| format!("no random bytes for a salt: {e}"))?;
     let salt =
         SaltString::encode_b64(&salt_bytes).map_err(|e| format!("cannot encode a salt: {e}"))?;
-    Argon2::default()
+    cost.hasher()?
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| format!("cannot hash a password: {e}"))
@@ -35,14 +65,14 @@ mod tests {
 
     #[test]
     fn a_hash_is_argon2id_and_does_not_hold_the_password() {
-        let hash = hash_password("비밀번호1234").unwrap();
+        let hash = hash_password("비밀번호1234", PasswordCost::default()).unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(!hash.contains("비밀번호1234"));
     }
 
     #[test]
     fn only_the_same_password_matches() {
-        let hash = hash_password("correct horse").unwrap();
+        let hash = hash_password("correct horse", PasswordCost::default()).unwrap();
         assert!(password_matches("correct horse", &hash));
         assert!(!password_matches("correct horse ", &hash));
         assert!(!password_matches("", &hash));
@@ -51,9 +81,20 @@ mod tests {
     #[test]
     fn the_same_password_gets_a_different_salt_each_time() {
         assert_ne!(
-            hash_password("same").unwrap(),
-            hash_password("same").unwrap()
+            hash_password("same", PasswordCost::default()).unwrap(),
+            hash_password("same", PasswordCost::default()).unwrap()
         );
+    }
+
+    #[test]
+    fn a_hash_at_a_lower_cost_records_it_and_still_verifies() {
+        let cheap = PasswordCost { memory_kib: 2_048 };
+        let hash = hash_password("correct horse", cheap).unwrap();
+        assert!(hash.contains("m=2048,t=2,p=1"), "{hash}");
+        assert!(password_matches("correct horse", &hash));
+        assert!(!password_matches("wrong horse", &hash));
+        let default = hash_password("x", PasswordCost::default()).unwrap();
+        assert!(default.contains("m=19456,t=2,p=1"), "{default}");
     }
 
     #[test]

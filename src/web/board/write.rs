@@ -102,7 +102,8 @@ pub async fn create_post(
         .render(StatusCode::OK);
     };
     let content = draft.content(product_id, &product_name);
-    let password_hash = web::block(move || actions::hash_draft_password(&draft))
+    let cost = state.safeguards.post_password_cost;
+    let password_hash = web::block(move || actions::hash_draft_password(&draft, cost))
         .await
         .map_err(PageError::internal)??;
     let created = with_connection(&state, move |conn| {
