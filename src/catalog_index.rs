@@ -3,6 +3,8 @@
 //! builds a new one and swaps it in, so readers see the old or the new catalog, never half.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, RwLock};
 
 use diesel::sqlite::SqliteConnection;
@@ -16,10 +18,11 @@ use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
 pub struct CatalogIndex {
     version: i32,
-    products: HashMap<i32, ProductSummary>,
+    /// Fx-hashed: `keep` looks products and lists up thousands of times a ranking.
+    products: FxHashMap<i32, ProductSummary>,
     ingredients: HashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
-    lists: HashMap<i32, Vec<i32>>,
+    lists: FxHashMap<i32, Vec<i32>>,
     /// Per ingredient, the products holding it, by brand and name.
     products_by_ingredient: HashMap<i32, Vec<i32>>,
     similarity: SimilarityIndex,
@@ -56,7 +59,7 @@ pub struct PastedIngredient<'a> {
 
 impl CatalogIndex {
     pub fn build(rows: CatalogRows, resolver: Resolver, version: i32) -> Self {
-        let mut lists: HashMap<i32, Vec<i32>> = HashMap::new();
+        let mut lists: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
         for (product_id, ingredient_id) in rows.links {
             lists.entry(product_id).or_default().push(ingredient_id);
         }
@@ -304,7 +307,7 @@ impl CatalogIndex {
 
 fn products_by_ingredient(
     products: &[ProductSummary],
-    lists: &HashMap<i32, Vec<i32>>,
+    lists: &FxHashMap<i32, Vec<i32>>,
 ) -> HashMap<i32, Vec<i32>> {
     let mut by_name: Vec<&ProductSummary> = products.iter().collect();
     by_name.sort_by(|a, b| (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id)));

@@ -272,37 +272,41 @@ impl SimilarityIndex {
         }
         let mut unread: f32 = terms.iter().map(|t| t.1).sum();
         let mut threshold = 0.0f32;
-        let mut touched_at_check = 0;
         let mut read = 0;
+        let mut approximate = false;
         for (ingredient, query_weight) in &terms {
             let postings = &self.postings[*ingredient as usize];
-            if postings.len() > self.stop_postings() && !scratch.touched.is_empty() {
-                // See `stop_postings`: the candidates found so far are still scored exactly.
+            if postings.len() > self.stop_postings() && scratch.touched.len() >= ENOUGH_CANDIDATES {
+                // See `stop_postings`: from here on the ranking is among the candidates found.
+                unread -= query_weight;
+                approximate = true;
                 continue;
             }
-            // A check reads every candidate: worth it before a posting list at least as long,
-            // or once the candidates have doubled since the last one, so checks never cost
-            // more than the reading they may save.
-            let touched = scratch.touched.len();
-            if postings.len() >= touched || touched >= 2 * touched_at_check {
-                touched_at_check = touched.max(1);
-                threshold = self.threshold(scratch, &ranking, keep, threshold);
-                if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
-                    break;
-                }
+            // A check reads only the leaders, so it is made before every ingredient.
+            threshold = self.threshold(scratch, &ranking, keep, threshold);
+            if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
+                break;
             }
             for (product, weight) in postings {
-                let p = *product as usize;
-                if scratch.state[p] == Candidate::Unseen {
-                    scratch.state[p] = Candidate::Seen;
+                // One memory access a posting: a product is new while it shares nothing (every
+                // weight is above 0). Its `state` is set once it is a candidate, below.
+                let shared = &mut scratch.shared[*product as usize];
+                let before = *shared;
+                if before == 0.0 {
                     scratch.touched.push(*product);
                 }
-                scratch.shared[p] += query_weight.min(*weight);
+                *shared += query_weight.min(*weight);
+                if before <= scratch.cut && *shared > scratch.cut {
+                    scratch.leaders.push(*product);
+                }
             }
             unread -= query_weight;
             read += 1;
         }
         let complete = read == terms.len();
+        if approximate {
+            return self.best_of_leading(scratch, ranking, keep);
+        }
         // Each candidate with the most its score can still be (its exact score when every
         // posting was read), most promising first.
         let mut bounds: Vec<(u32, f32)> = Vec::new();
@@ -327,9 +331,6 @@ impl SimilarityIndex {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
         };
-        if std::env::var("SB_DEBUG").is_ok() {
-            eprintln!("DEBUG read={read}/{} touched={} bounds={} threshold={threshold} unread={} qt={query_total} postings_read={}", terms.len(), scratch.touched.len(), bounds.len(), unread, terms[..read].iter().map(|t| self.postings[t.0 as usize].len()).sum::<usize>());
-        }
         let mut scored: Vec<(u32, f32)> = Vec::with_capacity(limit + 1);
         best_first(&mut bounds, by_score_then_id, |&(product, bound)| {
             if scored.len() == limit && bound < scored[limit - 1].1 - ROUNDING {
@@ -354,21 +355,62 @@ impl SimilarityIndex {
         scored
     }
 
-    /// Postings longer than this are not read to find candidates: an ingredient in more than
-    /// one product in 50 (water, glycerin, phenoxyethanol) tells formulas apart too little to
-    /// be worth reading a twentieth of a big catalog for. A product that shares only such
-    /// ingredients with the query is then never a candidate; the results are still exact
-    /// whenever the 4th best score is above what those ingredients alone could give (BENCHMARKS.md
-    /// counts how often they differ from scoring every product). In catalogs of up to
-    /// `STOP_POSTINGS_FLOOR` products every posting is read, so results there are exact.
+    /// Postings longer than this are not read to find candidates once there are
+    /// `ENOUGH_CANDIDATES`: an ingredient in more than one product in 50 (water, glycerin,
+    /// phenoxyethanol) tells formulas apart too little to be worth reading a fiftieth of a big
+    /// catalog for. The ranking is then among the candidates sharing the most of the rest
+    /// (`best_of_leading`), scored exactly; a product sharing only common ingredients with
+    /// the query is not among them. BENCHMARKS.md counts how often that changes the 4 from
+    /// scoring every product. In catalogs of up to `STOP_POSTINGS_FLOOR` products every
+    /// posting is read and the ranking is exact (the property test checks it).
     fn stop_postings(&self) -> usize {
         (self.product_ids.len() / 50).max(STOP_POSTINGS_FLOOR)
+    }
+
+    /// The best by exact score among the `ENOUGH_CANDIDATES` kept candidates sharing the most
+    /// weight read: the ranking once common ingredients were skipped (see `stop_postings`).
+    fn best_of_leading(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(i32) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let mut leading: Vec<(u32, f32)> = scratch
+            .touched
+            .iter()
+            .map(|p| (*p, scratch.shared[*p as usize]))
+            .collect();
+        let mut scored: Vec<(u32, f32)> = Vec::with_capacity(ENOUGH_CANDIDATES);
+        // Those `keep` drops (another category) do not count: a narrowed ranking still scores
+        // as many as an unnarrowed one.
+        let mut visited = 0;
+        best_first(
+            &mut leading,
+            |a, b| b.1.total_cmp(&a.1),
+            |(product, _)| {
+                visited += 1;
+                if self.kept(scratch, *product, keep) {
+                    let shared = self.shared_weight(scratch, ranking.query, *product);
+                    let total = self.totals[*product as usize];
+                    let exact = score(ranking.comparison, shared, ranking.query_total, total);
+                    scored.push((*product, exact));
+                }
+                // A narrowing that keeps few (a rare category) is not asked of the whole catalog.
+                scored.len() < ENOUGH_CANDIDATES && visited < 16 * ENOUGH_CANDIDATES
+            },
+        );
+        scored.sort_unstable_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
+        });
+        scored.truncate(ranking.limit);
+        scored
     }
 
     /// Whether `keep` keeps the candidate, asked once per query and remembered.
     fn kept(&self, scratch: &mut Scratch, product: u32, keep: &impl Fn(i32) -> bool) -> bool {
         let p = product as usize;
-        if scratch.state[p] == Candidate::Seen {
+        if scratch.state[p] == Candidate::Unseen {
             scratch.state[p] = if keep(self.product_ids[p]) {
                 Candidate::Kept
             } else {
@@ -395,7 +437,7 @@ impl SimilarityIndex {
             limit,
         } = *ranking;
         let mut lower: Vec<(u32, f32)> = scratch
-            .touched
+            .leaders
             .iter()
             .filter(|p| scratch.state[**p as usize] != Candidate::Dropped)
             .map(|p| {
@@ -426,6 +468,7 @@ impl SimilarityIndex {
                 exact.len() < limit * EXACT_FOR_THRESHOLD
             },
         );
+        scratch.keep_leaders(LEADERS.max(limit * EXACT_FOR_THRESHOLD));
         if exact.len() < limit {
             return known;
         }
@@ -509,18 +552,21 @@ struct Ranking<'q> {
 }
 
 /// Below this many holders an ingredient's postings are always read (see `stop_postings`).
-const STOP_POSTINGS_FLOOR: usize = 20_000;
+const STOP_POSTINGS_FLOOR: usize = 5_000;
+/// Common ingredients are read until there are this many candidates (see `stop_postings`).
+const ENOUGH_CANDIDATES: usize = 256;
 /// Bounds are compared with this much slack: the same sum added up in another order (postings
 /// or a product's list) may differ in the last bits of an `f32`.
 const ROUNDING: f32 = 1e-4;
+/// How many leaders the threshold keeps watching (see `Scratch::keep_leaders`).
+const LEADERS: usize = 64;
 /// How many candidates per result the threshold scores exactly.
 const EXACT_FOR_THRESHOLD: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Candidate {
+    /// `keep` not yet asked.
     Unseen,
-    /// Shares an ingredient; `keep` not yet asked.
-    Seen,
     Kept,
     Dropped,
 }
@@ -532,6 +578,10 @@ struct Scratch {
     state: Vec<Candidate>,
     shared: Vec<f32>,
     touched: Vec<u32>,
+    /// The candidates whose shared weight is above `cut`: the few the threshold looks at,
+    /// kept up to date while postings are read.
+    leaders: Vec<u32>,
+    cut: f32,
     /// Per ingredient slot: the query's weight and how many times the query names it.
     query_weight: Vec<f32>,
     query_terms: Vec<u8>,
@@ -549,7 +599,28 @@ impl Scratch {
         }
     }
 
+    /// Raises `cut` so that about `count` leaders stay (all of them with more weight than
+    /// any that leaves); one that later passes the new cut joins again.
+    fn keep_leaders(&mut self, count: usize) {
+        let shared = &self.shared;
+        let state = &self.state;
+        self.leaders
+            .retain(|p| state[*p as usize] != Candidate::Dropped);
+        if self.leaders.len() > count {
+            let (_, cut, _) = self.leaders.select_nth_unstable_by(count - 1, |a, b| {
+                shared[*b as usize].total_cmp(&shared[*a as usize])
+            });
+            self.cut = shared[*cut as usize];
+            let cut = self.cut;
+            // Strictly above, as the leaders are defined: one exactly at the cut joins again
+            // when it passes it, and is never listed twice.
+            self.leaders.retain(|p| shared[*p as usize] > cut);
+        }
+    }
+
     fn clear(&mut self, query: &[(u32, f32)]) {
+        self.leaders.clear();
+        self.cut = 0.0;
         for product in self.touched.drain(..) {
             self.state[product as usize] = Candidate::Unseen;
             self.shared[product as usize] = 0.0;
