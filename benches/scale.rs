@@ -56,7 +56,7 @@ fn main() {
             build,
             index_memory,
             latencies: workload.latencies(&index),
-            agreement: workload.name_agreement(&index, if size >= 1_000_000 { 60 } else { 100 }),
+            agreement: workload.name_agreement(&index, if size >= 1_000_000 { 30 } else { 100 }),
             similar_agreement: workload.similar_agreement(&index, 200),
         };
         line.latencies.sort_by_key(|(name, _)| *name);
