@@ -11,12 +11,12 @@ mod shape;
 use std::collections::HashSet;
 use std::io::Write;
 
-pub use family::Family;
-pub use rng::{SeededRng, Weighted};
+pub use rng::SeededRng;
 pub use rows::catalog_rows;
 pub use shape::CatalogShape;
 
 use crate::catalog::model::NewProduct;
+use family::Family;
 
 /// The share of Korean products (Korean labels, brands and names).
 const KOREAN_SHARE: f64 = 0.25;
