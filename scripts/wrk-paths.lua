@@ -1,5 +1,6 @@
 -- wrk script for scripts/bench-http: each request takes a random path from PATHS_FILE (one a
--- line), with METHOD, the body in BODY_FILE and the Cookie header COOKIE when given.
+-- line), with METHOD, the body in BODY_FILE and the Cookie header COOKIE when given; like a
+-- browser, it accepts gzip (ACCEPT_ENCODING overrides, "" sends none).
 local paths = {}
 for line in io.lines(os.getenv("PATHS_FILE")) do
   paths[#paths + 1] = line
@@ -15,6 +16,10 @@ end
 local headers = {}
 if os.getenv("COOKIE") and os.getenv("COOKIE") ~= "" then
   headers["Cookie"] = os.getenv("COOKIE")
+end
+local accept_encoding = os.getenv("ACCEPT_ENCODING") or "gzip, deflate, br, zstd"
+if accept_encoding ~= "" then
+  headers["Accept-Encoding"] = accept_encoding
 end
 if body then
   headers["Content-Type"] = "application/x-www-form-urlencoded"

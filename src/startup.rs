@@ -5,7 +5,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::catalog::{demo, import, synthetic};
@@ -13,6 +13,7 @@ use crate::catalog_index::{CatalogIndex, LiveCatalog};
 use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
 use crate::security::{SafeguardSettings, Safeguards};
+use crate::web::AnswerCache;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -20,7 +21,12 @@ pub struct AppState {
     pub pool: DbPool,
     pub catalog: Arc<LiveCatalog>,
     pub safeguards: Arc<Safeguards>,
+    /// Finished product pages and search answers, by catalog version.
+    pub answers: Arc<AnswerCache>,
 }
+
+/// The answer cache's size unless set (`ANSWER_CACHE_MIB`).
+pub const DEFAULT_ANSWER_CACHE_MIB: u64 = 128;
 
 /// How often a running server checks whether the catalog changed under it.
 const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
@@ -41,6 +47,7 @@ pub fn prepare(database_url: &str) -> Result<AppState, String> {
         pool,
         catalog: Arc::new(LiveCatalog::new(index)),
         safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
+        answers: Arc::new(AnswerCache::new(DEFAULT_ANSWER_CACHE_MIB << 20)),
     })
 }
 
@@ -50,6 +57,14 @@ impl AppState {
             safeguards: Arc::new(Safeguards::new(settings)?),
             ..self
         })
+    }
+
+    /// The answer cache at `mib` MiB (0 turns it off).
+    pub fn with_answer_cache_mib(self, mib: u64) -> Self {
+        AppState {
+            answers: Arc::new(AnswerCache::new(mib << 20)),
+            ..self
+        }
     }
 }
 
@@ -62,7 +77,11 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .wrap(from_fn(crate::web::localized_errors))
             .wrap(from_fn(crate::web::visitor_cookie))
             .wrap(crate::web::security_headers())
-            .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+            // One line a request at `info`; above it (`RUST_LOG=warn`) the lines are not made.
+            .wrap(Condition::new(
+                log::log_enabled!(log::Level::Info),
+                Logger::new(r#"%a "%r" %s %b %Dms"#),
+            ))
             .app_data(data.clone())
             .configure(crate::web::routes)
     })
@@ -75,7 +94,9 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
 
 /// `seongbun serve`.
 pub fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
-    let state = prepare(database_url)?.with_safeguards(args.safeguards())?;
+    let state = prepare(database_url)?
+        .with_safeguards(args.safeguards())?
+        .with_answer_cache_mib(args.answer_cache_mib);
     if !state.safeguards.admin_enabled() {
         log::info!("admin sign-in is disabled: set ADMIN_PASSWORD to enable it");
     }

@@ -4,11 +4,12 @@ use actix_web::error::JsonPayloadError;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::answer_cache::{Answer, AnswerKey};
 use super::errors::{ApiError, Failure};
 use super::views::IngredientChip;
 use crate::catalog::model::ProductSummary;
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
-use crate::i18n::Message;
+use crate::i18n::{Lang, Message};
 use crate::ingredients::PastedText;
 use crate::search::query::SearchQuery;
 use crate::startup::AppState;
@@ -91,10 +92,15 @@ pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let index = state.catalog.snapshot();
+    // The JSON is the same in every language.
+    let key = AnswerKey::of(&req, index.version(), Lang::default());
+    if let Some(kept) = state.answers.get(&key) {
+        return Ok(kept.response(&req));
+    }
     let params = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
     let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.message()))?;
-    let index = state.catalog.snapshot();
     let matches: Vec<NameMatchJson> = index
         .search(query.as_str(), MAX_MATCHES)
         .into_iter()
@@ -106,7 +112,9 @@ pub async fn search(
             score: round3(score),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "query": query.as_str(), "matches": matches })))
+    let answer = Answer::json(&serde_json::json!({ "query": query.as_str(), "matches": matches }))
+        .map_err(|e| ApiError(Failure::Internal(e.to_string())))?;
+    Ok(state.answers.keep(key, answer).response(&req))
 }
 
 /// Suggestions offered while typing.

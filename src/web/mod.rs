@@ -4,6 +4,7 @@
 //! catalog index, render.
 
 mod admin;
+mod answer_cache;
 mod api;
 mod assets;
 mod blocking;
@@ -24,6 +25,7 @@ mod visitor;
 use crate::i18n::Message;
 use actix_web::{web, HttpResponse};
 
+pub use answer_cache::AnswerCache;
 pub use errors::{ApiError, PageError};
 pub use language::localized_errors;
 pub use security_headers::{security_headers, CONTENT_SECURITY_POLICY};
@@ -40,20 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .limit(FORM_LIMIT_BYTES)
             .error_handler(|err, _req| similar::form_error(err)),
     )
-    .route("/static/{name}", web::get().to(assets::asset))
-    .route("/", web::get().to(home::home_page))
-    .route("/search", web::get().to(search::search_page))
-    .route("/products/{id}", web::get().to(product::product_page))
-    .route("/compare", web::get().to(compare::compare_page))
-    .route(
-        "/ingredients/{id}",
-        web::get().to(ingredient::ingredient_page),
-    )
-    .route("/lang/{code}", web::get().to(language::switch_language))
-    .route("/similar", web::get().to(similar::paste_form))
-    .route("/similar", web::post().to(similar::paste_results))
-    .configure(board::routes)
-    .configure(admin::routes)
+    // Routes are tried in order, each dynamic one with a regex: the busiest come first.
     .service(
         web::scope("/api")
             .app_data(
@@ -70,6 +59,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/similar", web::post().to(api::similar_to_list))
             .default_service(web::to(api::not_found)),
     )
+    .route("/products/{id}", web::get().to(product::product_page))
+    .route("/static/{name}", web::get().to(assets::asset))
+    .route("/", web::get().to(home::home_page))
+    .route("/search", web::get().to(search::search_page))
+    .route("/compare", web::get().to(compare::compare_page))
+    .route(
+        "/ingredients/{id}",
+        web::get().to(ingredient::ingredient_page),
+    )
+    .route("/lang/{code}", web::get().to(language::switch_language))
+    .route("/similar", web::get().to(similar::paste_form))
+    .route("/similar", web::post().to(similar::paste_results))
+    .configure(board::routes)
+    .configure(admin::routes)
     .default_service(web::to(not_found_page));
 }
 

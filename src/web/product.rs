@@ -2,10 +2,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::errors::{render_with, PageError};
+use super::answer_cache::{Answer, AnswerKey};
+use super::errors::PageError;
 use super::narrowing::{NarrowingForm, NarrowingView};
 use super::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
 use super::visitor::AdminStatus;
+use crate::catalog_index::CatalogIndex;
 use crate::i18n::{Lang, Message, Texts};
 use crate::startup::AppState;
 
@@ -42,43 +44,62 @@ pub async fn product_page(
     admin: AdminStatus,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let id = super::parse_product_id(&path).ok_or_else(|| no_such_product(&path))?;
     let index = state.catalog.snapshot();
-    let product = index.product(id).ok_or_else(|| no_such_product(&path))?;
+    // The admin's page carries edit links: made afresh, never kept.
+    let key = (!admin.signed_in).then(|| AnswerKey::of(&req, index.version(), lang));
+    if let Some(kept) = key.as_ref().and_then(|key| state.answers.get(key)) {
+        return Ok(kept.response(&req));
+    }
+    let mut answer = product_answer(&req, &path, &index, admin, lang)?;
+    if let Some(key) = key {
+        answer = state.answers.keep(key, answer);
+    }
+    Ok(answer.response(&req))
+}
+
+/// The product page: the product, its ingredients, the 4 most similar (narrowed as asked).
+fn product_answer(
+    req: &HttpRequest,
+    path: &str,
+    index: &CatalogIndex,
+    admin: AdminStatus,
+    lang: Lang,
+) -> Result<Answer, PageError> {
+    let id = super::parse_product_id(path).ok_or_else(|| no_such_product(path))?;
+    let product = index.product(id).ok_or_else(|| no_such_product(path))?;
     // An unreadable query string narrows nothing: the page is still worth showing.
     let form = web::Query::<NarrowingForm>::from_query(req.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
-    let asked = form.read(&index, product);
+    let asked = form.read(index, product);
     let similar: Vec<SimilarCard> = index
         .similar_products_narrowed(id, SIMILAR_ON_PAGE, &asked.narrowing)
         .unwrap_or_default()
         .iter()
-        .map(|found| SimilarCard::new(&index, found))
+        .map(|found| SimilarCard::new(index, found))
         .collect();
     let shared_with_any = shared_ids(&similar);
     let ingredients = index
         .ingredients_of(id)
         .into_iter()
-        .map(|i| IngredientChip::new(&index, i, shared_with_any.contains(&i.id)))
+        .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
         .collect();
     let status = if asked.price_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    render_with(
-        status,
-        &ProductPage {
-            t: lang.texts(),
-            product: ProductView::new(product),
-            ingredients,
-            similar,
-            is_admin: admin.signed_in,
-            filters: asked.view,
-            without_note: asked.without_note,
-            price_error: asked.price_error,
-            compare_with: Some(id),
-        },
-    )
+    let page = ProductPage {
+        t: lang.texts(),
+        product: ProductView::new(product),
+        ingredients,
+        similar,
+        is_admin: admin.signed_in,
+        filters: asked.view,
+        without_note: asked.without_note,
+        price_error: asked.price_error,
+        compare_with: Some(id),
+    };
+    let body = page.render().map_err(PageError::internal)?;
+    Ok(Answer::html(status, body))
 }

@@ -225,3 +225,50 @@ async fn the_stylesheet_is_served_by_the_app() {
     assert!(response.text().await.unwrap().contains(".chip"));
     assert_eq!(app.get("/static/nothing.js").await.status().as_u16(), 404);
 }
+
+/// Product pages and search answers are kept gzipped (`web::answer_cache`): a browser that
+/// accepts gzip gets the same page in fewer bytes, one that does not gets it plain, and both
+/// are told the answer varies by encoding.
+#[tokio::test]
+async fn a_browser_accepting_gzip_gets_the_same_page_compressed() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let (_, found) = app.get_json("/api/search?q=ceramide").await;
+    let id = found["matches"][0]["id"].as_i64().unwrap();
+    for path in [
+        format!("/products/{id}"),
+        "/api/search?q=ceramide".to_string(),
+    ] {
+        let plain = app.get(&path).await;
+        assert_eq!(plain.headers().get("content-encoding"), None);
+        let plain = plain.bytes().await.unwrap();
+        for _ in 0..2 {
+            let gzipped = app
+                .client
+                .get(format!("{}{}", app.address, path))
+                .header("accept-encoding", "gzip, deflate, br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(gzipped.status(), 200);
+            assert_eq!(gzipped.headers()["content-encoding"], "gzip", "{path}");
+            let vary: Vec<&str> = gzipped
+                .headers()
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().unwrap())
+                .collect();
+            assert!(
+                vary.iter().any(|v| v.contains("Accept-Encoding")),
+                "{vary:?}"
+            );
+            let bytes = gzipped.bytes().await.unwrap();
+            assert!(bytes.len() < plain.len(), "{path}: compressed");
+            let mut unzipped = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut unzipped)
+                .unwrap();
+            assert_eq!(unzipped, plain.to_vec(), "{path}: the same answer");
+        }
+    }
+}

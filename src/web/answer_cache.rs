@@ -1,0 +1,256 @@
+//! Finished answers of the pages that cost the most to make and are the same for every
+//! visitor: the product page (4 similar products ranked, then rendered) and `/api/search`
+//! (trigram candidates scored with strsim). Each is kept by the catalog version it was made
+//! from, so an import, an admin edit or a restore makes every older answer unreachable at once;
+//! nothing is ever served from a catalog other than the one in use. The cache is bounded in
+//! bytes (S3-FIFO eviction, `quick_cache`): popular pages stay, one-off ones leave.
+//!
+//! Only successful answers to visitors who are not the admin are kept (the admin's pages carry
+//! edit links); cookies and security headers are added around a kept answer as around a fresh
+//! one, by the middleware. A kept answer is gzipped once, when kept, and served so to browsers
+//! that accept it: a product page of 30 KB becomes about 5 KB, and copying the bytes out was
+//! most of what serving a kept page cost.
+
+use std::io::Write;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+
+use crate::i18n::Lang;
+
+/// Which answer: the catalog it was made from, the page's language, and the path with its
+/// query string exactly as asked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AnswerKey {
+    catalog_version: i32,
+    lang: Lang,
+    target: String,
+}
+
+impl AnswerKey {
+    pub fn of(req: &HttpRequest, catalog_version: i32, lang: Lang) -> Self {
+        let uri = req.uri();
+        AnswerKey {
+            catalog_version,
+            lang,
+            target: uri
+                .path_and_query()
+                .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string()),
+        }
+    }
+}
+
+/// A whole answer: status, content type and body (and the body gzipped, once kept).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    gzipped: Option<Bytes>,
+}
+
+impl Answer {
+    pub fn html(status: StatusCode, body: String) -> Self {
+        Answer {
+            status,
+            content_type: "text/html; charset=utf-8",
+            body: Bytes::from(body),
+            gzipped: None,
+        }
+    }
+
+    pub fn json(value: &impl serde::Serialize) -> Result<Self, serde_json::Error> {
+        Ok(Answer {
+            status: StatusCode::OK,
+            content_type: "application/json",
+            body: Bytes::from(serde_json::to_vec(value)?),
+            gzipped: None,
+        })
+    }
+
+    /// The answer for `req`: gzipped when it has been and the browser accepts gzip.
+    pub fn response(&self, req: &HttpRequest) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(self.content_type);
+        match &self.gzipped {
+            Some(gzipped) => {
+                response.insert_header((header::VARY, "Accept-Encoding"));
+                if accepts_gzip(req) {
+                    response.insert_header((header::CONTENT_ENCODING, "gzip"));
+                    return response.body(gzipped.clone());
+                }
+                response.body(self.body.clone())
+            }
+            None => response.body(self.body.clone()),
+        }
+    }
+
+    fn with_gzipped_body(mut self) -> Self {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        // Writing to memory cannot fail; if it ever did, the answer is served plain.
+        if encoder.write_all(&self.body).is_ok() {
+            self.gzipped = encoder.finish().ok().map(Bytes::from);
+        }
+        self
+    }
+}
+
+/// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    let Some(accepted) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    accepted.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+/// Roughly what an entry costs beyond its key and body: the map slot, the key and answer
+/// structs, the allocator's rounding.
+const ENTRY_OVERHEAD_BYTES: u64 = 128;
+
+#[derive(Clone)]
+struct AnswerBytes;
+
+impl Weighter<AnswerKey, Answer> for AnswerBytes {
+    fn weight(&self, key: &AnswerKey, answer: &Answer) -> u64 {
+        let gzipped = answer.gzipped.as_ref().map_or(0, Bytes::len);
+        (key.target.len() + answer.body.len() + gzipped) as u64 + ENTRY_OVERHEAD_BYTES
+    }
+}
+
+/// The kept answers; `None` when the cache is turned off (a size of 0).
+pub struct AnswerCache {
+    kept: Option<Cache<AnswerKey, Answer, AnswerBytes>>,
+}
+
+/// Entries a cache of this many bytes is sized for: product pages are 2–70 KB, search
+/// answers about 2 KB.
+const TYPICAL_ANSWER_BYTES: u64 = 8 * 1024;
+
+impl AnswerCache {
+    /// A cache holding at most about `capacity_bytes` of answers (0: keep nothing).
+    pub fn new(capacity_bytes: u64) -> Self {
+        let kept = (capacity_bytes > 0).then(|| {
+            let estimated_items = (capacity_bytes / TYPICAL_ANSWER_BYTES).max(16) as usize;
+            Cache::with_weighter(estimated_items, capacity_bytes, AnswerBytes)
+        });
+        AnswerCache { kept }
+    }
+
+    pub fn get(&self, key: &AnswerKey) -> Option<Answer> {
+        self.kept.as_ref()?.get(key)
+    }
+
+    /// Keeps a successful answer, gzipped; any other status is made afresh each time. Returns
+    /// the answer to serve now.
+    pub fn keep(&self, key: AnswerKey, answer: Answer) -> Answer {
+        match &self.kept {
+            Some(kept) if answer.status == StatusCode::OK => {
+                let answer = answer.with_gzipped_body();
+                kept.insert(key, answer.clone());
+                answer
+            }
+            _ => answer,
+        }
+    }
+
+    /// Bytes held now (keys, bodies and the per-entry estimate).
+    pub fn weight(&self) -> u64 {
+        self.kept.as_ref().map_or(0, |kept| kept.weight())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn key(target: &str, version: i32, lang: Lang) -> AnswerKey {
+        AnswerKey::of(
+            &TestRequest::get().uri(target).to_http_request(),
+            version,
+            lang,
+        )
+    }
+
+    fn page(text: &str) -> Answer {
+        Answer::html(StatusCode::OK, text.to_string())
+    }
+
+    #[test]
+    fn an_answer_is_found_only_under_its_catalog_version_language_and_query() {
+        let cache = AnswerCache::new(1 << 20);
+        cache.keep(key("/products/7?no_alcohol=on", 3, Lang::Ko), page("ko v3"));
+        let found = cache.get(&key("/products/7?no_alcohol=on", 3, Lang::Ko));
+        assert_eq!(found.map(|a| a.body), Some(Bytes::from("ko v3")));
+        for other in [
+            key("/products/7?no_alcohol=on", 4, Lang::Ko),
+            key("/products/7?no_alcohol=on", 3, Lang::En),
+            key("/products/7", 3, Lang::Ko),
+            key("/products/7?no_fragrance=on", 3, Lang::Ko),
+        ] {
+            assert!(cache.get(&other).is_none(), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn failures_are_not_kept_and_a_zero_size_keeps_nothing() {
+        let cache = AnswerCache::new(1 << 20);
+        let refused = Answer::html(StatusCode::BAD_REQUEST, "bad price".to_string());
+        cache.keep(key("/products/7?max_price=x", 1, Lang::Ko), refused);
+        assert!(cache
+            .get(&key("/products/7?max_price=x", 1, Lang::Ko))
+            .is_none());
+
+        let off = AnswerCache::new(0);
+        off.keep(key("/products/7", 1, Lang::Ko), page("p"));
+        assert!(off.get(&key("/products/7", 1, Lang::Ko)).is_none());
+        assert_eq!(off.weight(), 0);
+    }
+
+    #[test]
+    fn gzip_is_offered_only_to_browsers_that_accept_it() {
+        let with = |value: &str| {
+            let req = TestRequest::get()
+                .insert_header((header::ACCEPT_ENCODING, value))
+                .to_http_request();
+            accepts_gzip(&req)
+        };
+        assert!(with("gzip, deflate, br, zstd"));
+        assert!(with("br;q=1.0, GZIP;q=0.5"));
+        assert!(with("*"));
+        assert!(!with("br, zstd"));
+        assert!(!with("gzip;q=0, br"));
+        assert!(!with("identity"));
+        assert!(!accepts_gzip(&TestRequest::get().to_http_request()));
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_size() {
+        let capacity = 64 * 1024;
+        let cache = AnswerCache::new(capacity);
+        let body = "x".repeat(1000);
+        for id in 0..1000 {
+            cache.keep(key(&format!("/products/{id}"), 1, Lang::Ko), page(&body));
+            assert!(cache.weight() <= capacity, "{} bytes", cache.weight());
+        }
+        assert!(cache.weight() > capacity / 2, "it is used");
+    }
+}
