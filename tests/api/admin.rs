@@ -356,6 +356,69 @@ async fn the_admin_edits_and_deletes_catalog_products() {
     );
 }
 
+/// Product pages and search answers are kept per catalog version (`web::answer_cache`): a kept
+/// page must never outlive an edit of the catalog, and the admin's page (with its edit links)
+/// must never be served to a visitor, nor a visitor's to the admin.
+#[tokio::test]
+async fn kept_pages_never_outlive_an_edit_nor_cross_between_visitor_and_admin() {
+    let app = app_with_admin().await;
+    let admin = signed_in_admin(&app).await;
+    let (_, found) = app.get_json("/api/search?q=ceramide").await;
+    let id = found["matches"][0]["id"].as_i64().unwrap();
+    let path = format!("/products/{id}");
+    let visitor = app.browser();
+
+    let first = app.get(&path).await.text().await.unwrap();
+    let again = app.get(&path).await.text().await.unwrap();
+    assert_eq!(first, again, "the same page, kept or made");
+    let seen = visitor.get(&path).await;
+    assert!(!texts(&seen.page, ".product-actions")[0].contains("제품 수정"));
+    let by_admin = admin.get(&path).await;
+    assert!(texts(&by_admin.page, ".product-actions")[0].contains("제품 수정"));
+    let after_admin = visitor.get(&path).await;
+    assert!(!texts(&after_admin.page, ".product-actions")[0].contains("제품 수정"));
+    let name_before = texts(&seen.page, "h1")[0].clone();
+    let (_, searched_before) = app.get_json("/api/search?q=renamed%20ointment").await;
+    assert_ne!(searched_before["matches"][0]["id"].as_i64(), Some(id));
+
+    let form = admin.get(&format!("/admin/products/{id}/edit")).await;
+    let saved = admin
+        .submit(
+            &form.page,
+            &format!("/admin/products/{id}/edit"),
+            &[
+                ("name", "Renamed Ointment"),
+                ("ingredients", "Niacinamide, Water, Squalane, Glycerin"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+
+    let seen = visitor.get(&path).await;
+    assert_eq!(
+        texts(&seen.page, "h1"),
+        vec!["Renamed Ointment".to_string()]
+    );
+    // The edited list is read back in label order (its rows now sit at the table's end).
+    let listed: Vec<String> = texts(&seen.page, "#ingredients li")
+        .iter()
+        .map(|chip| {
+            chip.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(listed, ["Niacinamide", "Water", "Squalane", "Glycerin"]);
+    assert_ne!(name_before, "Renamed Ointment");
+    let (_, searched) = app.get_json("/api/search?q=renamed%20ointment").await;
+    assert_eq!(
+        searched["matches"][0]["id"].as_i64(),
+        Some(id),
+        "{searched}"
+    );
+}
+
 #[tokio::test]
 async fn guessing_the_admin_password_is_slowed_down() {
     let app = spawn_app_guarded(SafeguardSettings {
