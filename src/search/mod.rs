@@ -231,17 +231,25 @@ fn trigrams(word: &str) -> Vec<[char; 3]> {
     chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
 }
 
-/// How alike a query word and a name word are: exact 1, a prefix of it (a partial word) a
-/// little less, otherwise edit-distance similarity; near-misses below 0.5 count as nothing.
-fn word_similarity(query_word: &str, name_word: &str) -> f32 {
+/// How alike a query word (of `q` characters) and a name word are: exact 1, a prefix of it (a
+/// partial word) a little less, otherwise edit-distance similarity; near-misses below 0.5
+/// count as nothing. A value that cannot exceed `floor` may come back as 0 uncomputed: an edit
+/// distance is at least the difference in length, so a name word much longer or shorter than
+/// the query word cannot beat the best found so far, and most pairs are never aligned.
+fn word_similarity_above(query_word: &str, q: usize, name_word: &str, floor: f32) -> f32 {
     if query_word == name_word {
         return 1.0;
     }
-    let (q, n) = (query_word.chars().count(), name_word.chars().count());
+    let n = name_word.chars().count();
     if q >= 2 && name_word.starts_with(query_word) {
         return 0.8 + 0.15 * q as f32 / n as f32;
     }
-    let similarity = edit_similarity(query_word, name_word);
+    let longest = q.max(n);
+    let at_most = 1.0 - q.abs_diff(n) as f32 / longest as f32;
+    if at_most < 0.5 || at_most <= floor {
+        return 0.0;
+    }
+    let similarity = edit_similarity_of_lengths(query_word, name_word, longest);
     if similarity >= 0.5 {
         similarity
     } else {
@@ -255,15 +263,19 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
     let mut total_weight = 0.0;
     let mut name_word_hit = vec![false; entry.words.len()];
     for query_word in query_words {
-        let (best_slot, best) = entry
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, name_word)| (i, word_similarity(query_word, name_word)))
-            .fold(
-                (None, 0.0f32),
-                |acc, (i, s)| if s > acc.1 { (Some(i), s) } else { acc },
-            );
+        let q = query_word.chars().count();
+        // The first name word with the highest similarity (ties keep the earlier one).
+        let mut best_slot = None;
+        let mut best = 0.0f32;
+        for (i, name_word) in entry.words.iter().enumerate() {
+            let similarity = word_similarity_above(query_word, q, name_word, best);
+            if similarity > best {
+                (best_slot, best) = (Some(i), similarity);
+                if best >= 1.0 {
+                    break;
+                }
+            }
+        }
         if let Some(slot) = best_slot.filter(|_| best >= 0.75) {
             name_word_hit[slot] = true;
         }
@@ -281,22 +293,25 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
         .sum();
     let own_total: f32 = entry.words[..own_words].iter().map(|w| weight(w)).sum();
     let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
-    let by_whole = entry
-        .whole
-        .iter()
-        .map(|whole| whole_similarity(query_whole, whole))
-        .fold(0.0f32, f32::max);
+    let query_chars = query_whole.chars().count();
+    let by_whole = entry.whole.iter().fold(0.0f32, |best, whole| {
+        best.max(whole_similarity_above(
+            query_whole,
+            query_chars,
+            whole,
+            best,
+        ))
+    });
     // Word-for-word agreement breaks ties between names that differ only in spacing, and the
     // whole string between names that hold the same words in another order.
     0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
 }
 
 /// 1 − the edit distance (insertions, deletions, substitutions and swaps of neighbours, each
-/// once: strsim's optimal string alignment) over the longer length. The unrestricted
-/// Damerau–Levenshtein differs only when a swapped pair is edited again, and its per-call
-/// alphabet map made it most of a search's time.
-fn edit_similarity(a: &str, b: &str) -> f32 {
-    let longest = a.chars().count().max(b.chars().count());
+/// once: strsim's optimal string alignment) over the longer length, `longest` characters. The
+/// unrestricted Damerau–Levenshtein differs only when a swapped pair is edited again, and its
+/// per-call alphabet map made it most of a search's time.
+fn edit_similarity_of_lengths(a: &str, b: &str, longest: usize) -> f32 {
     if longest == 0 {
         return 1.0;
     }
@@ -304,19 +319,131 @@ fn edit_similarity(a: &str, b: &str) -> f32 {
 }
 
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
-/// `디오디 너리`, where word boundaries differ.
-fn whole_similarity(query: &str, name: &str) -> f32 {
-    let similarity = edit_similarity(query, name);
-    if query.chars().count() >= 4 && name.contains(query) {
-        let ratio = query.chars().count() as f32 / name.chars().count() as f32;
-        return similarity.max(0.7 + 0.25 * ratio);
+/// `디오디 너리`, where word boundaries differ. Like `word_similarity_above`, a value that
+/// cannot exceed `floor` (by length alone) may come back as 0 uncomputed.
+fn whole_similarity_above(query: &str, q: usize, name: &str, floor: f32) -> f32 {
+    let n = name.chars().count();
+    let contained = if q >= 4 && name.contains(query) {
+        0.7 + 0.25 * (q as f32 / n as f32)
+    } else {
+        0.0
+    };
+    let longest = q.max(n);
+    let at_most = if longest == 0 {
+        1.0
+    } else {
+        1.0 - q.abs_diff(n) as f32 / longest as f32
+    };
+    if at_most <= floor.max(contained) {
+        return contained;
     }
-    similarity
+    edit_similarity_of_lengths(query, name, longest).max(contained)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `match_score` as it was before the length bounds: every pair aligned. The bounds must
+    /// never change a score.
+    fn match_score_aligning_every_pair(
+        query_words: &[String],
+        query_whole: &str,
+        entry: &NameEntry,
+    ) -> f32 {
+        let edit = |a: &str, b: &str| {
+            let longest = a.chars().count().max(b.chars().count());
+            edit_similarity_of_lengths(a, b, longest)
+        };
+        let word_similarity = |query_word: &str, name_word: &str| {
+            if query_word == name_word {
+                return 1.0;
+            }
+            let (q, n) = (query_word.chars().count(), name_word.chars().count());
+            if q >= 2 && name_word.starts_with(query_word) {
+                return 0.8 + 0.15 * q as f32 / n as f32;
+            }
+            let similarity = edit(query_word, name_word);
+            if similarity >= 0.5 {
+                similarity
+            } else {
+                0.0
+            }
+        };
+        let weight = |w: &str| w.chars().count().max(2) as f32;
+        let (mut matched_weight, mut total_weight) = (0.0, 0.0);
+        let mut name_word_hit = vec![false; entry.words.len()];
+        for query_word in query_words {
+            let (best_slot, best) = entry
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, name_word)| (i, word_similarity(query_word, name_word)))
+                .fold(
+                    (None, 0.0f32),
+                    |acc, (i, s)| {
+                        if s > acc.1 {
+                            (Some(i), s)
+                        } else {
+                            acc
+                        }
+                    },
+                );
+            if let Some(slot) = best_slot.filter(|_| best >= 0.75) {
+                name_word_hit[slot] = true;
+            }
+            matched_weight += weight(query_word) * best;
+            total_weight += weight(query_word);
+        }
+        let own = &entry.words[..entry.own_words];
+        let covered: f32 = own
+            .iter()
+            .zip(&name_word_hit)
+            .map(|(w, hit)| if *hit { weight(w) } else { 0.0 })
+            .sum();
+        let own_total: f32 = own.iter().map(|w| weight(w)).sum();
+        let by_words = 0.85 * (matched_weight / total_weight) + 0.15 * covered / own_total.max(1.0);
+        let by_whole = entry
+            .whole
+            .iter()
+            .map(|whole| {
+                let similarity = edit(query_whole, whole);
+                if query_whole.chars().count() >= 4 && whole.contains(query_whole) {
+                    let ratio = query_whole.chars().count() as f32 / whole.chars().count() as f32;
+                    return similarity.max(0.7 + 0.25 * ratio);
+                }
+                similarity
+            })
+            .fold(0.0f32, f32::max);
+        0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
+    }
+
+    /// Names from a small alphabet, so words repeat, prefix each other and differ by a letter.
+    fn name_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[abc가나]{0,7}", 1..6).prop_map(|words| words.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn length_bounds_never_change_a_score(
+            brand in name_text(),
+            name in name_text(),
+            alias in proptest::option::of(name_text()),
+            query in name_text(),
+        ) {
+            let aliases: Vec<String> = alias.into_iter().collect();
+            let index = NameIndex::build([(1, brand.as_str(), name.as_str(), aliases.as_slice())]);
+            let query_words = search_words(&query);
+            prop_assume!(!query_words.is_empty());
+            let query_whole = query_words.concat();
+            let entry = &index.entries[0];
+            prop_assert_eq!(
+                match_score(&query_words, &query_whole, entry).to_bits(),
+                match_score_aligning_every_pair(&query_words, &query_whole, entry).to_bits()
+            );
+        }
+    }
 
     fn index(products: &[(i32, &str, &str, &[&str])]) -> NameIndex {
         let owned: Vec<(i32, String, String, Vec<String>)> = products
