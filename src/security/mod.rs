@@ -40,7 +40,7 @@ impl Default for SafeguardSettings {
             secure_cookies: false,
             posts_per_window: 10,
             wrong_passwords_per_window: 10,
-            post_password_cost: PasswordCost::default(),
+            post_password_cost: PasswordCost::POSTS,
         }
     }
 }
