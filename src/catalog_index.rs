@@ -24,7 +24,7 @@ pub struct CatalogIndex {
     ingredient_by_key: HashMap<String, i32>,
     lists: FxHashMap<i32, Vec<i32>>,
     /// Per ingredient, the products holding it, by brand and name.
-    products_by_ingredient: HashMap<i32, Vec<i32>>,
+    products_by_ingredient: FxHashMap<i32, Vec<i32>>,
     similarity: SimilarityIndex,
     names: NameIndex,
     resolver: Resolver,
@@ -59,56 +59,85 @@ pub struct PastedIngredient<'a> {
 
 impl CatalogIndex {
     pub fn build(rows: CatalogRows, resolver: Resolver, version: i32) -> Self {
-        let mut lists: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
-        for (product_id, ingredient_id) in rows.links {
-            lists.entry(product_id).or_default().push(ingredient_id);
-        }
-        let similarity = SimilarityIndex::build(rows.products.iter().map(|p| {
-            let list = match p.no_ingredients_reason {
-                None => lists.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
-                Some(_) => &[],
-            };
-            (p.id, list)
-        }));
-        let names = NameIndex::build(rows.products.iter().map(|p| {
-            (
-                p.id,
-                p.brand.as_str(),
-                p.name.as_str(),
-                p.aliases.as_slice(),
-            )
-        }));
-        let sources = rows.products.iter().map(|p| p.source.clone()).collect();
-        let products_by_ingredient = products_by_ingredient(&rows.products, &lists);
-        CatalogIndex {
-            version,
-            sources,
-            ingredient_by_key: rows
-                .ingredients
-                .iter()
-                .map(|i| (i.key.clone(), i.id))
-                .collect(),
-            ingredients: rows.ingredients.into_iter().map(|i| (i.id, i)).collect(),
-            products: rows.products.into_iter().map(|p| (p.id, p)).collect(),
-            lists,
-            products_by_ingredient,
-            similarity,
-            names,
-            resolver,
+        let links = rows.links;
+        let built = Self::assemble(rows.products, rows.ingredients, resolver, version, || {
+            Ok::<_, std::convert::Infallible>(links)
+        });
+        match built {
+            Ok(index) => index,
+            Err(never) => match never {},
         }
     }
 
     /// Reads the whole catalog from the database and indexes it.
     pub fn load(conn: &mut SqliteConnection) -> diesel::QueryResult<Self> {
         // One read transaction: the version, references and rows of the same catalog.
-        let (version, resolver, rows) = conn.transaction(|conn| {
-            Ok::<_, diesel::result::Error>((
-                store::catalog_version(conn)?,
-                store::load_resolver(conn)?,
-                store::load_catalog(conn)?,
-            ))
-        })?;
-        Ok(CatalogIndex::build(rows, resolver, version))
+        conn.transaction(|conn| {
+            let version = store::catalog_version(conn)?;
+            let resolver = store::load_resolver(conn)?;
+            let products = store::all_products(conn)?;
+            let ingredients = store::all_ingredients(conn)?;
+            Self::assemble(products, ingredients, resolver, version, || {
+                store::links_in_label_order(conn)
+            })
+        })
+    }
+
+    /// Indexes the catalog on both cores. The name index and the brand-and-name order need only
+    /// the products, so a second thread makes them while `read_links` reads the lists (from the
+    /// database at start-up: half of a million-product start); then "which products hold X"
+    /// and the similarity index are built side by side.
+    fn assemble<E>(
+        products: Vec<ProductSummary>,
+        ingredients: Vec<Ingredient>,
+        resolver: Resolver,
+        version: i32,
+        read_links: impl FnOnce() -> Result<Vec<(i32, i32)>, E>,
+    ) -> Result<Self, E> {
+        let (names, built) = std::thread::scope(|scope| {
+            let by_products_alone = scope.spawn(|| {
+                let names = NameIndex::build(products.iter().map(|p| {
+                    (
+                        p.id,
+                        p.brand.as_str(),
+                        p.name.as_str(),
+                        p.aliases.as_slice(),
+                    )
+                }));
+                (names, ids_by_brand_and_name(&products))
+            });
+            let links = read_links();
+            let (names, by_name) = joined(by_products_alone);
+            let built = links.map(|links| {
+                let lists = lists_by_product(links);
+                let (similarity, products_by_ingredient) = std::thread::scope(|scope| {
+                    let holding = scope.spawn(|| products_by_ingredient(&by_name, &lists));
+                    let similarity = SimilarityIndex::build(products.iter().map(|p| {
+                        let list = match p.no_ingredients_reason {
+                            None => lists.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+                            Some(_) => &[],
+                        };
+                        (p.id, list)
+                    }));
+                    (similarity, joined(holding))
+                });
+                (lists, similarity, products_by_ingredient)
+            });
+            (names, built)
+        });
+        let (lists, similarity, products_by_ingredient) = built?;
+        Ok(CatalogIndex {
+            version,
+            sources: products.iter().map(|p| p.source.clone()).collect(),
+            ingredient_by_key: ingredients.iter().map(|i| (i.key.clone(), i.id)).collect(),
+            ingredients: ingredients.into_iter().map(|i| (i.id, i)).collect(),
+            products: products.into_iter().map(|p| (p.id, p)).collect(),
+            lists,
+            products_by_ingredient,
+            similarity,
+            names,
+            resolver,
+        })
     }
 
     /// How this snapshot's catalog resolves ingredient names (built-in and imported references).
@@ -305,23 +334,56 @@ impl CatalogIndex {
     }
 }
 
-fn products_by_ingredient(
-    products: &[ProductSummary],
-    lists: &FxHashMap<i32, Vec<i32>>,
-) -> HashMap<i32, Vec<i32>> {
+/// The result of a scoped thread; its panic, if any, goes on in the caller.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Product ids by brand, then name, then id: the order an ingredient's products are listed in.
+fn ids_by_brand_and_name(products: &[ProductSummary]) -> Vec<i32> {
     let mut by_name: Vec<&ProductSummary> = products.iter().collect();
-    by_name.sort_by(|a, b| (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id)));
-    let mut holding: HashMap<i32, Vec<i32>> = HashMap::new();
-    for product in by_name {
-        for ingredient in lists.get(&product.id).into_iter().flatten() {
+    by_name.sort_unstable_by(|a, b| (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id)));
+    by_name.into_iter().map(|p| p.id).collect()
+}
+
+fn products_by_ingredient(
+    by_name: &[i32],
+    lists: &FxHashMap<i32, Vec<i32>>,
+) -> FxHashMap<i32, Vec<i32>> {
+    let mut holding: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
+    for product_id in by_name {
+        for ingredient in lists.get(product_id).into_iter().flatten() {
             let ids = holding.entry(*ingredient).or_default();
             // A list may name one ingredient twice (two synonyms): the product counts once.
-            if ids.last() != Some(&product.id) {
-                ids.push(product.id);
+            if ids.last() != Some(product_id) {
+                ids.push(*product_id);
             }
         }
     }
+    for ids in holding.values_mut() {
+        ids.shrink_to_fit();
+    }
     holding
+}
+
+/// Each product's ingredient ids in label order, from links ordered by product: one exactly
+/// sized list a product.
+fn lists_by_product(links: Vec<(i32, i32)>) -> FxHashMap<i32, Vec<i32>> {
+    let mut lists: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
+    for run in links.chunk_by(|a, b| a.0 == b.0) {
+        let ingredients = run.iter().map(|(_, ingredient)| *ingredient);
+        match lists.get_mut(&run[0].0) {
+            // Links of one product are together when read from the store; any that are not
+            // still join their product's list, in order.
+            Some(list) => list.extend(ingredients),
+            None => {
+                lists.insert(run[0].0, ingredients.collect());
+            }
+        }
+    }
+    lists
 }
 
 /// The current snapshot, swapped whole when the catalog changes.

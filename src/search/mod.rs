@@ -5,7 +5,7 @@
 
 pub mod query;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -47,20 +47,61 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// One product's words and whole names, held in one buffer: at a million products, a `String`
+/// a word was most of the name index's memory.
 struct NameEntry {
     product_id: i32,
-    /// Words of brand + name, then of the aliases.
-    words: Vec<String>,
-    /// How many of `words` are brand + name.
-    own_words: usize,
+    /// How many of the words are brand + name (the rest come from aliases).
+    own_words: u32,
+    /// How many of the pieces of `text` are words (the rest are whole names).
+    word_count: u32,
+    /// Words of brand + name, then of the aliases; then brand + name, the name alone, and each
+    /// alias without spaces: back to back.
+    text: Box<str>,
+    /// Where each piece of `text` ends.
+    ends: Box<[u32]>,
+}
+
+impl NameEntry {
+    fn new(product_id: i32, words: Vec<String>, own_words: usize, whole: Vec<String>) -> Self {
+        let mut text = String::with_capacity(words.iter().chain(&whole).map(String::len).sum());
+        let mut ends = Vec::with_capacity(words.len() + whole.len());
+        for piece in words.iter().chain(&whole) {
+            text.push_str(piece);
+            ends.push(text.len() as u32);
+        }
+        NameEntry {
+            product_id,
+            own_words: own_words as u32,
+            word_count: words.len() as u32,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    fn piece(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn word_count(&self) -> usize {
+        self.word_count as usize
+    }
+
+    fn words(&self) -> impl Iterator<Item = &str> {
+        (0..self.word_count()).map(|i| self.piece(i))
+    }
+
     /// Brand + name, the name alone, and each alias, without spaces.
-    whole: Vec<String>,
+    fn wholes(&self) -> impl Iterator<Item = &str> {
+        (self.word_count()..self.ends.len()).map(|i| self.piece(i))
+    }
 }
 
 #[derive(Default)]
 pub struct NameIndex {
     entries: Vec<NameEntry>,
-    trigrams: HashMap<[char; 3], Vec<u32>>,
+    trigrams: FxHashMap<[char; 3], Vec<u32>>,
 }
 
 impl NameIndex {
@@ -95,12 +136,13 @@ impl NameIndex {
             for gram in grams {
                 index.trigrams.entry(gram).or_default().push(slot);
             }
-            index.entries.push(NameEntry {
-                product_id,
-                words,
-                own_words,
-                whole,
-            });
+            index
+                .entries
+                .push(NameEntry::new(product_id, words, own_words, whole));
+        }
+        // Grown by doubling, the postings would hold up to half again as much as they need.
+        for postings in index.trigrams.values_mut() {
+            postings.shrink_to_fit();
         }
         index
     }
@@ -261,13 +303,13 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
     let weight = |w: &str| w.chars().count().max(2) as f32;
     let mut matched_weight = 0.0;
     let mut total_weight = 0.0;
-    let mut name_word_hit = vec![false; entry.words.len()];
+    let mut name_word_hit = vec![false; entry.word_count()];
     for query_word in query_words {
         let q = query_word.chars().count();
         // The first name word with the highest similarity (ties keep the earlier one).
         let mut best_slot = None;
         let mut best = 0.0f32;
-        for (i, name_word) in entry.words.iter().enumerate() {
+        for (i, name_word) in entry.words().enumerate() {
             let similarity = word_similarity_above(query_word, q, name_word, best);
             if similarity > best {
                 (best_slot, best) = (Some(i), similarity);
@@ -285,16 +327,17 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
     let query_part = matched_weight / total_weight;
     // Prefer the product whose own words the query covers (`The Concentrate` over
     // `The Concentrate Mini` for "the concentrate"); aliases are not counted against it.
-    let own_words = entry.own_words;
-    let covered: f32 = entry.words[..own_words]
-        .iter()
+    let own_words = entry.own_words as usize;
+    let covered: f32 = entry
+        .words()
+        .take(own_words)
         .zip(&name_word_hit)
         .map(|(w, hit)| if *hit { weight(w) } else { 0.0 })
         .sum();
-    let own_total: f32 = entry.words[..own_words].iter().map(|w| weight(w)).sum();
+    let own_total: f32 = entry.words().take(own_words).map(weight).sum();
     let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
     let query_chars = query_whole.chars().count();
-    let by_whole = entry.whole.iter().fold(0.0f32, |best, whole| {
+    let by_whole = entry.wholes().fold(0.0f32, |best, whole| {
         best.max(whole_similarity_above(
             query_whole,
             query_chars,
@@ -373,10 +416,10 @@ mod tests {
         };
         let weight = |w: &str| w.chars().count().max(2) as f32;
         let (mut matched_weight, mut total_weight) = (0.0, 0.0);
-        let mut name_word_hit = vec![false; entry.words.len()];
+        let words: Vec<&str> = entry.words().collect();
+        let mut name_word_hit = vec![false; words.len()];
         for query_word in query_words {
-            let (best_slot, best) = entry
-                .words
+            let (best_slot, best) = words
                 .iter()
                 .enumerate()
                 .map(|(i, name_word)| (i, word_similarity(query_word, name_word)))
@@ -396,7 +439,7 @@ mod tests {
             matched_weight += weight(query_word) * best;
             total_weight += weight(query_word);
         }
-        let own = &entry.words[..entry.own_words];
+        let own = &words[..entry.own_words as usize];
         let covered: f32 = own
             .iter()
             .zip(&name_word_hit)
@@ -405,8 +448,7 @@ mod tests {
         let own_total: f32 = own.iter().map(|w| weight(w)).sum();
         let by_words = 0.85 * (matched_weight / total_weight) + 0.15 * covered / own_total.max(1.0);
         let by_whole = entry
-            .whole
-            .iter()
+            .wholes()
             .map(|whole| {
                 let similarity = edit(query_whole, whole);
                 if query_whole.chars().count() >= 4 && whole.contains(query_whole) {

@@ -71,7 +71,11 @@ impl SimilarityIndex {
             .iter()
             .map(|df| idf(products, *df as usize))
             .collect();
-        index.postings = vec![Vec::new(); index.ingredient_ids.len()];
+        // Sized exactly: grown by doubling, the postings would hold up to half again as much.
+        index.postings = document_frequency
+            .iter()
+            .map(|df| Vec::with_capacity(*df as usize))
+            .collect();
         for (product_slot, list) in raw_lists.into_iter().enumerate() {
             let weighted: Vec<(u32, f32)> = list
                 .into_iter()

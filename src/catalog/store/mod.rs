@@ -17,7 +17,9 @@ use crate::schema::{catalog_state, products};
 pub use edits::{add_product, delete_product, stored_product, update_product, EditError};
 pub use links::reresolve_all;
 pub use product_rows::{save_products, SaveCounts};
-pub use reads::{load_catalog, products_containing, CatalogRows};
+pub use reads::{
+    all_ingredients, all_products, links_in_label_order, products_containing, CatalogRows,
+};
 pub use references::{load_resolver, save_references, ReferenceKind};
 
 pub fn catalog_version(conn: &mut SqliteConnection) -> QueryResult<i32> {

@@ -6,7 +6,8 @@ use diesel::sqlite::SqliteConnection;
 use crate::catalog::model::{split_aliases, Ingredient, ProductSummary};
 use crate::schema::{ingredients, product_ingredients, products};
 
-/// Everything the in-memory indexes need, read in three queries.
+/// Everything the in-memory indexes need (`CatalogIndex::load` reads it in three queries:
+/// `all_products`, `all_ingredients`, `links_in_label_order`).
 pub struct CatalogRows {
     pub products: Vec<ProductSummary>,
     pub ingredients: Vec<Ingredient>,
@@ -14,57 +15,49 @@ pub struct CatalogRows {
     pub links: Vec<(i32, i32)>,
 }
 
-pub fn load_catalog(conn: &mut SqliteConnection) -> QueryResult<CatalogRows> {
-    conn.transaction(|conn| {
-        let products = products::table
-            .select((
-                products::id,
-                products::brand,
-                products::name,
-                products::category,
-                products::price_cents,
-                products::currency,
-                products::aliases,
-                products::no_ingredients_reason,
-                products::source,
-            ))
-            .order(products::id)
-            .load::<(
-                i32,
-                String,
-                String,
-                String,
-                Option<i32>,
-                String,
-                String,
-                String,
-                String,
-            )>(conn)?
-            .into_iter()
-            .map(
-                |(id, brand, name, category, price_cents, currency, aliases, reason, source)| {
-                    ProductSummary {
-                        id,
-                        brand,
-                        name,
-                        category,
-                        price_cents,
-                        currency,
-                        aliases: split_aliases(&aliases),
-                        no_ingredients_reason: (!reason.is_empty()).then_some(reason),
-                        source,
-                    }
-                },
-            )
-            .collect();
-        let ingredients = all_ingredients(conn)?;
-        let links = links_in_label_order(conn)?;
-        Ok(CatalogRows {
-            products,
-            ingredients,
-            links,
-        })
-    })
+/// Every product, by id.
+pub fn all_products(conn: &mut SqliteConnection) -> QueryResult<Vec<ProductSummary>> {
+    Ok(products::table
+        .select((
+            products::id,
+            products::brand,
+            products::name,
+            products::category,
+            products::price_cents,
+            products::currency,
+            products::aliases,
+            products::no_ingredients_reason,
+            products::source,
+        ))
+        .order(products::id)
+        .load::<(
+            i32,
+            String,
+            String,
+            String,
+            Option<i32>,
+            String,
+            String,
+            String,
+            String,
+        )>(conn)?
+        .into_iter()
+        .map(
+            |(id, brand, name, category, price_cents, currency, aliases, reason, source)| {
+                ProductSummary {
+                    id,
+                    brand,
+                    name,
+                    category,
+                    price_cents,
+                    currency,
+                    aliases: split_aliases(&aliases),
+                    no_ingredients_reason: (!reason.is_empty()).then_some(reason),
+                    source,
+                }
+            },
+        )
+        .collect())
 }
 
 /// Every (product id, ingredient id), by product and label position. Read in the table's own
@@ -73,7 +66,7 @@ pub fn load_catalog(conn: &mut SqliteConnection) -> QueryResult<CatalogRows> {
 /// table by rowid, 25 million random reads at a million products. Imports write a product's
 /// links together and in order, so the sort is mostly a check; an edited product's links sit
 /// at the table's end and are sorted into place.
-fn links_in_label_order(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32, i32)>> {
+pub fn links_in_label_order(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32, i32)>> {
     let mut rows: Vec<(i32, i32, i32)> = product_ingredients::table
         .select((
             product_ingredients::product_id,
@@ -108,7 +101,7 @@ pub fn products_containing(
         .load(conn)
 }
 
-pub(super) fn all_ingredients(conn: &mut SqliteConnection) -> QueryResult<Vec<Ingredient>> {
+pub fn all_ingredients(conn: &mut SqliteConnection) -> QueryResult<Vec<Ingredient>> {
     Ok(ingredients::table
         .select((
             ingredients::id,
