@@ -3,6 +3,7 @@
 //! `피캄 베리어 사이클 토너`); each candidate is then scored with strsim, word by word (in any
 //! order, tolerating typos and partial words) and as a whole.
 
+mod osa;
 pub mod query;
 
 use rustc_hash::FxHashMap;
@@ -166,12 +167,13 @@ impl NameIndex {
             return Vec::new();
         }
         let query_whole = query_words.concat();
+        let query = PreparedQuery::new(query_words, &query_whole);
         let mut matches: Vec<NameMatch> = slots
             .map(|slot| {
                 let entry = &self.entries[slot as usize];
                 NameMatch {
                     product_id: entry.product_id,
-                    score: match_score(query_words, &query_whole, entry),
+                    score: match_score(&query, entry),
                 }
             })
             .filter(|m| m.score >= MIN_SCORE)
@@ -273,17 +275,70 @@ fn trigrams(word: &str) -> Vec<[char; 3]> {
     chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
 }
 
-/// How alike a query word (of `q` characters) and a name word are: exact 1, a prefix of it (a
-/// partial word) a little less, otherwise edit-distance similarity; near-misses below 0.5
-/// count as nothing. A value that cannot exceed `floor` may come back as 0 uncomputed: an edit
-/// distance is at least the difference in length, so a name word much longer or shorter than
-/// the query word cannot beat the best found so far, and most pairs are never aligned.
-fn word_similarity_above(query_word: &str, q: usize, name_word: &str, floor: f32) -> f32 {
-    if query_word == name_word {
+/// A piece of the query (a word, or the whole query without spaces) ready to be compared
+/// with many names: its length in characters and its bit-parallel alignment pattern.
+struct QueryText<'a> {
+    text: &'a str,
+    chars: usize,
+    pattern: Option<osa::OsaPattern>,
+}
+
+impl<'a> QueryText<'a> {
+    fn new(text: &'a str) -> Self {
+        QueryText {
+            text,
+            chars: text.chars().count(),
+            pattern: osa::OsaPattern::new(text),
+        }
+    }
+
+    /// strsim's optimal string alignment distance to `other`.
+    fn distance(&self, other: &str) -> usize {
+        match &self.pattern {
+            Some(pattern) => pattern.distance(other),
+            None => strsim::osa_distance(self.text, other),
+        }
+    }
+
+    /// 1 − the edit distance (insertions, deletions, substitutions and swaps of neighbours,
+    /// each once: optimal string alignment) over the longer length, `longest` characters. The
+    /// unrestricted Damerau–Levenshtein differs only when a swapped pair is edited again, and
+    /// its per-call alphabet map made it most of a search's time.
+    fn edit_similarity(&self, other: &str, longest: usize) -> f32 {
+        if longest == 0 {
+            return 1.0;
+        }
+        1.0 - self.distance(other) as f32 / longest as f32
+    }
+}
+
+/// The query's words and whole, prepared once for all the candidates.
+struct PreparedQuery<'a> {
+    words: Vec<QueryText<'a>>,
+    whole: QueryText<'a>,
+}
+
+impl<'a> PreparedQuery<'a> {
+    fn new(words: &'a [String], whole: &'a str) -> Self {
+        PreparedQuery {
+            words: words.iter().map(|w| QueryText::new(w)).collect(),
+            whole: QueryText::new(whole),
+        }
+    }
+}
+
+/// How alike a query word and a name word are: exact 1, a prefix of it (a partial word) a
+/// little less, otherwise edit-distance similarity; near-misses below 0.5 count as nothing.
+/// A value that cannot exceed `floor` may come back as 0 uncomputed: an edit distance is at
+/// least the difference in length, so a name word much longer or shorter than the query word
+/// cannot beat the best found so far, and most pairs are never aligned.
+fn word_similarity_above(query_word: &QueryText, name_word: &str, floor: f32) -> f32 {
+    if query_word.text == name_word {
         return 1.0;
     }
+    let q = query_word.chars;
     let n = name_word.chars().count();
-    if q >= 2 && name_word.starts_with(query_word) {
+    if q >= 2 && name_word.starts_with(query_word.text) {
         return 0.8 + 0.15 * q as f32 / n as f32;
     }
     let longest = q.max(n);
@@ -291,7 +346,7 @@ fn word_similarity_above(query_word: &str, q: usize, name_word: &str, floor: f32
     if at_most < 0.5 || at_most <= floor {
         return 0.0;
     }
-    let similarity = edit_similarity_of_lengths(query_word, name_word, longest);
+    let similarity = query_word.edit_similarity(name_word, longest);
     if similarity >= 0.5 {
         similarity
     } else {
@@ -299,18 +354,17 @@ fn word_similarity_above(query_word: &str, q: usize, name_word: &str, floor: f32
     }
 }
 
-fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> f32 {
+fn match_score(query: &PreparedQuery, entry: &NameEntry) -> f32 {
     let weight = |w: &str| w.chars().count().max(2) as f32;
     let mut matched_weight = 0.0;
     let mut total_weight = 0.0;
     let mut name_word_hit = vec![false; entry.word_count()];
-    for query_word in query_words {
-        let q = query_word.chars().count();
+    for query_word in &query.words {
         // The first name word with the highest similarity (ties keep the earlier one).
         let mut best_slot = None;
         let mut best = 0.0f32;
         for (i, name_word) in entry.words().enumerate() {
-            let similarity = word_similarity_above(query_word, q, name_word, best);
+            let similarity = word_similarity_above(query_word, name_word, best);
             if similarity > best {
                 (best_slot, best) = (Some(i), similarity);
                 if best >= 1.0 {
@@ -321,8 +375,9 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
         if let Some(slot) = best_slot.filter(|_| best >= 0.75) {
             name_word_hit[slot] = true;
         }
-        matched_weight += weight(query_word) * best;
-        total_weight += weight(query_word);
+        let query_weight = query_word.chars.max(2) as f32;
+        matched_weight += query_weight * best;
+        total_weight += query_weight;
     }
     let query_part = matched_weight / total_weight;
     // Prefer the product whose own words the query covers (`The Concentrate` over
@@ -336,37 +391,21 @@ fn match_score(query_words: &[String], query_whole: &str, entry: &NameEntry) -> 
         .sum();
     let own_total: f32 = entry.words().take(own_words).map(weight).sum();
     let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
-    let query_chars = query_whole.chars().count();
     let by_whole = entry.wholes().fold(0.0f32, |best, whole| {
-        best.max(whole_similarity_above(
-            query_whole,
-            query_chars,
-            whole,
-            best,
-        ))
+        best.max(whole_similarity_above(&query.whole, whole, best))
     });
     // Word-for-word agreement breaks ties between names that differ only in spacing, and the
     // whole string between names that hold the same words in another order.
     0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
 }
 
-/// 1 − the edit distance (insertions, deletions, substitutions and swaps of neighbours, each
-/// once: strsim's optimal string alignment) over the longer length, `longest` characters. The
-/// unrestricted Damerau–Levenshtein differs only when a swapped pair is edited again, and its
-/// per-call alphabet map made it most of a search's time.
-fn edit_similarity_of_lengths(a: &str, b: &str, longest: usize) -> f32 {
-    if longest == 0 {
-        return 1.0;
-    }
-    1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
-}
-
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
 /// `디오디 너리`, where word boundaries differ. Like `word_similarity_above`, a value that
-/// cannot exceed `floor` (by length alone) may come back as 0 uncomputed.
-fn whole_similarity_above(query: &str, q: usize, name: &str, floor: f32) -> f32 {
+/// cannot exceed `floor` (by length alone) may come back uncomputed, as at most `floor`.
+fn whole_similarity_above(query: &QueryText, name: &str, floor: f32) -> f32 {
+    let q = query.chars;
     let n = name.chars().count();
-    let contained = if q >= 4 && name.contains(query) {
+    let contained = if q >= 4 && name.contains(query.text) {
         0.7 + 0.25 * (q as f32 / n as f32)
     } else {
         0.0
@@ -380,7 +419,7 @@ fn whole_similarity_above(query: &str, q: usize, name: &str, floor: f32) -> f32 
     if at_most <= floor.max(contained) {
         return contained;
     }
-    edit_similarity_of_lengths(query, name, longest).max(contained)
+    query.edit_similarity(name, longest).max(contained)
 }
 
 #[cfg(test)]
@@ -388,8 +427,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `match_score` as it was before the length bounds: every pair aligned. The bounds must
-    /// never change a score.
+    /// `match_score` as it was before the length bounds and the bit-parallel alignment: every
+    /// pair aligned by strsim. Neither may ever change a score.
     fn match_score_aligning_every_pair(
         query_words: &[String],
         query_whole: &str,
@@ -397,7 +436,10 @@ mod tests {
     ) -> f32 {
         let edit = |a: &str, b: &str| {
             let longest = a.chars().count().max(b.chars().count());
-            edit_similarity_of_lengths(a, b, longest)
+            if longest == 0 {
+                return 1.0;
+            }
+            1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
         };
         let word_similarity = |query_word: &str, name_word: &str| {
             if query_word == name_word {
@@ -481,7 +523,7 @@ mod tests {
             let query_whole = query_words.concat();
             let entry = &index.entries[0];
             prop_assert_eq!(
-                match_score(&query_words, &query_whole, entry).to_bits(),
+                match_score(&PreparedQuery::new(&query_words, &query_whole), entry).to_bits(),
                 match_score_aligning_every_pair(&query_words, &query_whole, entry).to_bits()
             );
         }
