@@ -62,7 +62,7 @@ impl AppState {
     /// The answer cache at `mib` MiB (0 turns it off).
     pub fn with_answer_cache_mib(self, mib: u64) -> Self {
         AppState {
-            answers: Arc::new(AnswerCache::new(mib << 20)),
+            answers: Arc::new(AnswerCache::new(mib.saturating_mul(1 << 20))),
             ..self
         }
     }

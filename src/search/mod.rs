@@ -1,7 +1,8 @@
 //! Typo-tolerant product name search. Candidates come from a character-trigram index over each
 //! product's brand, name and aliases with spaces removed (so `피캄베리어사이클토너` finds
-//! `피캄 베리어 사이클 토너`); each candidate is then scored with strsim, word by word (in any
-//! order, tolerating typos and partial words) and as a whole.
+//! `피캄 베리어 사이클 토너`); each candidate is then scored by strsim's optimal string
+//! alignment (computed bit-parallel in `osa`, held to strsim by property tests), word by word
+//! (in any order, tolerating typos and partial words) and as a whole.
 
 mod osa;
 pub mod query;
