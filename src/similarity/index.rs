@@ -331,10 +331,7 @@ impl SimilarityIndex {
                 bounds.push((*product, bound));
             }
         }
-        let by_score_then_id = |a: &(u32, f32), b: &(u32, f32)| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
-        };
+        let by_score_then_id = |a: &(u32, f32), b: &(u32, f32)| self.by_score_then_id(a, b);
         let mut scored: Vec<(u32, f32)> = Vec::with_capacity(limit + 1);
         best_first(&mut bounds, by_score_then_id, |&(product, bound)| {
             if scored.len() == limit && bound < scored[limit - 1].1 - ROUNDING {
@@ -403,12 +400,15 @@ impl SimilarityIndex {
                 scored.len() < ENOUGH_CANDIDATES && visited < 16 * ENOUGH_CANDIDATES
             },
         );
-        scored.sort_unstable_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
-        });
+        scored.sort_unstable_by(|a, b| self.by_score_then_id(a, b));
         scored.truncate(ranking.limit);
         scored
+    }
+
+    /// The order of results: best score first, then by product id (the same on every run).
+    fn by_score_then_id(&self, a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+        b.1.total_cmp(&a.1)
+            .then_with(|| self.product_ids[a.0 as usize].cmp(&self.product_ids[b.0 as usize]))
     }
 
     /// Whether `keep` keeps the candidate, asked once per query and remembered.
