@@ -12,19 +12,26 @@ use diesel::Connection;
 
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
+use crate::id_table::IdTable;
 use crate::ingredients::{CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
 pub struct CatalogIndex {
     version: i32,
-    /// Fx-hashed: `keep` looks products and lists up thousands of times a ranking.
-    products: FxHashMap<i32, ProductSummary>,
+    /// Every product; `product_at` finds one by id. Kept in a `Vec` rather than as a map's
+    /// values: a million summaries in a half-empty hash table took twice their own size.
+    products: Vec<ProductSummary>,
+    product_at: IdTable,
+    /// Per product (as `products`), its category's place in `categories`: a narrowed ranking
+    /// asks hundreds of candidates their category, and most answer no, without their summary
+    /// being read.
+    category_of: Vec<u16>,
+    categories: Vec<String>,
     ingredients: HashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
-    lists: FxHashMap<i32, Vec<i32>>,
-    /// Per ingredient, the products holding it, by brand and name.
-    products_by_ingredient: FxHashMap<i32, Vec<i32>>,
+    /// Also the one copy of the ingredient lists: a product's list and the products holding
+    /// an ingredient (by brand and name) are read from it.
     similarity: SimilarityIndex,
     names: NameIndex,
     resolver: Resolver,
@@ -85,8 +92,7 @@ impl CatalogIndex {
 
     /// Indexes the catalog on both cores. The name index and the brand-and-name order need only
     /// the products, so a second thread makes them while `read_links` reads the lists (from the
-    /// database at start-up: half of a million-product start); then "which products hold X"
-    /// and the similarity index are built side by side.
+    /// database at start-up: half of a million-product start).
     fn assemble<E>(
         products: Vec<ProductSummary>,
         ingredients: Vec<Ingredient>,
@@ -94,7 +100,7 @@ impl CatalogIndex {
         version: i32,
         read_links: impl FnOnce() -> Result<Vec<(i32, i32)>, E>,
     ) -> Result<Self, E> {
-        let (names, built) = std::thread::scope(|scope| {
+        let (names, similarity) = std::thread::scope(|scope| {
             let by_products_alone = scope.spawn(|| {
                 let names = NameIndex::build(products.iter().map(|p| {
                     (
@@ -104,36 +110,24 @@ impl CatalogIndex {
                         p.aliases.as_slice(),
                     )
                 }));
-                (names, ids_by_brand_and_name(&products))
+                (names, by_brand_and_name(&products))
             });
             let links = read_links();
             let (names, by_name) = joined(by_products_alone);
-            let built = links.map(|links| {
-                let lists = lists_by_product(links);
-                let (similarity, products_by_ingredient) = std::thread::scope(|scope| {
-                    let holding = scope.spawn(|| products_by_ingredient(&by_name, &lists));
-                    let similarity = SimilarityIndex::build(products.iter().map(|p| {
-                        let list = match p.no_ingredients_reason {
-                            None => lists.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
-                            Some(_) => &[],
-                        };
-                        (p.id, list)
-                    }));
-                    (similarity, joined(holding))
-                });
-                (lists, similarity, products_by_ingredient)
-            });
-            (names, built)
+            let similarity = links.map(|links| similarity_index(&products, &by_name, links));
+            (names, similarity)
         });
-        let (lists, similarity, products_by_ingredient) = built?;
+        let similarity = similarity?;
+        let (category_of, categories) = interned(products.iter().map(|p| p.category.as_str()));
         Ok(CatalogIndex {
             version,
             sources: products.iter().map(|p| p.source.clone()).collect(),
             ingredient_by_key: ingredients.iter().map(|i| (i.key.clone(), i.id)).collect(),
             ingredients: ingredients.into_iter().map(|i| (i.id, i)).collect(),
-            products: products.into_iter().map(|p| (p.id, p)).collect(),
-            lists,
-            products_by_ingredient,
+            product_at: IdTable::new(products.iter().map(|p| p.id)),
+            category_of,
+            categories,
+            products,
             similarity,
             names,
             resolver,
@@ -159,7 +153,8 @@ impl CatalogIndex {
     }
 
     pub fn product(&self, id: i32) -> Option<&ProductSummary> {
-        self.products.get(&id)
+        let at = self.product_at.get(id)?;
+        self.products.get(at as usize)
     }
 
     pub fn ingredient(&self, id: i32) -> Option<&Ingredient> {
@@ -168,11 +163,9 @@ impl CatalogIndex {
 
     /// A product's ingredients in label order.
     pub fn ingredients_of(&self, product_id: i32) -> Vec<&Ingredient> {
-        self.lists
-            .get(&product_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.ingredients.get(id))
+        self.similarity
+            .ingredients_of(product_id)
+            .filter_map(|id| self.ingredients.get(&id))
             .collect()
     }
 
@@ -189,11 +182,24 @@ impl CatalogIndex {
         limit: usize,
         narrowing: &Narrowing,
     ) -> Option<Vec<SimilarProduct<'_>>> {
-        self.products.get(&id)?;
+        self.product(id)?;
+        // `None` when any category will do; a category no product has keeps none.
+        let category = narrowing.category.as_ref().map(|wanted| {
+            self.categories
+                .iter()
+                .position(|c| c == wanted)
+                .map(|c| c.min(u16::MAX as usize) as u16)
+        });
         let keep = |candidate: i32| {
-            self.products.get(&candidate).is_some_and(|product| {
-                let list = self.lists.get(&candidate).map_or(&[][..], Vec::as_slice);
-                narrowing.keeps(product, list)
+            let Some(at) = self.product_at.get(candidate) else {
+                return false;
+            };
+            let at = at as usize;
+            if category.is_some_and(|wanted| wanted != Some(self.category_of[at])) {
+                return false;
+            }
+            narrowing.keeps(&self.products[at], || {
+                self.similarity.ingredients_of(candidate)
             })
         };
         let found = self
@@ -206,7 +212,7 @@ impl CatalogIndex {
     /// Two products' lists side by side: the ingredients in both (in A's order) and in each
     /// only, with their similarity score.
     pub fn compare(&self, a: i32, b: i32) -> ListComparison {
-        let list = |id: i32| self.lists.get(&id).map_or(&[][..], Vec::as_slice);
+        let list = |id: i32| -> Vec<i32> { self.similarity.ingredients_of(id).collect() };
         let (list_a, list_b) = (list(a), list(b));
         let in_a: std::collections::HashSet<i32> = list_a.iter().copied().collect();
         let in_b: std::collections::HashSet<i32> = list_b.iter().copied().collect();
@@ -260,10 +266,8 @@ impl CatalogIndex {
     }
 
     /// The products holding ingredient `id`, by brand and name.
-    pub fn products_with(&self, ingredient_id: i32) -> &[i32] {
-        self.products_by_ingredient
-            .get(&ingredient_id)
-            .map_or(&[], Vec::as_slice)
+    pub fn products_with(&self, ingredient_id: i32) -> Vec<i32> {
+        self.similarity.products_holding(ingredient_id)
     }
 
     /// The `limit` products closest to a pasted list, with what was understood of it.
@@ -313,7 +317,7 @@ impl CatalogIndex {
     }
 
     fn with_product(&self, m: NameMatch) -> Option<(&ProductSummary, f32)> {
-        self.products.get(&m.product_id).map(|p| (p, m.score))
+        self.product(m.product_id).map(|p| (p, m.score))
     }
 
     fn present(&self, found: Vec<SimilarMatch>) -> Vec<SimilarProduct<'_>> {
@@ -321,7 +325,7 @@ impl CatalogIndex {
             .into_iter()
             .filter_map(|m| {
                 Some(SimilarProduct {
-                    product: self.products.get(&m.product_id)?,
+                    product: self.product(m.product_id)?,
                     score: m.score,
                     shared: m
                         .shared
@@ -341,49 +345,63 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Product ids by brand, then name, then id: the order an ingredient's products are listed in.
-fn ids_by_brand_and_name(products: &[ProductSummary]) -> Vec<i32> {
-    let mut by_name: Vec<&ProductSummary> = products.iter().collect();
-    by_name.sort_unstable_by(|a, b| (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id)));
-    by_name.into_iter().map(|p| p.id).collect()
+/// Each value's place in a list of the distinct values, and that list.
+fn interned<'a>(values: impl Iterator<Item = &'a str>) -> (Vec<u16>, Vec<String>) {
+    let mut distinct: Vec<String> = Vec::new();
+    let mut place: HashMap<&'a str, u16> = HashMap::new();
+    let places = values
+        .map(|value| {
+            *place.entry(value).or_insert_with(|| {
+                distinct.push(value.to_string());
+                // Categories are a fixed short list (`catalog::category`); should there ever
+                // be more than 65,535, the rest share the last place, and `Narrowing` still
+                // compares their names.
+                (distinct.len() - 1).min(u16::MAX as usize) as u16
+            })
+        })
+        .collect();
+    (places, distinct)
 }
 
-fn products_by_ingredient(
-    by_name: &[i32],
-    lists: &FxHashMap<i32, Vec<i32>>,
-) -> FxHashMap<i32, Vec<i32>> {
-    let mut holding: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
-    for product_id in by_name {
-        for ingredient in lists.get(product_id).into_iter().flatten() {
-            let ids = holding.entry(*ingredient).or_default();
-            // A list may name one ingredient twice (two synonyms): the product counts once.
-            if ids.last() != Some(product_id) {
-                ids.push(*product_id);
-            }
-        }
-    }
-    for ids in holding.values_mut() {
-        ids.shrink_to_fit();
-    }
-    holding
+/// Indexes into `products` by brand, then name, then id: the order an ingredient's products
+/// are listed in.
+fn by_brand_and_name(products: &[ProductSummary]) -> Vec<u32> {
+    let mut by_name: Vec<u32> = (0..products.len() as u32).collect();
+    by_name.sort_unstable_by(|a, b| {
+        let (a, b) = (&products[*a as usize], &products[*b as usize]);
+        (&a.brand, &a.name, a.id).cmp(&(&b.brand, &b.name, b.id))
+    });
+    by_name
 }
 
-/// Each product's ingredient ids in label order, from links ordered by product: one exactly
-/// sized list a product.
-fn lists_by_product(links: Vec<(i32, i32)>) -> FxHashMap<i32, Vec<i32>> {
-    let mut lists: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
+/// The similarity index over each product's list, the products taken by brand and name (so
+/// that its postings list an ingredient's products in that order), from `links`: (product id,
+/// ingredient id) in label order per product. A product kept without ingredient information
+/// has no list.
+fn similarity_index(
+    products: &[ProductSummary],
+    by_name: &[u32],
+    mut links: Vec<(i32, i32)>,
+) -> SimilarityIndex {
+    // Stable: a product's links stay in label order.
+    if !links.is_sorted_by_key(|link| link.0) {
+        links.sort_by_key(|link| link.0);
+    }
+    let mut runs: FxHashMap<i32, (usize, usize)> = FxHashMap::default();
+    runs.reserve(products.len());
+    let mut start = 0;
     for run in links.chunk_by(|a, b| a.0 == b.0) {
-        let ingredients = run.iter().map(|(_, ingredient)| *ingredient);
-        match lists.get_mut(&run[0].0) {
-            // Links of one product are together when read from the store; any that are not
-            // still join their product's list, in order.
-            Some(list) => list.extend(ingredients),
-            None => {
-                lists.insert(run[0].0, ingredients.collect());
-            }
-        }
+        runs.insert(run[0].0, (start, start + run.len()));
+        start += run.len();
     }
-    lists
+    SimilarityIndex::build(by_name.iter().map(|at| {
+        let product = &products[*at as usize];
+        let (start, end) = match product.no_ingredients_reason {
+            None => runs.get(&product.id).copied().unwrap_or((0, 0)),
+            Some(_) => (0, 0),
+        };
+        (product.id, links[start..end].iter().map(|link| link.1))
+    }))
 }
 
 /// The current snapshot, swapped whole when the catalog changes.
@@ -427,5 +445,82 @@ impl LiveCatalog {
         );
         self.replace(index);
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(id: i32, brand: &str, name: &str, reason: Option<&str>) -> ProductSummary {
+        ProductSummary {
+            id,
+            brand: brand.into(),
+            name: name.into(),
+            category: "serum".into(),
+            price_cents: None,
+            currency: String::new(),
+            aliases: Vec::new(),
+            no_ingredients_reason: reason.map(str::to_string),
+            source: "test".into(),
+        }
+    }
+
+    fn ingredient(id: i32, name: &str) -> Ingredient {
+        Ingredient {
+            id,
+            key: name.to_lowercase(),
+            name: name.into(),
+            name_ko: None,
+            functions: None,
+        }
+    }
+
+    #[test]
+    fn lists_keep_label_order_and_an_ingredient_lists_its_products_by_brand_and_name() {
+        let rows = CatalogRows {
+            products: vec![
+                product(1, "Zeta", "Cream", None),
+                product(2, "Alpha", "Toner", None),
+                product(3, "Alpha", "Serum", None),
+                product(4, "Beta", "Mist", Some("no list on the page")),
+            ],
+            ingredients: vec![
+                ingredient(10, "Water"),
+                ingredient(11, "Glycerin"),
+                ingredient(12, "Niacinamide"),
+            ],
+            // Product 1's links are split, as an edited product's are in the table.
+            links: vec![
+                (1, 10),
+                (3, 12),
+                (3, 10),
+                (2, 10),
+                (2, 11),
+                (2, 10),
+                (1, 12),
+                (4, 10),
+            ],
+        };
+        let index = CatalogIndex::build(rows, Resolver::builtin(), 1);
+        let names = |id: i32| -> Vec<String> {
+            index
+                .ingredients_of(id)
+                .iter()
+                .map(|i| i.name.clone())
+                .collect()
+        };
+        assert_eq!(names(1), ["Water", "Niacinamide"]);
+        assert_eq!(names(2), ["Water", "Glycerin", "Water"]);
+        assert_eq!(names(3), ["Niacinamide", "Water"]);
+        assert!(names(4).is_empty(), "kept without ingredient information");
+        // Alpha Serum, Alpha Toner (once, though its list names water twice), Zeta Cream.
+        assert_eq!(index.products_with(10), [3, 2, 1]);
+        assert_eq!(index.products_with(12), [3, 1]);
+        assert_eq!(index.product(4).map(|p| p.name.as_str()), Some("Mist"));
+        assert!(index.product(5).is_none());
+        let compared = index.compare(1, 3);
+        assert_eq!(compared.both, [10, 12]);
+        assert!(compared.only_a.is_empty() && compared.only_b.is_empty());
     }
 }

@@ -4,6 +4,7 @@
 //! - `ingredients`: reading label text and resolving names across synonyms and languages
 //! - `catalog`: products in the database, imports, the demo catalog
 //! - `similarity`, `search`: the in-memory indexes; `catalog_index` holds them together
+//!   (`id_table`: from a database id to its place in memory)
 //! - `board`: the request board; `security`: passwords, tokens, rate limits
 //! - `web`: pages and the JSON API; `startup` wires it all up
 
@@ -14,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod form;
 pub mod i18n;
+pub mod id_table;
 pub mod ingredients;
 pub mod schema;
 pub mod search;

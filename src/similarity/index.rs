@@ -4,6 +4,10 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
+use crate::id_table::IdTable;
+
 use super::weights::{idf, position_weight};
 
 /// One product found similar: its score in 0..=1 and the ingredients it shares with the query
@@ -25,71 +29,81 @@ pub enum Comparison {
     PastedList,
 }
 
+/// The catalog's ingredient lists, held once: the site reads a product's list, the products
+/// holding an ingredient and the similarity rankings from here.
 #[derive(Debug, Default)]
 pub struct SimilarityIndex {
+    /// Per product slot, its id. Slots follow the order `build` was given the products in, and
+    /// so do the postings.
     product_ids: Vec<i32>,
-    slot_of_product: HashMap<i32, u32>,
-    /// Per product slot: (ingredient slot, weight) in label order.
-    lists: Vec<Vec<(u32, f32)>>,
+    slot_of_product: IdTable,
+    /// Every product's ingredient slots in label order, one list after another: slot `p`'s are
+    /// `list_items[list_starts[p]..list_starts[p + 1]]`. A weight is not kept with each: it is
+    /// the ingredient's idf times its place's weight (`weight`), a multiplication away.
+    list_starts: Vec<u32>,
+    list_items: Vec<u32>,
     /// Per product slot: the sum of its weights.
     totals: Vec<f32>,
-    /// Per ingredient slot: (product slot, weight).
+    /// Per ingredient slot: (product slot, weight), by product slot.
     postings: Vec<Vec<(u32, f32)>>,
     ingredient_ids: Vec<i32>,
-    slot_of_ingredient: HashMap<i32, u32>,
+    slot_of_ingredient: FxHashMap<i32, u32>,
     idf: Vec<f32>,
 }
 
 impl SimilarityIndex {
     /// Builds the index from each product's ingredient ids in label order. Products with an
-    /// empty list are never offered as similar.
-    pub fn build<'a>(lists: impl IntoIterator<Item = (i32, &'a [i32])>) -> Self {
-        let mut index = SimilarityIndex::default();
-        let mut raw_lists: Vec<Vec<u32>> = Vec::new();
+    /// empty list are never offered as similar. An ingredient's products are listed in the
+    /// order they are given here.
+    pub fn build<L: IntoIterator<Item = i32>>(lists: impl IntoIterator<Item = (i32, L)>) -> Self {
+        let mut index = SimilarityIndex {
+            list_starts: vec![0],
+            ..SimilarityIndex::default()
+        };
         for (product_id, ingredient_ids) in lists {
-            if ingredient_ids.is_empty() {
+            for id in ingredient_ids {
+                let slot = index.ingredient_slot(id);
+                index.list_items.push(slot);
+            }
+            let start = *index.list_starts.last().unwrap_or(&0);
+            if index.list_items.len() == start as usize {
                 continue;
             }
-            let slots = ingredient_ids
-                .iter()
-                .map(|id| index.ingredient_slot(*id))
-                .collect();
-            index
-                .slot_of_product
-                .insert(product_id, index.product_ids.len() as u32);
+            let Ok(end) = u32::try_from(index.list_items.len()) else {
+                panic!("more than 4 billion ingredient links");
+            };
             index.product_ids.push(product_id);
-            raw_lists.push(slots);
+            index.list_starts.push(end);
         }
+        index.list_items.shrink_to_fit();
+        index.product_ids.shrink_to_fit();
+        index.list_starts.shrink_to_fit();
+        index.slot_of_product = IdTable::new(index.product_ids.iter().copied());
         let mut document_frequency = vec![0u32; index.ingredient_ids.len()];
-        for list in &raw_lists {
-            for slot in list {
-                document_frequency[*slot as usize] += 1;
-            }
+        for slot in &index.list_items {
+            document_frequency[*slot as usize] += 1;
         }
-        let products = raw_lists.len();
+        let products = index.product_ids.len();
         index.idf = document_frequency
             .iter()
             .map(|df| idf(products, *df as usize))
             .collect();
         // Sized exactly: grown by doubling, the postings would hold up to half again as much.
-        index.postings = document_frequency
+        let mut postings: Vec<Vec<(u32, f32)>> = document_frequency
             .iter()
             .map(|df| Vec::with_capacity(*df as usize))
             .collect();
-        for (product_slot, list) in raw_lists.into_iter().enumerate() {
-            let weighted: Vec<(u32, f32)> = list
-                .into_iter()
-                .enumerate()
-                .map(|(position, slot)| {
-                    (slot, index.idf[slot as usize] * position_weight(position))
-                })
-                .collect();
-            for (slot, weight) in &weighted {
-                index.postings[*slot as usize].push((product_slot as u32, *weight));
+        let mut totals = Vec::with_capacity(products);
+        for product_slot in 0..products as u32 {
+            let mut total = 0.0f32;
+            for (ingredient, weight) in index.weighted_list(product_slot) {
+                postings[ingredient as usize].push((product_slot, weight));
+                total += weight;
             }
-            index.totals.push(weighted.iter().map(|(_, w)| w).sum());
-            index.lists.push(weighted);
+            totals.push(total);
         }
+        index.postings = postings;
+        index.totals = totals;
         index
     }
 
@@ -102,6 +116,52 @@ impl SimilarityIndex {
         slot
     }
 
+    /// Product slot `slot`'s ingredient slots in label order.
+    fn list(&self, slot: u32) -> &[u32] {
+        let start = self.list_starts[slot as usize] as usize;
+        let end = self.list_starts[slot as usize + 1] as usize;
+        &self.list_items[start..end]
+    }
+
+    /// The weight of ingredient slot `ingredient` at `position` on a label. Computed here
+    /// only, so a weight from a product's list and the same from a posting are equal to the
+    /// last bit.
+    fn weight(&self, ingredient: u32, position: usize) -> f32 {
+        self.idf[ingredient as usize] * position_weight(position)
+    }
+
+    /// Product slot `slot`'s (ingredient slot, weight) in label order.
+    fn weighted_list(&self, slot: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.list(slot)
+            .iter()
+            .enumerate()
+            .map(|(position, ingredient)| (*ingredient, self.weight(*ingredient, position)))
+    }
+
+    /// A product's ingredient ids in label order; none when it has no list.
+    pub fn ingredients_of(&self, product_id: i32) -> impl Iterator<Item = i32> + '_ {
+        let list = match self.slot_of_product.get(product_id) {
+            Some(slot) => self.list(slot),
+            None => &[],
+        };
+        list.iter().map(|i| self.ingredient_ids[*i as usize])
+    }
+
+    /// The products holding an ingredient, each once, in the order `build` was given them.
+    pub fn products_holding(&self, ingredient_id: i32) -> Vec<i32> {
+        let Some(slot) = self.slot_of_ingredient.get(&ingredient_id) else {
+            return Vec::new();
+        };
+        let mut holding: Vec<i32> = self.postings[*slot as usize]
+            .iter()
+            .map(|(product, _)| self.product_ids[*product as usize])
+            .collect();
+        // A list may name one ingredient twice (two synonyms): the product counts once. Its
+        // postings are side by side.
+        holding.dedup();
+        holding
+    }
+
     /// The `limit` products most similar to a catalog product (never itself), best first;
     /// `None` when the product has no ingredient list in the index.
     pub fn similar_to_product(
@@ -110,10 +170,10 @@ impl SimilarityIndex {
         limit: usize,
         keep: impl Fn(i32) -> bool,
     ) -> Option<Vec<SimilarMatch>> {
-        let slot = *self.slot_of_product.get(&product_id)?;
-        let query = &self.lists[slot as usize];
+        let slot = self.slot_of_product.get(product_id)?;
+        let query: Vec<(u32, f32)> = self.weighted_list(slot).collect();
         let ranking = Ranking {
-            query,
+            query: &query,
             query_total: self.totals[slot as usize],
             comparison: Comparison::Formulas,
             limit,
@@ -159,11 +219,12 @@ impl SimilarityIndex {
         limit: usize,
         keep: impl Fn(i32) -> bool,
     ) -> Option<Vec<(i32, f32)>> {
-        let slot = *self.slot_of_product.get(&product_id)? as usize;
+        let slot = self.slot_of_product.get(product_id)?;
         let keep = |p: i32| p != product_id && keep(p);
+        let query: Vec<(u32, f32)> = self.weighted_list(slot).collect();
         let ranking = Ranking {
-            query: &self.lists[slot],
-            query_total: self.totals[slot],
+            query: &query,
+            query_total: self.totals[slot as usize],
             comparison: Comparison::Formulas,
             limit,
         };
@@ -178,10 +239,9 @@ impl SimilarityIndex {
                 let shared: f32 = query
                     .iter()
                     .map(|(q, qw)| {
-                        self.lists[slot]
-                            .iter()
+                        self.weighted_list(slot as u32)
                             .filter(|(i, _)| i == q)
-                            .map(|(_, w)| qw.min(*w))
+                            .map(|(_, w)| qw.min(w))
                             .sum::<f32>()
                     })
                     .sum();
@@ -202,15 +262,15 @@ impl SimilarityIndex {
     /// How alike two catalog products are (as `similar_to_product` scores them); 0 when
     /// either has no list.
     pub fn score_between(&self, a: i32, b: i32) -> f32 {
-        let (Some(&slot_a), Some(&slot_b)) =
-            (self.slot_of_product.get(&a), self.slot_of_product.get(&b))
+        let (Some(slot_a), Some(slot_b)) =
+            (self.slot_of_product.get(a), self.slot_of_product.get(b))
         else {
             return 0.0;
         };
-        let held: HashMap<u32, f32> = self.lists[slot_b as usize].iter().copied().collect();
-        let shared: f32 = self.lists[slot_a as usize]
-            .iter()
-            .filter_map(|(slot, weight)| held.get(slot).map(|w| weight.min(*w)))
+        let held: HashMap<u32, f32> = self.weighted_list(slot_b).collect();
+        let shared: f32 = self
+            .weighted_list(slot_a)
+            .filter_map(|(slot, weight)| held.get(&slot).map(|w| weight.min(*w)))
             .sum();
         score(
             Comparison::Formulas,
@@ -483,19 +543,23 @@ impl SimilarityIndex {
     /// The weight product `slot` shares with the query (as the postings would sum it), from the
     /// product's own list and the query's weights spread in `scratch`.
     fn shared_weight(&self, scratch: &Scratch, query: &[(u32, f32)], slot: u32) -> f32 {
-        self.lists[slot as usize]
+        self.list(slot)
             .iter()
-            .map(|(ingredient, weight)| {
+            .enumerate()
+            .map(|(position, ingredient)| {
                 let i = *ingredient as usize;
                 match scratch.query_terms[i] {
                     0 => 0.0,
-                    1 => scratch.query_weight[i].min(*weight),
+                    1 => scratch.query_weight[i].min(self.weight(*ingredient, position)),
                     // The query names this ingredient more than once: each counts.
-                    _ => query
-                        .iter()
-                        .filter(|(s, _)| s == ingredient)
-                        .map(|(_, w)| w.min(*weight))
-                        .sum(),
+                    _ => {
+                        let weight = self.weight(*ingredient, position);
+                        query
+                            .iter()
+                            .filter(|(s, _)| s == ingredient)
+                            .map(|(_, w)| w.min(weight))
+                            .sum()
+                    }
                 }
             })
             .sum()
@@ -504,7 +568,7 @@ impl SimilarityIndex {
     /// The shared ingredients, those that add most to the score first (rare ones high on both
     /// lists), then in the query's label order.
     fn shared(&self, query: &[(u32, f32)], product_slot: u32) -> Vec<i32> {
-        let held: HashMap<u32, f32> = self.lists[product_slot as usize].iter().copied().collect();
+        let held: HashMap<u32, f32> = self.weighted_list(product_slot).collect();
         let mut shared: Vec<(usize, f32, u32)> = query
             .iter()
             .enumerate()
@@ -663,7 +727,7 @@ mod tests {
     use super::*;
 
     fn index(lists: &[(i32, Vec<i32>)]) -> SimilarityIndex {
-        SimilarityIndex::build(lists.iter().map(|(id, l)| (*id, l.as_slice())))
+        SimilarityIndex::build(lists.iter().map(|(id, l)| (*id, l.iter().copied())))
     }
 
     #[test]
@@ -680,6 +744,34 @@ mod tests {
         let mut shared = found[0].shared.clone();
         shared.sort();
         assert_eq!(shared, [10, 11, 12]);
+    }
+
+    #[test]
+    fn lists_read_back_in_label_order_and_an_ingredient_lists_each_holder_once_in_build_order() {
+        // Built out of id order, with product 5 naming ingredient 10 twice (two synonyms).
+        let idx = index(&[
+            (5, vec![10, 12, 10]),
+            (2, vec![]),
+            (9, vec![12, 11]),
+            (1, vec![11, 10]),
+        ]);
+        assert_eq!(idx.ingredients_of(5).collect::<Vec<_>>(), [10, 12, 10]);
+        assert_eq!(idx.ingredients_of(9).collect::<Vec<_>>(), [12, 11]);
+        assert_eq!(idx.ingredients_of(2).count(), 0);
+        assert_eq!(idx.ingredients_of(404).count(), 0);
+        assert_eq!(idx.products_holding(10), [5, 1]);
+        assert_eq!(idx.products_holding(12), [5, 9]);
+        assert_eq!(idx.products_holding(11), [9, 1]);
+        assert!(idx.products_holding(404).is_empty());
+        // The repeated ingredient weighs at each of its places, as the label has it.
+        let twice = idx.similar_to_list(
+            &[Some(10), Some(12), Some(10)],
+            Comparison::Formulas,
+            1,
+            |_| true,
+        );
+        assert_eq!(twice[0].product_id, 5);
+        assert!((twice[0].score - 1.0).abs() < 1e-6, "{twice:?}");
     }
 
     #[test]
@@ -835,11 +927,12 @@ mod tests {
             let idx = index(&lists);
             let product = lists[pick % lists.len()].0;
             let keep = |p: i32| p % drop_every != 0;
-            let slot = idx.slot_of_product[&product] as usize;
+            let slot = idx.slot_of_product.get(product).unwrap();
             let found = idx.similar_to_product(product, limit, keep).unwrap();
+            let query: Vec<(u32, f32)> = idx.weighted_list(slot).collect();
             let ranking = Ranking {
-                query: &idx.lists[slot],
-                query_total: idx.totals[slot],
+                query: &query,
+                query_total: idx.totals[slot as usize],
                 comparison: Comparison::Formulas,
                 limit,
             };

@@ -17,8 +17,13 @@ pub struct Narrowing {
 }
 
 impl Narrowing {
-    /// Whether a product with `ingredients` passes every condition.
-    pub fn keeps(&self, product: &ProductSummary, ingredients: &[i32]) -> bool {
+    /// Whether a product passes every condition; `ingredients` gives its ingredient ids, and
+    /// is called only when the narrowing leaves some out.
+    pub fn keeps<I: IntoIterator<Item = i32>>(
+        &self,
+        product: &ProductSummary,
+        ingredients: impl FnOnce() -> I,
+    ) -> bool {
         if self
             .category
             .as_ref()
@@ -34,7 +39,10 @@ impl Narrowing {
             }
         }
         // Most requests leave nothing out: the list is not walked then.
-        self.without.is_empty() || !ingredients.iter().any(|id| self.without.contains(id))
+        self.without.is_empty()
+            || !ingredients()
+                .into_iter()
+                .any(|id| self.without.contains(&id))
     }
 }
 
@@ -58,7 +66,7 @@ mod tests {
 
     #[test]
     fn nothing_asked_keeps_everything() {
-        assert!(Narrowing::default().keeps(&product("mask", None, ""), &[1, 2]));
+        assert!(Narrowing::default().keeps(&product("mask", None, ""), || [1, 2]));
     }
 
     #[test]
@@ -67,8 +75,8 @@ mod tests {
             category: Some("moisturizer".into()),
             ..Narrowing::default()
         };
-        assert!(narrowing.keeps(&product("moisturizer", None, ""), &[]));
-        assert!(!narrowing.keeps(&product("mask", None, ""), &[]));
+        assert!(narrowing.keeps(&product("moisturizer", None, ""), || []));
+        assert!(!narrowing.keeps(&product("mask", None, ""), || []));
     }
 
     #[test]
@@ -77,8 +85,8 @@ mod tests {
             without: [7].into_iter().collect(),
             ..Narrowing::default()
         };
-        assert!(narrowing.keeps(&product("mask", None, ""), &[1, 2]));
-        assert!(!narrowing.keeps(&product("mask", None, ""), &[1, 7]));
+        assert!(narrowing.keeps(&product("mask", None, ""), || [1, 2]));
+        assert!(!narrowing.keeps(&product("mask", None, ""), || [1, 7]));
     }
 
     #[test]
@@ -87,9 +95,9 @@ mod tests {
             max_price: Some((3000, "USD".into())),
             ..Narrowing::default()
         };
-        assert!(narrowing.keeps(&product("mask", Some(3000), "USD"), &[]));
-        assert!(!narrowing.keeps(&product("mask", Some(3001), "USD"), &[]));
-        assert!(!narrowing.keeps(&product("mask", Some(100), "KRW"), &[]));
-        assert!(!narrowing.keeps(&product("mask", None, ""), &[]));
+        assert!(narrowing.keeps(&product("mask", Some(3000), "USD"), || []));
+        assert!(!narrowing.keeps(&product("mask", Some(3001), "USD"), || []));
+        assert!(!narrowing.keeps(&product("mask", Some(100), "KRW"), || []));
+        assert!(!narrowing.keeps(&product("mask", None, ""), || []));
     }
 }

@@ -78,10 +78,14 @@ pub fn links_in_label_order(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32
     if !rows.is_sorted_by_key(by_label_order) {
         rows.sort_unstable_by_key(by_label_order);
     }
-    Ok(rows
+    let mut links: Vec<(i32, i32)> = rows
         .into_iter()
         .map(|(product, _, ingredient)| (product, ingredient))
-        .collect())
+        .collect();
+    // Collected in place, the links keep the rows' room, half again their own size: a
+    // hundred megabytes at a million products, resident until the index is built.
+    links.shrink_to_fit();
+    Ok(links)
 }
 
 /// The ids of the products holding an ingredient, a page at a time: one query on the
