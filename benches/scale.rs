@@ -166,27 +166,36 @@ impl Workload {
     }
 
     /// Of `queries` products: how often the index's 4 most similar are the exhaustive
-    /// ranking's (the same products, or the same scores where they differ: ties).
-    fn similar_agreement(&self, index: &CatalogIndex, queries: usize) -> (usize, usize) {
+    /// ranking's (the same products, or the same scores where they differ: ties), and how
+    /// close their scores come where they are not: the 4 found's summed score as a share of
+    /// the exhaustive 4's, its mean and its lowest over the queries.
+    fn similar_agreement(&self, index: &CatalogIndex, queries: usize) -> SimilarAgreement {
         let similarity = index.similarity();
-        let agreeing = self
-            .products
-            .iter()
-            .take(queries)
-            .filter(|id| {
-                let fast = similarity
-                    .similar_to_product(**id, 4, |_| true)
-                    .unwrap_or_default();
-                let exact = similarity
-                    .similar_to_product_exhaustively(**id, 4, |_| true)
-                    .unwrap_or_default();
-                fast.len() == exact.len()
-                    && fast.iter().zip(&exact).all(|(f, (id, score))| {
-                        f.product_id == *id || (f.score - score).abs() <= 1e-5
-                    })
-            })
-            .count();
-        (agreeing, queries.min(self.products.len()))
+        let mut agreement = SimilarAgreement {
+            lowest_share: 1.0,
+            ..SimilarAgreement::default()
+        };
+        for id in self.products.iter().take(queries) {
+            let fast = similarity
+                .similar_to_product(*id, 4, |_| true)
+                .unwrap_or_default();
+            let exact = similarity
+                .similar_to_product_exhaustively(*id, 4, |_| true)
+                .unwrap_or_default();
+            agreement.queries += 1;
+            let same = fast.len() == exact.len()
+                && fast
+                    .iter()
+                    .zip(&exact)
+                    .all(|(f, (id, score))| f.product_id == *id || (f.score - score).abs() <= 1e-5);
+            agreement.same += same as usize;
+            let found: f64 = fast.iter().map(|m| m.score as f64).sum();
+            let best: f64 = exact.iter().map(|(_, score)| *score as f64).sum();
+            let share = if best > 0.0 { found / best } else { 1.0 };
+            agreement.share_sum += share;
+            agreement.lowest_share = agreement.lowest_share.min(share);
+        }
+        agreement
     }
 
     /// Of `queries` typed names: how often search's best match is the exhaustive ranking's
@@ -225,6 +234,14 @@ fn agreement_of(index: &CatalogIndex, typed_names: &[(String, i32)]) -> Agreemen
         agreement.found_meant += fast.first().is_some_and(|f| f.product_id == *meant) as usize;
     }
     agreement
+}
+
+#[derive(Default)]
+struct SimilarAgreement {
+    queries: usize,
+    same: usize,
+    share_sum: f64,
+    lowest_share: f64,
 }
 
 #[derive(Default)]
@@ -288,7 +305,7 @@ struct SizeReport {
     index_memory: u64,
     latencies: Vec<(&'static str, Vec<Duration>)>,
     agreement: Agreement,
-    similar_agreement: (usize, usize),
+    similar_agreement: SimilarAgreement,
 }
 
 fn print_table(table: &[SizeReport]) {
@@ -306,17 +323,20 @@ fn print_table(table: &[SizeReport]) {
             );
         }
     }
-    println!("\n| products | index build | index memory | 4 similar = exhaustive | name search = exhaustive best | finds the product typed |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("\n| products | index build | index memory | 4 similar = exhaustive | their score, of the exhaustive 4's: mean / lowest | name search = exhaustive best | finds the product typed |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for r in table {
         let a = &r.agreement;
+        let s = &r.similar_agreement;
         println!(
-            "| {} | {:.1} s | {} MB | {}/{} | {}/{} | {}/{} |",
+            "| {} | {:.1} s | {} MB | {}/{} | {:.1} % / {:.1} % | {}/{} | {}/{} |",
             r.size,
             r.build.as_secs_f64(),
             r.index_memory / 1_000_000,
-            r.similar_agreement.0,
-            r.similar_agreement.1,
+            s.same,
+            s.queries,
+            100.0 * s.share_sum / s.queries.max(1) as f64,
+            100.0 * s.lowest_share,
             a.same_best,
             a.queries,
             a.found_meant,

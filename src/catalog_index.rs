@@ -26,7 +26,7 @@ pub struct CatalogIndex {
     /// Per product (as `products`), its category's place in `categories`: a narrowed ranking
     /// asks hundreds of candidates their category, and most answer no, without their summary
     /// being read.
-    category_of: Vec<u16>,
+    category_of: Vec<u32>,
     categories: Vec<String>,
     ingredients: HashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
@@ -90,9 +90,51 @@ impl CatalogIndex {
         })
     }
 
+    /// `load`, with the lists read on `second` while `conn` reads the products: the start-up
+    /// path, where reading 25 million links is half of a million-product start and the
+    /// products can be read and name-indexed meanwhile. Each connection reads in one
+    /// transaction (a snapshot); the two saw the same catalog when they saw the same version,
+    /// and should a change land between their starts, the catalog is read again on `conn`
+    /// alone.
+    pub fn load_side_by_side(
+        conn: &mut SqliteConnection,
+        second: &mut SqliteConnection,
+    ) -> diesel::QueryResult<Self> {
+        let read = std::thread::scope(|scope| {
+            let lists = scope.spawn(|| {
+                second.transaction(|second| {
+                    let version = store::catalog_version(second)?;
+                    let links = store::links_in_label_order(second)?;
+                    Ok::<_, diesel::result::Error>((version, links))
+                })
+            });
+            conn.transaction(|conn| {
+                let version = store::catalog_version(conn)?;
+                let resolver = store::load_resolver(conn)?;
+                let products = store::all_products(conn)?;
+                let ingredients = store::all_ingredients(conn)?;
+                Self::assemble(products, ingredients, resolver, version, || {
+                    match joined(lists)? {
+                        (read_at, links) if read_at == version => Ok(links),
+                        _ => Err(SideBySide::VersionMoved),
+                    }
+                })
+            })
+        });
+        match read {
+            Ok(index) => Ok(index),
+            Err(SideBySide::VersionMoved) => {
+                log::info!("the catalog changed while it was read: reading it again");
+                Self::load(conn)
+            }
+            Err(SideBySide::Failed(e)) => Err(e),
+        }
+    }
+
     /// Indexes the catalog on both cores. The name index and the brand-and-name order need only
-    /// the products, so a second thread makes them while `read_links` reads the lists (from the
-    /// database at start-up: half of a million-product start).
+    /// the products, so two more threads make them while `read_links` reads the lists (from the
+    /// database at start-up: half of a million-product start); the name index, the longest,
+    /// may still be in the making while the similarity index is built.
     fn assemble<E>(
         products: Vec<ProductSummary>,
         ingredients: Vec<Ingredient>,
@@ -101,21 +143,21 @@ impl CatalogIndex {
         read_links: impl FnOnce() -> Result<Vec<(i32, i32)>, E>,
     ) -> Result<Self, E> {
         let (names, similarity) = std::thread::scope(|scope| {
-            let by_products_alone = scope.spawn(|| {
-                let names = NameIndex::build(products.iter().map(|p| {
+            let names = scope.spawn(|| {
+                NameIndex::build(products.iter().map(|p| {
                     (
                         p.id,
                         p.brand.as_str(),
                         p.name.as_str(),
                         p.aliases.as_slice(),
                     )
-                }));
-                (names, by_brand_and_name(&products))
+                }))
             });
+            let by_name = scope.spawn(|| by_brand_and_name(&products));
             let links = read_links();
-            let (names, by_name) = joined(by_products_alone);
+            let by_name = joined(by_name);
             let similarity = links.map(|links| similarity_index(&products, &by_name, links));
-            (names, similarity)
+            (joined(names), similarity)
         });
         let similarity = similarity?;
         let (category_of, categories) = interned(products.iter().map(|p| p.category.as_str()));
@@ -188,8 +230,14 @@ impl CatalogIndex {
             self.categories
                 .iter()
                 .position(|c| c == wanted)
-                .map(|c| c.min(u16::MAX as usize) as u16)
+                .map(|c| c as u32)
         });
+        // The category is compared by its place, so the rest need not compare its name (a
+        // summary and a string read per candidate).
+        let rest = Narrowing {
+            category: None,
+            ..narrowing.clone()
+        };
         let keep = |candidate: i32| {
             let Some(at) = self.product_at.get(candidate) else {
                 return false;
@@ -198,7 +246,7 @@ impl CatalogIndex {
             if category.is_some_and(|wanted| wanted != Some(self.category_of[at])) {
                 return false;
             }
-            narrowing.keeps(&self.products[at], || {
+            rest.keeps(&self.products[at], || {
                 self.similarity.ingredients_of(candidate)
             })
         };
@@ -338,6 +386,19 @@ impl CatalogIndex {
     }
 }
 
+/// Why reading the catalog on two connections did not give an index.
+enum SideBySide {
+    Failed(diesel::result::Error),
+    /// The two connections saw different catalog versions.
+    VersionMoved,
+}
+
+impl From<diesel::result::Error> for SideBySide {
+    fn from(e: diesel::result::Error) -> Self {
+        SideBySide::Failed(e)
+    }
+}
+
 /// The result of a scoped thread; its panic, if any, goes on in the caller.
 fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
     thread
@@ -346,17 +407,14 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// Each value's place in a list of the distinct values, and that list.
-fn interned<'a>(values: impl Iterator<Item = &'a str>) -> (Vec<u16>, Vec<String>) {
+fn interned<'a>(values: impl Iterator<Item = &'a str>) -> (Vec<u32>, Vec<String>) {
     let mut distinct: Vec<String> = Vec::new();
-    let mut place: HashMap<&'a str, u16> = HashMap::new();
+    let mut place: HashMap<&'a str, u32> = HashMap::new();
     let places = values
         .map(|value| {
             *place.entry(value).or_insert_with(|| {
                 distinct.push(value.to_string());
-                // Categories are a fixed short list (`catalog::category`); should there ever
-                // be more than 65,535, the rest share the last place, and `Narrowing` still
-                // compares their names.
-                (distinct.len() - 1).min(u16::MAX as usize) as u16
+                (distinct.len() - 1) as u32
             })
         })
         .collect();
@@ -474,6 +532,45 @@ mod tests {
             name_ko: None,
             functions: None,
         }
+    }
+
+    #[test]
+    fn reading_on_two_connections_gives_one_catalog_even_when_it_changes_between_the_reads() {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        use diesel::RunQueryDsl;
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::open(dir.path().join("catalog.db").to_str().unwrap()).unwrap();
+        let (mut conn, mut second, mut writer) = (
+            pool.get().unwrap(),
+            pool.get().unwrap(),
+            pool.get().unwrap(),
+        );
+        crate::catalog::demo::seed_if_empty(&mut conn).unwrap();
+        let one = CatalogIndex::load(&mut conn).unwrap();
+        let two = CatalogIndex::load_side_by_side(&mut conn, &mut second).unwrap();
+        assert_eq!(two.version(), one.version());
+        assert_eq!(two.product_count(), one.product_count());
+        let listed = |index: &CatalogIndex, id: i32| -> Vec<i32> {
+            index.ingredients_of(id).iter().map(|i| i.id).collect()
+        };
+        assert!(!listed(&two, 1).is_empty());
+        assert_eq!(listed(&two, 1), listed(&one, 1));
+
+        // `second` is held in a read begun before product 1 loses its list: it reads the
+        // catalog as it was, `conn` as it is.
+        AnsiTransactionManager::begin_transaction(&mut *second).unwrap();
+        store::catalog_version(&mut second).unwrap();
+        diesel::sql_query("DELETE FROM product_ingredients WHERE product_id = 1")
+            .execute(&mut *writer)
+            .unwrap();
+        diesel::sql_query("UPDATE catalog_state SET version = version + 1")
+            .execute(&mut *writer)
+            .unwrap();
+        let after = CatalogIndex::load_side_by_side(&mut conn, &mut second).unwrap();
+        AnsiTransactionManager::rollback_transaction(&mut *second).unwrap();
+        assert_eq!(after.version(), one.version() + 1);
+        assert!(listed(&after, 1).is_empty(), "the old lists were not taken");
+        assert_eq!(listed(&after, 2), listed(&one, 2));
     }
 
     #[test]

@@ -39,10 +39,11 @@ pub fn prepare(database_url: &str) -> Result<AppState, String> {
     if let Some(report) = demo::seed_if_empty(&mut conn).map_err(|e| e.to_string())? {
         log::info!("empty catalog: loaded the built-in demo catalog\n{report}");
     }
-    let index =
-        CatalogIndex::load(&mut conn).map_err(|e| format!("cannot read the catalog: {e}"))?;
+    let mut second = pool.get().map_err(|e| e.to_string())?;
+    let index = CatalogIndex::load_side_by_side(&mut conn, &mut second)
+        .map_err(|e| format!("cannot read the catalog: {e}"))?;
     log::info!("indexed {} products", index.product_count());
-    drop(conn);
+    drop((conn, second));
     Ok(AppState {
         pool,
         catalog: Arc::new(LiveCatalog::new(index)),

@@ -360,6 +360,7 @@ impl SimilarityIndex {
                     scratch.touched.push(*product);
                 }
                 *shared += query_weight.min(*weight);
+                scratch.most = scratch.most.max(*shared);
                 if before <= scratch.cut && *shared > scratch.cut {
                     scratch.leaders.push(*product);
                 }
@@ -417,15 +418,16 @@ impl SimilarityIndex {
     }
 
     /// Postings longer than this are not read to find candidates once there are
-    /// `ENOUGH_CANDIDATES`: an ingredient in more than one product in 50 (water, glycerin,
-    /// phenoxyethanol) tells formulas apart too little to be worth reading a fiftieth of a big
-    /// catalog for. The ranking is then among the candidates sharing the most of the rest
-    /// (`best_of_leading`), scored exactly; a product sharing only common ingredients with
-    /// the query is not among them. BENCHMARKS.md counts how often that changes the 4 from
-    /// scoring every product. In catalogs of up to `STOP_POSTINGS_FLOOR` products every
-    /// posting is read and the ranking is exact (the property test checks it).
+    /// `ENOUGH_CANDIDATES`: an ingredient in more than one product in 100 (water, glycerin,
+    /// phenoxyethanol) tells formulas apart too little to be worth reading a hundredth of a
+    /// big catalog for (it was one in 50 until the page's p99 at 1M measured 13.9 ms). The
+    /// ranking is then among the candidates sharing the most of the rest (`best_of_leading`),
+    /// scored exactly; a product sharing only common ingredients with the query is not among
+    /// them. BENCHMARKS.md counts how often that changes the 4 from scoring every product, and
+    /// by how much their scores fall short. In catalogs of up to `STOP_POSTINGS_FLOOR`
+    /// products every posting is read and the ranking is exact (the property test checks it).
     fn stop_postings(&self) -> usize {
-        (self.product_ids.len() / 50).max(STOP_POSTINGS_FLOOR)
+        (self.product_ids.len() / 100).max(STOP_POSTINGS_FLOOR)
     }
 
     /// The best by exact score among the `ENOUGH_CANDIDATES` kept candidates sharing the most
@@ -441,6 +443,7 @@ impl SimilarityIndex {
             .iter()
             .map(|p| (*p, scratch.shared[*p as usize]))
             .collect();
+        keep_the_most(&mut leading, scratch.most, VISITED_AT_MOST);
         let mut scored: Vec<(u32, f32)> = Vec::with_capacity(ENOUGH_CANDIDATES);
         // Those `keep` drops (another category) do not count: a narrowed ranking still scores
         // as many as an unnarrowed one.
@@ -457,7 +460,7 @@ impl SimilarityIndex {
                     scored.push((*product, exact));
                 }
                 // A narrowing that keeps few (a rare category) is not asked of the whole catalog.
-                scored.len() < ENOUGH_CANDIDATES && visited < 16 * ENOUGH_CANDIDATES
+                scored.len() < ENOUGH_CANDIDATES && visited < VISITED_AT_MOST
             },
         );
         scored.sort_unstable_by(|a, b| self.by_score_then_id(a, b));
@@ -584,6 +587,34 @@ impl SimilarityIndex {
     }
 }
 
+/// Drops from `items` (a product and its shared weight, at most `most`) all but the `count` or
+/// somewhat more sharing the most, in one pass: a histogram of the weights finds the least
+/// that is surely kept. A ranking in a big catalog touches tens of thousands; selecting among
+/// them all to visit a few hundred was a fifth of its time at 100k products (perf).
+fn keep_the_most(items: &mut Vec<(u32, f32)>, most: f32, count: usize) {
+    const BUCKETS: usize = 256;
+    if items.len() <= count || most <= 0.0 {
+        return;
+    }
+    let scale = (BUCKETS - 1) as f32 / most;
+    // The same expression sorts into buckets and filters: no rounding can tell them apart.
+    let bucket = |weight: f32| ((weight * scale) as usize).min(BUCKETS - 1);
+    let mut counts = [0usize; BUCKETS];
+    for (_, weight) in items.iter() {
+        counts[bucket(*weight)] += 1;
+    }
+    let mut above = 0;
+    let mut lowest = 0;
+    for b in (0..BUCKETS).rev() {
+        above += counts[b];
+        if above >= count {
+            lowest = b;
+            break;
+        }
+    }
+    items.retain(|(_, weight)| bucket(*weight) >= lowest);
+}
+
 /// Visits `items` in `order` until `visit` says stop, sorting only as far as it gets: a few
 /// dozen of tens of thousands of candidates are usually enough.
 fn best_first<T>(
@@ -623,6 +654,8 @@ struct Ranking<'q> {
 const STOP_POSTINGS_FLOOR: usize = 5_000;
 /// Common ingredients are read until there are this many candidates (see `stop_postings`).
 const ENOUGH_CANDIDATES: usize = 256;
+/// How many candidates `best_of_leading` asks `keep` of at most, to find `ENOUGH_CANDIDATES`.
+const VISITED_AT_MOST: usize = 16 * ENOUGH_CANDIDATES;
 /// Bounds are compared with this much slack: the same sum added up in another order (postings
 /// or a product's list) may differ in the last bits of an `f32`.
 const ROUNDING: f32 = 1e-4;
@@ -650,6 +683,8 @@ struct Scratch {
     /// kept up to date while postings are read.
     leaders: Vec<u32>,
     cut: f32,
+    /// The most weight any product shares so far.
+    most: f32,
     /// Per ingredient slot: the query's weight and how many times the query names it.
     query_weight: Vec<f32>,
     query_terms: Vec<u8>,
@@ -689,6 +724,7 @@ impl Scratch {
     fn clear(&mut self, query: &[(u32, f32)]) {
         self.leaders.clear();
         self.cut = 0.0;
+        self.most = 0.0;
         for product in self.touched.drain(..) {
             self.state[product as usize] = Candidate::Unseen;
             self.shared[product as usize] = 0.0;
@@ -772,6 +808,41 @@ mod tests {
         );
         assert_eq!(twice[0].product_id, 5);
         assert!((twice[0].score - 1.0).abs() < 1e-6, "{twice:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keeping_the_most_keeps_every_one_of_the_top_count(
+            weights in proptest::collection::vec(0.001f32..50.0, 0..3000),
+            count in 1usize..500,
+        ) {
+            let mut items: Vec<(u32, f32)> =
+                weights.iter().enumerate().map(|(i, w)| (i as u32, *w)).collect();
+            let most = weights.iter().copied().fold(0.0, f32::max);
+            keep_the_most(&mut items, most, count);
+            let mut sorted = weights.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            // Everything at least the count-th largest weight is still there.
+            let needed = sorted.get(count - 1).copied().unwrap_or(0.0);
+            let kept = weights.iter().filter(|w| **w >= needed).count();
+            proptest::prop_assert_eq!(
+                items.iter().filter(|(_, w)| *w >= needed).count(),
+                kept
+            );
+            proptest::prop_assert!(items.len() >= count.min(weights.len()));
+            for (i, w) in &items {
+                proptest::prop_assert_eq!(weights[*i as usize], *w);
+            }
+        }
+    }
+
+    #[test]
+    fn keeping_the_most_drops_the_long_tail() {
+        // 10,000 weights spread evenly: the best 100 need not bring the other 9,900 along.
+        let mut items: Vec<(u32, f32)> = (0..10_000).map(|i| (i, i as f32 + 1.0)).collect();
+        keep_the_most(&mut items, 10_000.0, 100);
+        assert!((100..200).contains(&items.len()), "{}", items.len());
+        assert!(items.iter().all(|(i, _)| *i >= 9_800));
     }
 
     #[test]
