@@ -78,14 +78,23 @@ impl CatalogIndex {
 
     /// Reads the whole catalog from the database and indexes it.
     pub fn load(conn: &mut SqliteConnection) -> diesel::QueryResult<Self> {
-        // One read transaction: the version, references and rows of the same catalog.
+        Self::read(conn, |conn, _| store::links_in_label_order(conn))
+    }
+
+    /// Reads the products, ingredients and references in one read transaction on `conn`, so
+    /// that they are of one catalog, and indexes them with the links `read_links` gives (on
+    /// `conn`, or elsewhere for the catalog version it is given).
+    fn read<E: From<diesel::result::Error>>(
+        conn: &mut SqliteConnection,
+        read_links: impl FnOnce(&mut SqliteConnection, i32) -> Result<Vec<(i32, i32)>, E>,
+    ) -> Result<Self, E> {
         conn.transaction(|conn| {
             let version = store::catalog_version(conn)?;
             let resolver = store::load_resolver(conn)?;
             let products = store::all_products(conn)?;
             let ingredients = store::all_ingredients(conn)?;
             Self::assemble(products, ingredients, resolver, version, || {
-                store::links_in_label_order(conn)
+                read_links(conn, version)
             })
         })
     }
@@ -108,17 +117,9 @@ impl CatalogIndex {
                     Ok::<_, diesel::result::Error>((version, links))
                 })
             });
-            conn.transaction(|conn| {
-                let version = store::catalog_version(conn)?;
-                let resolver = store::load_resolver(conn)?;
-                let products = store::all_products(conn)?;
-                let ingredients = store::all_ingredients(conn)?;
-                Self::assemble(products, ingredients, resolver, version, || {
-                    match joined(lists)? {
-                        (read_at, links) if read_at == version => Ok(links),
-                        _ => Err(SideBySide::VersionMoved),
-                    }
-                })
+            Self::read(conn, |_, version| match joined(lists)? {
+                (read_at, links) if read_at == version => Ok(links),
+                _ => Err(SideBySide::VersionMoved),
             })
         });
         match read {
