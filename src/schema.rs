@@ -59,7 +59,6 @@ diesel::table! {
         product_id -> Integer,
         position -> Integer,
         ingredient_id -> Integer,
-        label_name -> Text,
     }
 }
 

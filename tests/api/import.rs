@@ -320,3 +320,176 @@ fn a_database_that_cannot_be_opened_is_reported_at_once() {
     );
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+/// Every link as (product name, position, ingredient id, ingredient name), in label order.
+fn stored_links(conn: &mut diesel::sqlite::SqliteConnection) -> Vec<(String, i32, i32, String)> {
+    use diesel::prelude::*;
+    use seongbun::schema::{ingredients, product_ingredients, products};
+    product_ingredients::table
+        .inner_join(products::table)
+        .inner_join(ingredients::table)
+        .select((
+            products::name,
+            product_ingredients::position,
+            product_ingredients::ingredient_id,
+            ingredients::name,
+        ))
+        .order((
+            product_ingredients::product_id,
+            product_ingredients::position,
+        ))
+        .load(conn)
+        .unwrap()
+}
+
+/// 150 products whose lists are 0 to 70 ingredients long, in a different order each: their
+/// links cross the writer's statements (32 links) and batches (1,024 links) at every place.
+fn products_of_every_list_length() -> (String, Vec<(String, Vec<String>)>) {
+    let vocabulary: Vec<String> = (0..70)
+        .map(|i| {
+            format!(
+                "{} {} Extract",
+                ["Rosa", "Camellia", "Lilium", "Iris", "Viola"][i % 5],
+                [
+                    "Alba",
+                    "Rubra",
+                    "Nigra",
+                    "Lutea",
+                    "Minor",
+                    "Major",
+                    "Gallica",
+                    "Sinensis",
+                    "Japonica",
+                    "Odorata",
+                    "Canina",
+                    "Damascena",
+                    "Centifolia",
+                    "Pallida"
+                ][i / 5]
+            )
+        })
+        .collect();
+    let mut csv = String::from("brand,name,category,ingredients\n");
+    let mut expected = Vec::new();
+    for k in 0..150 {
+        let list: Vec<String> = (0..k % 71)
+            .map(|j| vocabulary[(k * 7 + j) % 70].clone())
+            .collect();
+        let name = format!("Length Test {k:03}");
+        csv.push_str(&format!("Writer,{name},serum,\"{}\"\n", list.join(", ")));
+        expected.push((name, list));
+    }
+    (csv, expected)
+}
+
+#[test]
+fn every_link_is_written_in_label_order_whatever_the_list_length() {
+    let (_dir, pool) = temp_db();
+    let mut conn = pool.get().unwrap();
+    let (csv, expected) = products_of_every_list_length();
+    import_text(&mut conn, "lengths.csv", &csv).unwrap();
+    let stored = stored_links(&mut conn);
+    let expected: Vec<(String, i32, String)> = expected
+        .into_iter()
+        .flat_map(|(name, list)| {
+            list.into_iter()
+                .enumerate()
+                .map(move |(position, label)| (name.clone(), position as i32, label))
+        })
+        .collect();
+    let stored: Vec<(String, i32, String)> = stored
+        .into_iter()
+        .map(|(name, position, _, ingredient)| (name, position, ingredient))
+        .collect();
+    assert_eq!(stored.len(), expected.len());
+    assert_eq!(stored, expected);
+    // Same label name, same ingredient, wherever it stands.
+    let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
+    let longest = index.search("Length Test 070", 1)[0].0.id;
+    assert_eq!(index.ingredients_of(longest).len(), 70);
+}
+
+#[test]
+fn a_catalog_stored_before_the_links_table_was_rebuilt_keeps_every_link() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel_migrations::MigrationHarness;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db").to_string_lossy().into_owned();
+    {
+        // The database as the first two migrations left it, with a catalog in it.
+        let mut old = diesel::sqlite::SqliteConnection::establish(&path).unwrap();
+        old.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
+        for _ in 0..2 {
+            old.run_next_migration(seongbun::db::MIGRATIONS).unwrap();
+        }
+        // Written as the code of that time wrote it, label names and all.
+        let mut sql = String::from("BEGIN;");
+        for i in 1..=40 {
+            sql += &format!(
+                "INSERT INTO ingredients (id, key, name) VALUES ({i}, 'i{i}', 'Ing {i}');"
+            );
+        }
+        for p in 1..=120 {
+            sql += &format!(
+                "INSERT INTO products (id, brand, name, category, source) \
+                 VALUES ({p}, 'Old', 'Length Test {p:03}', 'serum', 'old.csv');"
+            );
+            for position in 0..p % 41 {
+                let ingredient = 1 + (p * 7 + position) % 40;
+                sql += &format!(
+                    "INSERT INTO product_ingredients VALUES ({p}, {position}, {ingredient}, 'ING {ingredient}');"
+                );
+            }
+        }
+        old.batch_execute(&(sql + "COMMIT;")).unwrap();
+    }
+    let before = {
+        let mut old = diesel::sqlite::SqliteConnection::establish(&path).unwrap();
+        stored_links(&mut old)
+    };
+    assert!(before.len() > 2_000);
+    let pool = seongbun::db::open(&path).unwrap();
+    let mut conn = pool.get().unwrap();
+    assert_eq!(stored_links(&mut conn), before);
+    #[derive(QueryableByName)]
+    struct Sql {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sql: String,
+    }
+    let table: Sql = diesel::sql_query(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'product_ingredients'",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert!(table.sql.contains("WITHOUT ROWID"), "{}", table.sql);
+    // Deleting a product still takes its links with it.
+    store::delete_product(&mut conn, 40).unwrap();
+    let after = stored_links(&mut conn);
+    assert_eq!(after.len(), before.len() - 40);
+    assert!(after.iter().all(|(name, ..)| name != "Length Test 040"));
+}
+
+#[test]
+fn reading_every_link_in_label_order_is_one_scan_without_a_sort() {
+    use diesel::prelude::*;
+    let (_dir, pool) = temp_db();
+    let mut conn = pool.get().unwrap();
+    #[derive(QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let plan: Vec<Plan> = diesel::sql_query(
+        "EXPLAIN QUERY PLAN SELECT product_id, ingredient_id FROM product_ingredients \
+         ORDER BY product_id, position",
+    )
+    .load(&mut conn)
+    .unwrap();
+    let details: Vec<&str> = plan.iter().map(|p| p.detail.as_str()).collect();
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(
+        details[0].starts_with("SCAN product_ingredients") && !details[0].contains("INDEX"),
+        "{details:?}"
+    );
+}

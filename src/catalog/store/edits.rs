@@ -83,7 +83,7 @@ pub fn add_product(
         }
         let label = parse_label(&product.ingredients_raw);
         let id = diesel::insert_into(products::table)
-            .values(product_row(product, &label))
+            .values(product_row(product, label.no_information()))
             .returning(products::id)
             .get_result(conn)?;
         link_ingredients(conn, id, product, resolver)?;
@@ -104,7 +104,10 @@ pub fn update_product(
             Some(other) if other != id => return Err(EditError::Exists(other)),
             _ => {}
         }
-        let row = product_row(product, &parse_label(&product.ingredients_raw));
+        let row = product_row(
+            product,
+            parse_label(&product.ingredients_raw).no_information(),
+        );
         let changed = update_product_row(conn, id, &row)?;
         if changed == 0 {
             return Err(EditError::NotFound);
@@ -143,5 +146,5 @@ fn link_ingredients(
         id,
         resolver.resolve_label(&label),
     )?;
-    insert_links(conn, links)
+    insert_links(conn, &links)
 }

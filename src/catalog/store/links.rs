@@ -5,21 +5,21 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
+use diesel::sql_types::Integer;
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use rustc_hash::FxHashMap;
 
 use super::bump_catalog_version;
-use super::reads::all_ingredients;
+use super::reads::{all_ingredients, links_in_label_order};
 use crate::catalog::model::Ingredient;
-use crate::ingredients::{parse_label, CanonicalIngredient, ResolvedName, Resolver};
+use crate::ingredients::{parse_label, CanonicalIngredient, NoInfoReason, ResolvedName, Resolver};
 use crate::schema::{ingredients, product_ingredients, products};
 
-#[derive(Insertable)]
-#[diesel(table_name = product_ingredients)]
+/// One link as written.
 pub(super) struct ProductIngredientRow {
     product_id: i32,
     position: i32,
     ingredient_id: i32,
-    label_name: String,
 }
 
 /// The link rows of one product's resolved label, in label order.
@@ -36,29 +36,198 @@ pub(super) fn link_rows(
             product_id,
             position: position as i32,
             ingredient_id: ingredient_ids.id_for(conn, resolver, &name.canonical)?,
-            label_name: name.label_name,
         });
     }
     Ok(rows)
 }
 
+/// A label as the reading thread hands it to the writing one: its ingredients as numbers.
+pub(super) struct NumberedLabel {
+    pub(super) no_information: Option<NoInfoReason>,
+    /// The canonical ingredients no earlier label held, numbered on from theirs.
+    pub(super) first_met: Vec<CanonicalIngredient>,
+    /// The label's ingredients in label order.
+    pub(super) ingredients: Vec<u32>,
+}
+
+/// Reads an import's labels into `NumberedLabel`s, on the reading thread: each canonical
+/// ingredient crosses to the writer once, not once per link. The names, keys and canonical
+/// ingredients resolving makes for each link are then made and freed on the same thread;
+/// handed over and freed by the writer, they cost it 25 million allocator round trips across
+/// threads at a million products.
+pub(super) struct LabelNumbering<'r> {
+    resolver: &'r Resolver,
+    resolved_names: HashMap<String, CanonicalIngredient>,
+    numbers: FxHashMap<String, u32>,
+}
+
+impl<'r> LabelNumbering<'r> {
+    pub(super) fn new(resolver: &'r Resolver) -> Self {
+        LabelNumbering {
+            resolver,
+            resolved_names: HashMap::new(),
+            numbers: FxHashMap::default(),
+        }
+    }
+
+    pub(super) fn read(&mut self, ingredients_raw: &str) -> NumberedLabel {
+        let label = parse_label(ingredients_raw);
+        let resolved = self
+            .resolver
+            .resolve_label_remembering(&label, &mut self.resolved_names);
+        let mut first_met = Vec::new();
+        let ingredients = resolved
+            .into_iter()
+            .map(|name| match self.numbers.get(&name.canonical.key) {
+                Some(number) => *number,
+                None => {
+                    let number = self.numbers.len() as u32;
+                    self.numbers.insert(name.canonical.key.clone(), number);
+                    first_met.push(name.canonical);
+                    number
+                }
+            })
+            .collect();
+        NumberedLabel {
+            no_information: label.no_information(),
+            first_met,
+            ingredients,
+        }
+    }
+}
+
+/// The links of an import's saved products, on the writing thread: numbers become ingredient
+/// rows (created for ingredients new to the catalog), and links are written a batch at a time,
+/// while the reading thread reads the next labels.
+pub(super) struct ImportLinks {
+    ingredient_ids: IngredientIds,
+    /// Every canonical ingredient met, by number, with its row id once a saved product holds it
+    /// (a product left unchanged creates no ingredient row).
+    numbered: Vec<(CanonicalIngredient, Option<i32>)>,
+    pending: Vec<ProductIngredientRow>,
+}
+
+impl ImportLinks {
+    /// Links gathered before they are written: a few products' worth, 32 statements.
+    const WRITTEN_TOGETHER: usize = 32 * LINKS_PER_STATEMENT;
+
+    pub(super) fn load(conn: &mut SqliteConnection) -> QueryResult<Self> {
+        Ok(ImportLinks {
+            ingredient_ids: IngredientIds::load(conn)?,
+            numbered: Vec::new(),
+            pending: Vec::with_capacity(Self::WRITTEN_TOGETHER + 128),
+        })
+    }
+
+    /// Takes the ingredients a label met first; every label's, saved or not, in reading order.
+    pub(super) fn meet(&mut self, first_met: Vec<CanonicalIngredient>) {
+        self.numbered
+            .extend(first_met.into_iter().map(|canonical| (canonical, None)));
+    }
+
+    /// Links saved product `product_id` to its label's ingredients.
+    pub(super) fn add(
+        &mut self,
+        conn: &mut SqliteConnection,
+        resolver: &Resolver,
+        product_id: i32,
+        ingredients: &[u32],
+    ) -> QueryResult<()> {
+        for (position, number) in ingredients.iter().enumerate() {
+            let (canonical, id) = &mut self.numbered[*number as usize];
+            let ingredient_id = match id {
+                Some(id) => *id,
+                None => *id.insert(self.ingredient_ids.id_for(conn, resolver, canonical)?),
+            };
+            self.pending.push(ProductIngredientRow {
+                product_id,
+                position: position as i32,
+                ingredient_id,
+            });
+        }
+        if self.pending.len() >= Self::WRITTEN_TOGETHER {
+            insert_links(conn, &self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        insert_links(conn, &self.pending)
+    }
+}
+
+/// Links written by one statement. A statement's fixed costs (diesel binding its values,
+/// SQLite running its program and opening and closing its cursors) were a third of writing a
+/// link one at a time (perf); 32 rows share them.
+const LINKS_PER_STATEMENT: usize = 32;
+
+/// Writes `links`: whole statements of `LINKS_PER_STATEMENT`, then the rest one by one, so that
+/// only two statements are ever prepared.
 pub(super) fn insert_links(
     conn: &mut SqliteConnection,
-    links: Vec<ProductIngredientRow>,
+    links: &[ProductIngredientRow],
 ) -> QueryResult<()> {
-    // One prepared single-row statement, run again and again: SQLite then needs no statement
-    // journal, and diesel builds the SQL once. Many-row statements were 3 times slower.
-    for link in &links {
-        diesel::insert_into(product_ingredients::table)
-            .values(link)
-            .execute(conn)?;
+    let mut whole = links.chunks_exact(LINKS_PER_STATEMENT);
+    for chunk in &mut whole {
+        InsertLinks::<LINKS_PER_STATEMENT>::new(chunk).execute(conn)?;
+    }
+    for link in whole.remainder() {
+        InsertLinks::<1>::new(std::slice::from_ref(link)).execute(conn)?;
     }
     Ok(())
 }
 
+/// `INSERT INTO product_ingredients ... VALUES (...), ...` for exactly `N` rows. Its SQL depends
+/// on `N` alone, so diesel keeps one prepared statement per `N`, found by type; diesel's own
+/// insert builds its SQL again for every row to find its statement.
+struct InsertLinks<'a, const N: usize> {
+    rows: &'a [ProductIngredientRow],
+}
+
+impl<'a, const N: usize> InsertLinks<'a, N> {
+    fn new(rows: &'a [ProductIngredientRow]) -> Self {
+        assert_eq!(rows.len(), N, "a statement of {N} links");
+        InsertLinks { rows }
+    }
+}
+
+impl<const N: usize> diesel::query_builder::QueryId for InsertLinks<'_, N> {
+    type QueryId = InsertLinks<'static, N>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<const N: usize> diesel::query_builder::QueryFragment<Sqlite> for InsertLinks<'_, N> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, Sqlite>,
+    ) -> QueryResult<()> {
+        // OR FAIL: a failing row fails the statement without undoing the rows before it (the
+        // transaction is rolled back anyway), so SQLite keeps no statement journal; see the
+        // migration that made the references deferred.
+        out.push_sql(
+            "INSERT OR FAIL INTO product_ingredients (product_id, position, ingredient_id) \
+             VALUES ",
+        );
+        for (i, row) in self.rows.iter().enumerate() {
+            out.push_sql(if i == 0 { "(" } else { ", (" });
+            out.push_bind_param::<Integer, _>(&row.product_id)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Integer, _>(&row.position)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Integer, _>(&row.ingredient_id)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+}
+
+impl<const N: usize> RunQueryDsl<SqliteConnection> for InsertLinks<'_, N> {}
+
 /// The ingredient rows' ids by key, creating rows for new canonical ingredients.
 pub(super) struct IngredientIds {
-    by_key: HashMap<String, i32>,
+    /// Looked up once per link (25 million times in an import of a million products).
+    by_key: FxHashMap<String, i32>,
 }
 
 impl IngredientIds {
@@ -103,39 +272,17 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
             .select((products::id, products::ingredients_raw))
             .order(products::id)
             .load(conn)?;
-        let mut old_links: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
-        for (product_id, ingredient_id, label_name) in product_ingredients::table
-            .select((
-                product_ingredients::product_id,
-                product_ingredients::ingredient_id,
-                product_ingredients::label_name,
-            ))
-            .order((
-                product_ingredients::product_id,
-                product_ingredients::position,
-            ))
-            .load::<(i32, i32, String)>(conn)?
-        {
-            old_links
-                .entry(product_id)
-                .or_default()
-                .push((ingredient_id, label_name));
+        let mut old_links: HashMap<i32, Vec<i32>> = HashMap::new();
+        for (product_id, ingredient_id) in links_in_label_order(conn)? {
+            old_links.entry(product_id).or_default().push(ingredient_id);
         }
         let mut ingredient_ids = IngredientIds::load(conn)?;
         let mut changed = 0;
         for (product_id, raw) in stored {
             let resolved = resolver.resolve_label(&parse_label(&raw));
             let rows = link_rows(conn, &mut ingredient_ids, resolver, product_id, resolved)?;
-            let old: Vec<(i32, &str)> = old_links
-                .get(&product_id)
-                .into_iter()
-                .flatten()
-                .map(|(id, name)| (*id, name.as_str()))
-                .collect();
-            let new: Vec<(i32, &str)> = rows
-                .iter()
-                .map(|row| (row.ingredient_id, row.label_name.as_str()))
-                .collect();
+            let old = old_links.get(&product_id).map_or(&[][..], Vec::as_slice);
+            let new: Vec<i32> = rows.iter().map(|row| row.ingredient_id).collect();
             if old == new {
                 continue;
             }
@@ -144,7 +291,7 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
                 product_ingredients::table.filter(product_ingredients::product_id.eq(product_id)),
             )
             .execute(conn)?;
-            insert_links(conn, rows)?;
+            insert_links(conn, &rows)?;
         }
         let details_changed = refresh_ingredient_details(conn, resolver)?;
         diesel::delete(

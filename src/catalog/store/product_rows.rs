@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use super::bump_catalog_version;
-use super::links::{insert_links, link_rows, IngredientIds};
+use super::links::{ImportLinks, LabelNumbering};
 use crate::catalog::model::{join_aliases, NewProduct};
-use crate::ingredients::{parse_label, LabelText, Resolver};
+use crate::ingredients::{NoInfoReason, Resolver};
 use crate::schema::{product_ingredients, products};
 
 /// What saving a batch of products did.
@@ -100,26 +100,26 @@ pub fn save_products(
             .into_iter()
             .map(|(brand, name, product)| ((brand, name), product))
             .collect();
-        let mut ingredient_ids = IngredientIds::load(conn)?;
-        let mut links = Vec::new();
+        let mut links = ImportLinks::load(conn)?;
         std::thread::scope(|scope| -> QueryResult<()> {
             // Reading labels is most of an import's work that is not SQLite's: it runs on a
             // second thread, a little ahead of the writes.
             let (sender, labels) = std::sync::mpsc::sync_channel(4_096);
             scope.spawn(move || {
-                let mut resolved_names = HashMap::new();
+                let mut numbering = LabelNumbering::new(resolver);
                 for product in new_products {
-                    let label = parse_label(&product.ingredients_raw);
-                    let resolved = resolver.resolve_label_remembering(&label, &mut resolved_names);
-                    if sender.send((label, resolved)).is_err() {
+                    if sender
+                        .send(numbering.read(&product.ingredients_raw))
+                        .is_err()
+                    {
                         return; // the writer stopped (an error): nothing more is wanted
                     }
                 }
             });
-            for (done, (product, (label, resolved))) in new_products.iter().zip(labels).enumerate()
-            {
+            for (done, (product, label)) in new_products.iter().zip(labels).enumerate() {
                 progress(done + 1);
-                let row = product_row(product, &label);
+                links.meet(label.first_met);
+                let row = product_row(product, label.no_information);
                 let identity = (product.brand.clone(), product.name.clone());
                 let product_id = match save_one(conn, &row, stored.get(&identity))? {
                     Saved::Unchanged => {
@@ -135,24 +135,18 @@ pub fn save_products(
                         id
                     }
                 };
-                if let LabelText::NoInformation(reason) = &label {
+                if let Some(reason) = label.no_information {
                     *counts
                         .without_ingredients
                         .entry(reason.describe().to_string())
                         .or_default() += 1;
                 }
-                links.extend(link_rows(
-                    conn,
-                    &mut ingredient_ids,
-                    resolver,
-                    product_id,
-                    resolved,
-                )?);
+                links.add(conn, resolver, product_id, &label.ingredients)?;
                 stored.insert(identity, stored_form(product_id, row));
             }
             Ok(())
         })?;
-        insert_links(conn, links)?;
+        links.finish(conn)?;
         // An import that changes nothing leaves running servers' indexes alone.
         if counts.added + counts.updated + counts.replaced > 0 {
             bump_catalog_version(conn)?;
@@ -161,11 +155,11 @@ pub fn save_products(
     })
 }
 
-pub(super) fn product_row(product: &NewProduct, label: &LabelText) -> ProductRow {
-    let reason = match label {
-        LabelText::NoInformation(reason) => reason.describe(),
-        LabelText::Ingredients(_) => "",
-    };
+pub(super) fn product_row(
+    product: &NewProduct,
+    no_information: Option<NoInfoReason>,
+) -> ProductRow {
+    let reason = no_information.map_or("", NoInfoReason::describe);
     ProductRow {
         brand: product.brand.clone(),
         name: product.name.clone(),

@@ -57,6 +57,14 @@ impl LabelText {
             LabelText::NoInformation(_) => &[],
         }
     }
+
+    /// Why the text holds no list, if it holds none.
+    pub fn no_information(&self) -> Option<NoInfoReason> {
+        match self {
+            LabelText::Ingredients(_) => None,
+            LabelText::NoInformation(reason) => Some(*reason),
+        }
+    }
 }
 
 /// Longest name taken as one ingredient, in words; a longer item is a list written without
