@@ -419,15 +419,22 @@ impl SimilarityIndex {
 
     /// Postings longer than this are not read to find candidates once there are
     /// `ENOUGH_CANDIDATES`: an ingredient in more than one product in 100 (water, glycerin,
-    /// phenoxyethanol) tells formulas apart too little to be worth reading a hundredth of a
-    /// big catalog for (it was one in 50 until the page's p99 at 1M measured 13.9 ms). The
-    /// ranking is then among the candidates sharing the most of the rest (`best_of_leading`),
-    /// scored exactly; a product sharing only common ingredients with the query is not among
-    /// them. BENCHMARKS.md counts how often that changes the 4 from scoring every product, and
-    /// by how much their scores fall short. In catalogs of up to `STOP_POSTINGS_FLOOR`
-    /// products every posting is read and the ranking is exact (the property test checks it).
+    /// phenoxyethanol), or in more than 2,000 in a catalog under 200,000, tells formulas apart
+    /// too little to be worth reading that many postings for. The 1-in-100 was 1-in-50 until
+    /// the page's p99 at 1M measured 13.9 ms; the 2,000 was 5,000 until the page's p99 at 100k
+    /// measured 2.3 ms, a product without near relatives reading postings of up to a twentieth
+    /// of the catalog. The ranking is then among the candidates sharing the most of the rest
+    /// (`best_of_leading`), scored exactly; a product sharing only common ingredients with the
+    /// query is not among them. BENCHMARKS.md counts how often that changes the 4 from scoring
+    /// every product, and by how much their scores fall short. Catalogs of up to
+    /// `EXACT_UP_TO` products (the real ones seongbun imports) read every posting and rank
+    /// exactly (the property test checks it).
     fn stop_postings(&self) -> usize {
-        (self.product_ids.len() / 100).max(STOP_POSTINGS_FLOOR)
+        let products = self.product_ids.len();
+        if products <= EXACT_UP_TO {
+            return usize::MAX;
+        }
+        (products / 100).max(STOP_POSTINGS_FLOOR)
     }
 
     /// The best by exact score among the `ENOUGH_CANDIDATES` kept candidates sharing the most
@@ -651,7 +658,9 @@ struct Ranking<'q> {
 }
 
 /// Below this many holders an ingredient's postings are always read (see `stop_postings`).
-const STOP_POSTINGS_FLOOR: usize = 5_000;
+const STOP_POSTINGS_FLOOR: usize = 2_000;
+/// Up to this many products, every posting is read (see `stop_postings`).
+const EXACT_UP_TO: usize = 10_000;
 /// Common ingredients are read until there are this many candidates (see `stop_postings`).
 const ENOUGH_CANDIDATES: usize = 256;
 /// How many candidates `best_of_leading` asks `keep` of at most, to find `ENOUGH_CANDIDATES`.
