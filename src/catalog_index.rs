@@ -100,8 +100,8 @@ impl CatalogIndex {
     }
 
     /// `load`, with the lists read on `second` while `conn` reads the products: the start-up
-    /// path, where reading 25 million links is half of a million-product start and the
-    /// products can be read and name-indexed meanwhile. Each connection reads in one
+    /// path, where reading 32 million links is the longest read of a million-product start,
+    /// and the products can be read and name-indexed meanwhile. Each connection reads in one
     /// transaction (a snapshot); the two saw the same catalog when they saw the same version,
     /// and should a change land between their starts, the catalog is read again on `conn`
     /// alone.

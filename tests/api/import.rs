@@ -438,7 +438,8 @@ fn a_catalog_stored_before_the_links_table_was_rebuilt_keeps_every_link() {
             for position in 0..p % 41 {
                 let ingredient = 1 + (p * 7 + position) % 40;
                 sql += &format!(
-                    "INSERT INTO product_ingredients VALUES ({p}, {position}, {ingredient}, 'ING {ingredient}');"
+                    "INSERT INTO product_ingredients \
+                     VALUES ({p}, {position}, {ingredient}, 'ING {ingredient}');"
                 );
             }
         }

@@ -53,8 +53,8 @@ pub(super) struct NumberedLabel {
 /// Reads an import's labels into `NumberedLabel`s, on the reading thread: each canonical
 /// ingredient crosses to the writer once, not once per link. The names, keys and canonical
 /// ingredients resolving makes for each link are then made and freed on the same thread;
-/// handed over and freed by the writer, they cost it 25 million allocator round trips across
-/// threads at a million products.
+/// handed over, the writer freed them, an allocation crossing threads for every string: the
+/// import of a million products (32 million links) took 281 s that way, 230 s this way.
 pub(super) struct LabelNumbering<'r> {
     resolver: &'r Resolver,
     resolved_names: HashMap<String, CanonicalIngredient>,
@@ -226,7 +226,7 @@ impl<const N: usize> RunQueryDsl<SqliteConnection> for InsertLinks<'_, N> {}
 
 /// The ingredient rows' ids by key, creating rows for new canonical ingredients.
 pub(super) struct IngredientIds {
-    /// Looked up once per link (25 million times in an import of a million products).
+    /// Asked once per link by an edit or a re-resolution, once per ingredient by an import.
     by_key: FxHashMap<String, i32>,
 }
 
