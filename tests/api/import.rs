@@ -343,7 +343,8 @@ fn stored_links(conn: &mut diesel::sqlite::SqliteConnection) -> Vec<(String, i32
 }
 
 /// 150 products whose lists are 0 to 70 ingredients long, in a different order each: their
-/// links cross the writer's statements (32 links) and batches (1,024 links) at every place.
+/// 4,998 links span several of the writer's batches (1,024 links), and its statements (32
+/// links) start and end at different places in the lists.
 fn products_of_every_list_length() -> (String, Vec<(String, Vec<String>)>) {
     let vocabulary: Vec<String> = (0..70)
         .map(|i| {
