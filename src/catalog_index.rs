@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, RwLock};
 
-use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
+use crate::db::Conn;
 
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
@@ -77,7 +76,7 @@ impl CatalogIndex {
     }
 
     /// Reads the whole catalog from the database and indexes it.
-    pub fn load(conn: &mut SqliteConnection) -> diesel::QueryResult<Self> {
+    pub fn load(conn: &mut Conn) -> diesel::QueryResult<Self> {
         Self::read(conn, |conn, _| store::links_in_label_order(conn))
     }
 
@@ -85,10 +84,10 @@ impl CatalogIndex {
     /// that they are of one catalog, and indexes them with the links `read_links` gives (on
     /// `conn`, or elsewhere for the catalog version it is given).
     fn read<E: From<diesel::result::Error>>(
-        conn: &mut SqliteConnection,
-        read_links: impl FnOnce(&mut SqliteConnection, i32) -> Result<Vec<(i32, i32)>, E>,
+        conn: &mut Conn,
+        read_links: impl FnOnce(&mut Conn, i32) -> Result<Vec<(i32, i32)>, E>,
     ) -> Result<Self, E> {
-        conn.transaction(|conn| {
+        crate::db::read_transaction(conn, |conn| {
             let version = store::catalog_version(conn)?;
             let resolver = store::load_resolver(conn)?;
             let products = store::all_products(conn)?;
@@ -105,13 +104,10 @@ impl CatalogIndex {
     /// transaction (a snapshot); the two saw the same catalog when they saw the same version,
     /// and should a change land between their starts, the catalog is read again on `conn`
     /// alone.
-    pub fn load_side_by_side(
-        conn: &mut SqliteConnection,
-        second: &mut SqliteConnection,
-    ) -> diesel::QueryResult<Self> {
+    pub fn load_side_by_side(conn: &mut Conn, second: &mut Conn) -> diesel::QueryResult<Self> {
         let read = std::thread::scope(|scope| {
             let lists = scope.spawn(|| {
-                second.transaction(|second| {
+                crate::db::read_transaction(second, |second| {
                     let version = store::catalog_version(second)?;
                     let links = store::links_in_label_order(second)?;
                     Ok::<_, diesel::result::Error>((version, links))
@@ -492,7 +488,7 @@ impl LiveCatalog {
 
     /// Rebuilds the snapshot if the database's catalog version moved on (an import in another
     /// process, an admin edit). Blocking: call from a worker thread. Returns whether it did.
-    pub fn refresh_if_changed(&self, conn: &mut SqliteConnection) -> diesel::QueryResult<bool> {
+    pub fn refresh_if_changed(&self, conn: &mut Conn) -> diesel::QueryResult<bool> {
         if store::catalog_version(conn)? == self.snapshot().version() {
             return Ok(false);
         }
@@ -537,7 +533,8 @@ mod tests {
 
     #[test]
     fn reading_on_two_connections_gives_one_catalog_even_when_it_changes_between_the_reads() {
-        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        use crate::db::Conn;
+        use diesel::connection::TransactionManager;
         use diesel::RunQueryDsl;
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::db::open(dir.path().join("catalog.db").to_str().unwrap()).unwrap();
@@ -559,7 +556,7 @@ mod tests {
 
         // `second` is held in a read begun before product 1 loses its list: it reads the
         // catalog as it was, `conn` as it is.
-        AnsiTransactionManager::begin_transaction(&mut *second).unwrap();
+        <Conn as TransactionManager<Conn>>::begin_transaction(&mut second).unwrap();
         store::catalog_version(&mut second).unwrap();
         diesel::sql_query("DELETE FROM product_ingredients WHERE product_id = 1")
             .execute(&mut *writer)
@@ -568,7 +565,7 @@ mod tests {
             .execute(&mut *writer)
             .unwrap();
         let after = CatalogIndex::load_side_by_side(&mut conn, &mut second).unwrap();
-        AnsiTransactionManager::rollback_transaction(&mut *second).unwrap();
+        <Conn as TransactionManager<Conn>>::rollback_transaction(&mut second).unwrap();
         assert_eq!(after.version(), one.version() + 1);
         assert!(listed(&after, 1).is_empty(), "the old lists were not taken");
         assert_eq!(listed(&after, 2), listed(&one, 2));

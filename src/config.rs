@@ -11,7 +11,8 @@ use crate::security::{PasswordCost, SafeguardSettings};
     about = "성분 — find the cosmetics whose ingredient lists are most alike"
 )]
 pub struct Cli {
-    /// The SQLite database file (created if missing).
+    /// The database: a SQLite file (created if missing; also `sqlite://PATH`), or a PostgreSQL
+    /// server as `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (for several instances).
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -20,8 +21,21 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// Connections each process keeps at most to PostgreSQL (SQLite ignores it).
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = crate::db::DEFAULT_POOL_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub database_pool_size: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    pub fn pool_settings(&self) -> crate::db::PoolSettings {
+        crate::db::PoolSettings {
+            postgres_pool_size: self.database_pool_size,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,6 +49,9 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<String>,
     },
+    /// Bring the database's tables up to this version (`serve` and the other commands do it
+    /// too; this does only that, e.g. before starting several instances).
+    Migrate,
     /// Write a consistent copy of the database to a new file, while the site keeps serving.
     Backup {
         /// The new file (an existing one is never overwritten).
@@ -93,7 +110,7 @@ pub struct ServeArgs {
 
     /// Memory (MiB) for finished product pages and search answers, kept per catalog version so
     /// popular pages are not ranked and rendered again (0: off).
-    #[arg(long, env = "ANSWER_CACHE_MIB", default_value_t = crate::startup::DEFAULT_ANSWER_CACHE_MIB)]
+    #[arg(long, env = "ANSWER_CACHE_MIB", default_value_t = crate::app_state::DEFAULT_ANSWER_CACHE_MIB)]
     pub answer_cache_mib: u64,
 }
 

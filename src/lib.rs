@@ -6,8 +6,9 @@
 //! - `similarity`, `search`: the in-memory indexes; `catalog_index` holds them together
 //!   (`id_table`: from a database id to its place in memory)
 //! - `board`: the request board; `security`: passwords, tokens, rate limits
-//! - `web`: pages and the JSON API; `startup` wires it all up
+//! - `web`: pages and the JSON API, reading `app_state`; `startup` makes that state and serves it
 
+pub mod app_state;
 pub mod board;
 pub mod catalog;
 pub mod catalog_index;

@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    auth_tokens (digest) {
+        digest -> Text,
+        kind -> Text,
+        post_id -> Nullable<Integer>,
+        expires_at_ms -> BigInt,
+    }
+}
+
+diesel::table! {
     catalog_state (id) {
         id -> Integer,
         version -> Integer,
@@ -63,6 +72,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        address -> Text,
+        at_ms -> BigInt,
+    }
+}
+
+diesel::table! {
     products (id) {
         id -> Integer,
         brand -> Text,
@@ -79,11 +97,13 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(auth_tokens -> posts (post_id));
 diesel::joinable!(post_views -> posts (post_id));
 diesel::joinable!(product_ingredients -> ingredients (ingredient_id));
 diesel::joinable!(product_ingredients -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    auth_tokens,
     catalog_state,
     ingredient_references,
     ingredients,
@@ -91,4 +111,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     product_ingredients,
     products,
+    rate_events,
 );

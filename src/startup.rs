@@ -8,25 +8,11 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
+use crate::app_state::AppState;
 use crate::catalog::{demo, import, synthetic};
 use crate::catalog_index::{CatalogIndex, LiveCatalog};
 use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
-use crate::security::{SafeguardSettings, Safeguards};
-use crate::web::AnswerCache;
-
-/// What every request handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub catalog: Arc<LiveCatalog>,
-    pub safeguards: Arc<Safeguards>,
-    /// Finished product pages and search answers, by catalog version.
-    pub answers: Arc<AnswerCache>,
-}
-
-/// The answer cache's size unless set (`ANSWER_CACHE_MIB`).
-pub const DEFAULT_ANSWER_CACHE_MIB: u64 = 128;
 
 /// How often a running server checks whether the catalog changed under it.
 const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
@@ -34,7 +20,11 @@ const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 /// Opens the database (migrating it), loads the demo catalog into an empty one, and indexes
 /// the catalog. Admin sign-in is off until `with_safeguards` sets a password.
 pub fn prepare(database_url: &str) -> Result<AppState, String> {
-    let pool = db::open(database_url).map_err(|e| e.to_string())?;
+    prepare_with(database_url, db::PoolSettings::default())
+}
+
+pub fn prepare_with(database_url: &str, settings: db::PoolSettings) -> Result<AppState, String> {
+    let pool = db::open_with(database_url, settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     if let Some(report) = demo::seed_if_empty(&mut conn).map_err(|e| e.to_string())? {
         log::info!("empty catalog: loaded the built-in demo catalog\n{report}");
@@ -44,29 +34,7 @@ pub fn prepare(database_url: &str) -> Result<AppState, String> {
         .map_err(|e| format!("cannot read the catalog: {e}"))?;
     log::info!("indexed {} products", index.product_count());
     drop((conn, second));
-    Ok(AppState {
-        pool,
-        catalog: Arc::new(LiveCatalog::new(index)),
-        safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
-        answers: Arc::new(AnswerCache::new(DEFAULT_ANSWER_CACHE_MIB << 20)),
-    })
-}
-
-impl AppState {
-    pub fn with_safeguards(self, settings: SafeguardSettings) -> Result<Self, String> {
-        Ok(AppState {
-            safeguards: Arc::new(Safeguards::new(settings)?),
-            ..self
-        })
-    }
-
-    /// The answer cache at `mib` MiB (0 turns it off).
-    pub fn with_answer_cache_mib(self, mib: u64) -> Self {
-        AppState {
-            answers: Arc::new(AnswerCache::new(mib.saturating_mul(1 << 20))),
-            ..self
-        }
-    }
+    AppState::new(pool, LiveCatalog::new(index))
 }
 
 /// Starts the server on `listener`; the returned future runs it.
@@ -94,8 +62,12 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
 }
 
 /// `seongbun serve`.
-pub fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
-    let state = prepare(database_url)?
+pub fn serve(
+    database_url: &str,
+    pool_settings: db::PoolSettings,
+    args: &ServeArgs,
+) -> Result<(), String> {
+    let state = prepare_with(database_url, pool_settings)?
         .with_safeguards(args.safeguards())?
         .with_answer_cache_mib(args.answer_cache_mib);
     if !state.safeguards.admin_enabled() {
@@ -110,12 +82,16 @@ pub fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
     actix_web::rt::System::new()
         .block_on(async move { start(listener, state)?.await })
         .map_err(|e| e.to_string())?;
-    checkpoint_at_shutdown(&pool);
+    checkpoint_at_shutdown(&pool, db::Engine::of_url(database_url));
     Ok(())
 }
 
-/// Leaves the database file whole on its own (the WAL emptied into it) when the server stops.
-fn checkpoint_at_shutdown(pool: &DbPool) {
+/// Leaves a SQLite file whole on its own (the WAL emptied into it) when the server stops.
+fn checkpoint_at_shutdown(pool: &DbPool, engine: db::Engine) {
+    if engine == db::Engine::Postgres {
+        log::info!("stopped");
+        return;
+    }
     let outcome = pool
         .get()
         .map_err(|e| e.to_string())
@@ -124,6 +100,17 @@ fn checkpoint_at_shutdown(pool: &DbPool) {
         Ok(()) => log::info!("stopped; the write-ahead log is checkpointed into the database"),
         Err(e) => log::warn!("stopped; the write-ahead log could not be checkpointed: {e}"),
     }
+}
+
+/// `seongbun migrate`.
+pub fn migrate(database_url: &str) -> Result<(), String> {
+    let ran = db::migrate(database_url).map_err(|e| e.to_string())?;
+    if ran.is_empty() {
+        println!("the database is up to date");
+    } else {
+        println!("ran {} migration(s): {}", ran.len(), ran.join(", "));
+    }
+    Ok(())
 }
 
 /// `seongbun backup PATH`.

@@ -1,7 +1,11 @@
 //! What can be done to a post, and by whom: plain functions over a connection, called by the
 //! handlers inside `web::block` and by tests directly.
 
-use diesel::sqlite::SqliteConnection;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::db::Conn;
+use crate::security::RateLimit;
 
 use super::draft::PostDraft;
 use super::fields::PostStatus;
@@ -42,13 +46,25 @@ pub fn hash_draft_password(
         .transpose()
 }
 
-/// Stores a new post with its password hash (`hash_draft_password`). Returns its id.
+/// Stores a new post with its password hash (`hash_draft_password`). Returns its id, or how
+/// long the address must wait when `limit` (an address and its posting limit) is used up. The
+/// limit is counted and the post stored in one write transaction, so that it holds in total
+/// however many instances take posts from that address at once.
 pub fn create_post(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     content: &PostContent,
     password_hash: Option<&str>,
-) -> Result<i32, BoardError> {
-    Ok(store::insert_post(conn, content, password_hash)?)
+    limit: Option<(RateLimit, IpAddr)>,
+) -> Result<Result<i32, Duration>, BoardError> {
+    crate::db::write_transaction(conn, |conn| {
+        if let Some((limit, address)) = limit {
+            if let Err(wait) = limit.check(conn, address)? {
+                return Ok(Err(wait));
+            }
+            limit.record(conn, address)?;
+        }
+        Ok(Ok(store::insert_post(conn, content, password_hash)?))
+    })
 }
 
 /// Whether `actor` may change `post`: the admin always, an author with its password. A post the
@@ -64,24 +80,20 @@ pub fn may_change(post: &Post, actor: Actor) -> Result<(), BoardError> {
 }
 
 /// The post, when `actor` may change it (see `may_change`).
-pub fn authorize(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
+pub fn authorize(conn: &mut Conn, id: i32, actor: Actor) -> Result<Post, BoardError> {
     let post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
     may_change(&post, actor)?;
     Ok(post)
 }
 
-pub fn edit_post(
-    conn: &mut SqliteConnection,
-    id: i32,
-    content: &PostContent,
-) -> Result<(), BoardError> {
+pub fn edit_post(conn: &mut Conn, id: i32, content: &PostContent) -> Result<(), BoardError> {
     match store::update_post(conn, id, content)? {
         0 => Err(BoardError::NotFound),
         _ => Ok(()),
     }
 }
 
-pub fn delete_post(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result<Post, BoardError> {
+pub fn delete_post(conn: &mut Conn, id: i32, actor: Actor) -> Result<Post, BoardError> {
     let post = authorize(conn, id, actor)?;
     match store::delete_post(conn, id)? {
         0 => Err(BoardError::NotFound),
@@ -90,7 +102,7 @@ pub fn delete_post(conn: &mut SqliteConnection, id: i32, actor: Actor) -> Result
 }
 
 pub fn moderate_post(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i32,
     status: PostStatus,
     is_pinned: bool,

@@ -1,21 +1,30 @@
 //! Board queries, next to the board's model: posts, their list pages, views, moderation.
 
-use diesel::dsl::sql;
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
-use diesel::sqlite::SqliteConnection;
+use diesel::sql_types::Text;
 
 use crate::schema::{post_views, posts};
 
 /// Posts on one list page.
 pub const POSTS_PER_PAGE: i64 = 20;
 
-/// SQLite's current UTC time in the stored form, to the millisecond (so an edit right after
-/// writing still shows as an edit).
-const NOW: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+/// The current UTC time in the stored form (`YYYY-MM-DD HH:MM:SS.SSS`), to the millisecond, so
+/// an edit right after writing still shows as an edit. Made here rather than by the database:
+/// each engine has its own words for it, and the text must be the same on both.
+fn now() -> String {
+    const STORED: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]"
+    );
+    time::OffsetDateTime::now_utc()
+        .format(STORED)
+        .unwrap_or_default()
+}
 
-fn now() -> diesel::expression::SqlLiteral<Text> {
-    sql::<Text>(NOW)
+diesel::define_sql_function! {
+    /// Lower case, as the engine knows it: a board search ignores case the same way on its
+    /// column and its words (SQLite's LIKE did so for ASCII; PostgreSQL's LIKE does not).
+    fn lower(text: Text) -> Text;
 }
 
 /// A post as stored.
@@ -129,7 +138,7 @@ pub struct PostsPage {
 }
 
 pub fn insert_post(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     content: &PostContent,
     password_hash: Option<&str>,
 ) -> QueryResult<i32> {
@@ -137,15 +146,21 @@ pub fn insert_post(
     // reset, after its row was read, and diesel does not check the reset, so a failed commit
     // (a full disk) came back as a new post's id although nothing was stored. A COMMIT
     // statement reports its failure.
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
+        let now = now();
         diesel::insert_into(posts::table)
-            .values((content, posts::password_hash.eq(password_hash)))
+            .values((
+                content,
+                posts::password_hash.eq(password_hash),
+                posts::created_at.eq(&now),
+                posts::updated_at.eq(&now),
+            ))
             .returning(posts::id)
             .get_result(conn)
     })
 }
 
-pub fn find_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<Post>> {
+pub fn find_post(conn: &mut Conn, id: i32) -> QueryResult<Option<Post>> {
     posts::table
         .find(id)
         .select(Post::as_select())
@@ -154,7 +169,7 @@ pub fn find_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<Pos
 }
 
 /// The pinned notices, newest first (shown on top of every list page).
-pub fn pinned_posts(conn: &mut SqliteConnection) -> QueryResult<Vec<PostRow>> {
+pub fn pinned_posts(conn: &mut Conn) -> QueryResult<Vec<PostRow>> {
     posts::table
         .filter(posts::is_pinned.eq(true))
         .order(posts::id.desc())
@@ -164,26 +179,28 @@ pub fn pinned_posts(conn: &mut SqliteConnection) -> QueryResult<Vec<PostRow>> {
 
 /// Page `page` (from 1) of the posts matching `filter`, newest first. Without a search the
 /// pinned posts are left out (they are on top already); a search looks through all posts.
-pub fn posts_page(
-    conn: &mut SqliteConnection,
-    filter: &PostFilter,
-    page: i64,
-) -> QueryResult<PostsPage> {
+pub fn posts_page(conn: &mut Conn, filter: &PostFilter, page: i64) -> QueryResult<PostsPage> {
     let matching = || {
         let mut query = posts::table.into_boxed();
         match &filter.search {
             None => query = query.filter(posts::is_pinned.eq(false)),
             Some((field, words)) => {
-                let pattern = format!("%{}%", escape_like(words));
+                let pattern = lower(format!("%{}%", escape_like(words)));
                 query = match field {
-                    SearchField::Title => query.filter(posts::title.like(pattern).escape('\\')),
-                    SearchField::Body => query.filter(posts::body.like(pattern).escape('\\')),
-                    SearchField::Author => query.filter(posts::author.like(pattern).escape('\\')),
+                    SearchField::Title => {
+                        query.filter(lower(posts::title).like(pattern).escape('\\'))
+                    }
+                    SearchField::Body => {
+                        query.filter(lower(posts::body).like(pattern).escape('\\'))
+                    }
+                    SearchField::Author => {
+                        query.filter(lower(posts::author).like(pattern).escape('\\'))
+                    }
                     SearchField::TitleOrBody => query.filter(
-                        posts::title
+                        lower(posts::title)
                             .like(pattern.clone())
                             .escape('\\')
-                            .or(posts::body.like(pattern).escape('\\')),
+                            .or(lower(posts::body).like(pattern).escape('\\')),
                     ),
                 };
             }
@@ -214,17 +231,25 @@ fn escape_like(words: &str) -> String {
 
 /// Counts a view of post `id` by `viewer` (a digest of the visitor's cookie) once. Returns
 /// whether it was counted.
-pub fn record_view(conn: &mut SqliteConnection, id: i32, viewer: &str) -> QueryResult<bool> {
+pub fn record_view(conn: &mut Conn, id: i32, viewer: &str) -> QueryResult<bool> {
     // A repeat view is only read: the write lock is taken for a first view alone.
     let seen = diesel::select(diesel::dsl::exists(post_views::table.find((id, viewer))))
         .get_result::<bool>(conn)?;
     if seen {
         return Ok(false);
     }
-    conn.immediate_transaction(|conn| {
-        let new = diesel::insert_or_ignore_into(post_views::table)
-            .values((post_views::post_id.eq(id), post_views::viewer.eq(viewer)))
-            .execute(conn)?;
+    crate::db::write_transaction(conn, |conn| {
+        // Writers take turns (`write_transaction`), so nobody adds this view between the look
+        // and the insert.
+        let seen = diesel::select(diesel::dsl::exists(post_views::table.find((id, viewer))))
+            .get_result::<bool>(conn)?;
+        let new = if seen {
+            0
+        } else {
+            diesel::insert_into(post_views::table)
+                .values((post_views::post_id.eq(id), post_views::viewer.eq(viewer)))
+                .execute(conn)?
+        };
         if new > 0 {
             diesel::update(posts::table.find(id))
                 .set(posts::view_count.eq(posts::view_count + 1))
@@ -235,17 +260,13 @@ pub fn record_view(conn: &mut SqliteConnection, id: i32, viewer: &str) -> QueryR
 }
 
 /// Replaces what the author wrote; the answer, status and views stay. Returns rows changed.
-pub fn update_post(
-    conn: &mut SqliteConnection,
-    id: i32,
-    content: &PostContent,
-) -> QueryResult<usize> {
+pub fn update_post(conn: &mut Conn, id: i32, content: &PostContent) -> QueryResult<usize> {
     diesel::update(posts::table.find(id))
         .set((content, posts::updated_at.eq(now())))
         .execute(conn)
 }
 
-pub fn delete_post(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+pub fn delete_post(conn: &mut Conn, id: i32) -> QueryResult<usize> {
     diesel::delete(posts::table.find(id)).execute(conn)
 }
 
@@ -258,12 +279,8 @@ pub struct Moderation {
 }
 
 /// Sets status, pin and answer; `answered_at` moves only when the answer text changes.
-pub fn moderate_post(
-    conn: &mut SqliteConnection,
-    id: i32,
-    moderation: &Moderation,
-) -> QueryResult<usize> {
-    conn.immediate_transaction(|conn| {
+pub fn moderate_post(conn: &mut Conn, id: i32, moderation: &Moderation) -> QueryResult<usize> {
+    crate::db::write_transaction(conn, |conn| {
         let old_answer: Option<String> = posts::table
             .find(id)
             .select(posts::answer)
@@ -273,15 +290,11 @@ pub fn moderate_post(
             return Ok(0);
         };
         if old_answer != moderation.answer {
-            let answered_at = if moderation.answer.is_empty() {
-                "NULL"
-            } else {
-                NOW
-            };
+            let answered_at = (!moderation.answer.is_empty()).then(now);
             diesel::update(posts::table.find(id))
                 .set((
                     posts::answer.eq(&moderation.answer),
-                    posts::answered_at.eq(sql::<Nullable<Text>>(answered_at)),
+                    posts::answered_at.eq(answered_at),
                 ))
                 .execute(conn)?;
         }
@@ -295,11 +308,7 @@ pub fn moderate_post(
 }
 
 /// Links a product request to the product the admin added for it, and marks it done.
-pub fn link_added_product(
-    conn: &mut SqliteConnection,
-    id: i32,
-    product_id: i32,
-) -> QueryResult<usize> {
+pub fn link_added_product(conn: &mut Conn, id: i32, product_id: i32) -> QueryResult<usize> {
     diesel::update(posts::table.find(id))
         .set((
             posts::added_product_id.eq(Some(product_id)),

@@ -1,7 +1,7 @@
 //! The built-in demo catalog: fictional brands and formulas written by the seongbun team for
 //! this repository (not taken from any dataset), loaded on first start into an empty catalog.
 
-use diesel::sqlite::SqliteConnection;
+use crate::db::Conn;
 
 use super::import::{import_text, ImportError, ImportReport};
 use super::store;
@@ -12,7 +12,7 @@ pub const DEMO_CATALOG_CSV: &str = include_str!("demo_catalog.csv");
 pub const DEMO_SOURCE: &str = "seongbun demo catalog";
 
 /// Loads the demo catalog if the catalog is empty. Returns the import report when it did.
-pub fn seed_if_empty(conn: &mut SqliteConnection) -> Result<Option<ImportReport>, ImportError> {
+pub fn seed_if_empty(conn: &mut Conn) -> Result<Option<ImportReport>, ImportError> {
     let empty = store::count_products(conn).map_err(|source| ImportError::Database {
         path: DEMO_SOURCE.to_string(),
         source,

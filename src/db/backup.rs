@@ -1,7 +1,9 @@
 //! Copies of the database: an online backup (`VACUUM INTO`, a consistent snapshot taken while
 //! the site keeps serving), a restore that replaces every table's rows from a backup in one
 //! write transaction (running servers see the old data or the restored data, never a mix), and
-//! the WAL checkpoint at shutdown.
+//! the WAL checkpoint at shutdown. These are SQLite's: on PostgreSQL, copies are the server's
+//! business (`pg_dump`, which takes a consistent snapshot while the site serves, and
+//! `pg_restore`), and the commands say so rather than make a copy of their own.
 
 use std::path::Path;
 
@@ -9,6 +11,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel::sqlite::SqliteConnection;
+
+use super::Conn;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
@@ -18,13 +22,29 @@ pub enum BackupError {
     Missing(String),
     #[error("{path} is not a seongbun backup: {reason}")]
     NotABackup { path: String, reason: String },
+    #[error(
+        "on PostgreSQL, seongbun does not copy the database itself: use the server's own tools, \
+         `pg_dump --format=custom --file=FILE DATABASE_URL` for a consistent copy taken while the \
+         site serves, and `pg_restore --clean --single-transaction --dbname=DATABASE_URL FILE` \
+         to restore it (docs/deploy.md)"
+    )]
+    UsePgDump,
     #[error(transparent)]
     Storage(#[from] diesel::result::Error),
 }
 
+/// The SQLite connection behind `conn`, or the advice to use PostgreSQL's own tools.
+fn sqlite(conn: &mut Conn) -> Result<&mut SqliteConnection, BackupError> {
+    match conn {
+        Conn::Sqlite(c) => Ok(c),
+        Conn::Postgres(_) => Err(BackupError::UsePgDump),
+    }
+}
+
 /// Writes a consistent copy of the whole database to `target`, a new file. Readers and writers
 /// go on meanwhile: the copy is the database as of one moment (a read transaction).
-pub fn backup_into(conn: &mut SqliteConnection, target: &Path) -> Result<(), BackupError> {
+pub fn backup_into(conn: &mut Conn, target: &Path) -> Result<(), BackupError> {
+    let conn = sqlite(conn)?;
     if target.exists() {
         return Err(BackupError::TargetExists(target.display().to_string()));
     }
@@ -33,6 +53,9 @@ pub fn backup_into(conn: &mut SqliteConnection, target: &Path) -> Result<(), Bac
         .execute(conn)?;
     Ok(())
 }
+
+/// Tables emptied by a restore but not filled from the backup.
+const NOT_RESTORED: [&str; 2] = ["auth_tokens", "rate_events"];
 
 #[derive(QueryableByName)]
 struct TableName {
@@ -80,7 +103,8 @@ fn column_list(conn: &mut SqliteConnection, schema: &str, table: &str) -> QueryR
 /// checking the backup is whole (`integrity_check`) and has the same tables and columns. One
 /// write transaction: a running server keeps serving and picks the restored catalog up (its
 /// version is moved past both).
-pub fn restore_from(conn: &mut SqliteConnection, source: &Path) -> Result<(), BackupError> {
+pub fn restore_from(conn: &mut Conn, source: &Path) -> Result<(), BackupError> {
+    let conn = sqlite(conn)?;
     if !source.is_file() {
         return Err(BackupError::Missing(source.display().to_string()));
     }
@@ -109,7 +133,12 @@ fn check_backup(conn: &mut SqliteConnection) -> Result<Vec<String>, String> {
         return Err(format!("damaged: {}", problems.join("; ")));
     }
     let tables = data_tables(conn, "main").map_err(|e| e.to_string())?;
-    if data_tables(conn, "restored").map_err(|e| e.to_string())? != tables {
+    // As sets: a copy made by VACUUM INTO numbers its tables' pages anew.
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    if sorted(data_tables(conn, "restored").map_err(|e| e.to_string())?) != sorted(tables.clone()) {
         return Err("its tables differ from this database's".into());
     }
     for table in &tables {
@@ -137,7 +166,9 @@ fn copy_tables(conn: &mut SqliteConnection, tables: &[String]) -> QueryResult<()
         for table in tables.iter().rev() {
             conn.batch_execute(&format!("DELETE FROM main.\"{table}\""))?;
         }
-        for table in tables {
+        // Sessions, edit grants and rate-limit counts are not brought back: a restore signs
+        // everyone out rather than revive sessions that were signed out since the copy.
+        for table in tables.iter().filter(|t| !NOT_RESTORED.contains(&t.as_str())) {
             let columns = column_list(conn, "main", table)?;
             conn.batch_execute(&format!(
                 "INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM restored.\"{table}\""
@@ -158,9 +189,12 @@ fn copy_tables(conn: &mut SqliteConnection, tables: &[String]) -> QueryResult<()
 /// Moves everything in the write-ahead log into the database file and empties the log, so the
 /// file alone is the whole database (at shutdown, before a copy by hand). A database opened
 /// read-only has written nothing, so there is nothing to move.
-pub fn checkpoint(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub fn checkpoint(conn: &mut Conn) -> QueryResult<()> {
+    let Conn::Sqlite(conn) = conn else {
+        return Ok(()); // PostgreSQL's own checkpoints keep its files whole
+    };
     match conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)") {
-        Err(e) if super::cannot_write(&e) => Ok(()),
+        Err(e) if super::sqlite::cannot_write(&e) => Ok(()),
         other => other,
     }
 }

@@ -1,26 +1,72 @@
-//! The SQLite database: one pool, the same pragmas on every connection, embedded migrations;
-//! a database that cannot take writes (a read-only disk or file) is still served for reading.
-//! `backup` holds the online copy, the restore and the checkpoint at shutdown.
+//! The database: SQLite (a file; the embedded default) or PostgreSQL (a server several
+//! instances share), chosen by `DATABASE_URL`. Queries are written once against `Conn`, a
+//! diesel `MultiConnection` over both; what must differ between the engines sits here, one
+//! function per concern: how a pool is opened (`sqlite`, `postgres`), how a transaction that
+//! writes or reads a consistent snapshot begins (`write_transaction`, `read_transaction`), and
+//! the migrations of each engine. `backup` holds the online copy, the restore and the
+//! checkpoint at shutdown.
 
 pub mod backup;
+mod postgres;
+mod sqlite;
 
-use std::time::Duration;
-
-use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use backup::{backup_into, checkpoint, restore_from, BackupError};
+pub use postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL};
+pub use sqlite::prepare_for_bulk_write;
 
-pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
-pub type DbConnection = diesel::r2d2::PooledConnection<ConnectionManager<SqliteConnection>>;
+/// A connection to either engine. Every query of the catalog and the board takes this.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
 
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+pub type DbConnection = r2d2::PooledConnection<ConnectionManager>;
 
-/// How long a writer waits for another writer before SQLite reports "database is locked".
-const BUSY_TIMEOUT_MS: u32 = 10_000;
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which engine a `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// `postgres://…` and `postgresql://…` are PostgreSQL; anything else is a SQLite file (a
+    /// path, or `sqlite://path`).
+    pub fn of_url(url: &str) -> Engine {
+        let lower = url.trim_start().to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+}
+
+impl Conn {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Conn::Postgres(_) => Engine::Postgres,
+            Conn::Sqlite(_) => Engine::Sqlite,
+        }
+    }
+}
+
+/// The SQLite path a `sqlite://` URL names (a bare path is its own path).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -36,160 +82,256 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Whether the database takes writes (it decides the pragmas each connection gets).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
-    ReadWrite,
-    /// Opened read-only because the file or its disk cannot be written: pages read it, every
-    /// write fails with SQLite's "readonly", which visitors see as "temporarily unavailable".
-    ReadOnly,
+/// Pool settings that apply to both engines.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Connections one process keeps at most (PostgreSQL; `DATABASE_POOL_SIZE`). SQLite keeps
+    /// its own fixed size: it has one writer at a time whatever the pool.
+    pub postgres_pool_size: u32,
 }
 
-#[derive(Debug)]
-struct SqlitePragmas(Access);
-
-impl SqlitePragmas {
-    fn sql(&self) -> String {
-        match self.0 {
-            Access::ReadWrite => format!(
-                "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
-                 PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;"
-            ),
-            // The journal mode is the file's own; setting it would be a write.
-            Access::ReadOnly => format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"),
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            postgres_pool_size: DEFAULT_POOL_SIZE,
         }
     }
 }
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(&self.sql())
-            .map_err(diesel::r2d2::Error::QueryError)
+/// Opens the database `url` names, runs its pending migrations, and returns a pool.
+pub fn open(url: &str) -> Result<DbPool, DbError> {
+    open_with(url, PoolSettings::default())
+}
+
+pub fn open_with(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
+    match Engine::of_url(url) {
+        Engine::Sqlite => sqlite::open(sqlite_path(url)),
+        Engine::Postgres => postgres::open(url, settings.postgres_pool_size),
     }
 }
 
-/// Gives a connection about to write a large import a page cache of 1 GiB (the default is
-/// 2 MiB): a million products' rows and indexes then stay in memory until the commit, instead
-/// of being spilled to the write-ahead log and read back again and again.
-pub fn prepare_for_bulk_write(conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
-    conn.batch_execute("PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;")
+/// `seongbun migrate`: runs the pending migrations and says which ran.
+pub fn migrate(url: &str) -> Result<Vec<String>, DbError> {
+    let mut conn = match Engine::of_url(url) {
+        Engine::Sqlite => Conn::Sqlite(establish_sqlite(sqlite_path(url))?),
+        Engine::Postgres => {
+            Conn::Postgres(
+                PgConnection::establish(url).map_err(|e| DbError::Unopenable {
+                    path: postgres::without_password(url),
+                    reason: e.to_string(),
+                })?,
+            )
+        }
+    };
+    run_migrations(&mut conn)
 }
 
-/// Opens (creating if needed) the database at `path`, runs pending migrations, and returns a
-/// pool whose connections all use WAL, a busy timeout and foreign keys. A database that exists
-/// but cannot be written is opened read-only instead (see `Access::ReadOnly`).
-pub fn open(path: &str) -> Result<DbPool, DbError> {
-    // One direct attempt first: a file that cannot be opened is reported at once, not after the
-    // pool has retried for its whole timeout.
-    let mut probe = SqliteConnection::establish(path).map_err(|e| DbError::Unopenable {
+fn establish_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
+    SqliteConnection::establish(path).map_err(|e| DbError::Unopenable {
         path: path.to_string(),
         reason: e.to_string(),
-    })?;
-    let writable = probe
-        .batch_execute(&SqlitePragmas(Access::ReadWrite).sql())
-        // A real write, rolled back: opening and even BEGIN IMMEDIATE succeed on a read-only
-        // disk, since SQLite falls back to reading.
-        .and_then(|()| {
-            probe.batch_execute(
-                "BEGIN IMMEDIATE;
-                 CREATE TABLE main.seongbun_write_probe (x);
-                 ROLLBACK;",
-            )
-        });
-    drop(probe);
-    // Only a refused write changes the way in; any other failure (a writer holding the lock
-    // past the timeout, say) is met again, and reported, by the read-write pool.
-    if let Some(refusal) = writable.err().filter(cannot_write) {
-        return open_read_only(path, &refusal);
-    }
-    let pool = pool(path, Access::ReadWrite)?;
-    pool.get()?
-        .run_pending_migrations(MIGRATIONS)
-        .map_err(|e| DbError::Migrate(e.to_string()))?;
-    Ok(pool)
+    })
 }
 
-fn open_read_only(path: &str, refusal: &diesel::result::Error) -> Result<DbPool, DbError> {
-    log::warn!(
-        "the database {path} cannot be written ({refusal}): serving it read-only; \
-         every change is refused as temporarily unavailable"
-    );
-    let url = read_only_url(path).map_err(|reason| DbError::Unopenable {
-        path: path.to_string(),
-        reason,
-    })?;
-    let pool = pool(&url, Access::ReadOnly)?;
-    let pending = pool
-        .get()?
-        .has_pending_migration(MIGRATIONS)
-        .map_err(|e| DbError::Migrate(e.to_string()))?;
-    if pending {
-        return Err(DbError::Migrate(
-            "the database is read-only and older than this version of seongbun".into(),
-        ));
-    }
-    Ok(pool)
-}
-
-fn pool(url: &str, access: Access) -> Result<DbPool, DbError> {
-    Pool::builder()
-        .max_size(8)
-        .connection_timeout(Duration::from_secs(15))
-        .connection_customizer(Box::new(SqlitePragmas(access)))
-        .build(ConnectionManager::<SqliteConnection>::new(url))
-        .map_err(|source| DbError::Open {
-            path: url.to_string(),
-            source,
-        })
-}
-
-/// SQLite's words for a file or disk that refuses writes (a WAL database on a read-only disk
-/// cannot even open its shared-memory file).
-pub(crate) fn cannot_write(error: &diesel::result::Error) -> bool {
-    let text = error.to_string().to_lowercase();
-    text.contains("readonly") || text.contains("read-only") || text.contains("unable to open")
-}
-
-/// A URI that opens `path` read-only. When SQLite cannot make the WAL's shared-memory file
-/// (a read-only disk), the file is opened as immutable, which is only safe when no WAL holds
-/// changes that are not yet in the file.
-fn read_only_url(path: &str) -> Result<String, String> {
-    let file = format!("file:{}", uri_path(path));
-    let plain = format!("{file}?mode=ro");
-    let readable = |url: &str| {
-        SqliteConnection::establish(url)
-            .and_then(|mut c| {
-                c.batch_execute("SELECT count(*) FROM sqlite_master;")
-                    .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
-            })
-            .map_err(|e| e.to_string())
+/// Runs the engine's pending migrations; the versions that ran.
+pub(crate) fn run_migrations(conn: &mut Conn) -> Result<Vec<String>, DbError> {
+    let migrate = |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migrate(e.to_string());
+    let versions = |ran: Vec<diesel::migration::MigrationVersion<'_>>| {
+        ran.iter().map(ToString::to_string).collect::<Vec<_>>()
     };
-    match readable(&plain) {
-        Ok(()) => Ok(plain),
-        Err(reason) => {
-            let wal_len = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
-            if wal_len > 0 {
-                return Err(format!(
-                    "{reason}; it is read-only and its write-ahead log holds changes that only \
-                     a writable open can apply"
-                ));
-            }
-            let immutable = format!("{file}?mode=ro&immutable=1");
-            readable(&immutable).map(|()| immutable)
+    let ran = match conn {
+        Conn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(versions)
+            .map_err(migrate)?,
+        Conn::Postgres(c) => {
+            // Instances starting together would run the same migration at once: the first
+            // takes this lock (a session lock, until unlocked), the others wait and then find
+            // nothing pending.
+            c.batch_execute("SELECT pg_advisory_lock(7349001)")?;
+            let ran = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(versions)
+                .map_err(migrate);
+            c.batch_execute("SELECT pg_advisory_unlock(7349001)")?;
+            ran?
+        }
+    };
+    Ok(ran)
+}
+
+/// Makes a pooled connection of the engine `url` names.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: String,
+    engine: Engine,
+}
+
+impl ConnectionManager {
+    fn new(url: &str) -> Self {
+        ConnectionManager {
+            url: url.to_string(),
+            engine: Engine::of_url(url),
         }
     }
 }
 
-/// `path` with the characters a SQLite URI gives a meaning to percent-encoded.
-fn uri_path(path: &str) -> String {
-    path.chars()
-        .map(|c| match c {
-            '%' | '?' | '#' => format!("%{:02X}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+/// Chooses the engine by the URL, not as the derived `establish` does by trying each in turn:
+/// a PostgreSQL URL whose server is down must fail as PostgreSQL, not be opened as a file.
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        let conn = match self.engine {
+            Engine::Sqlite => SqliteConnection::establish(&self.url).map(Conn::Sqlite),
+            Engine::Postgres => PgConnection::establish(&self.url).map(Conn::Postgres),
+        };
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Whether the database answers (the readiness check).
+pub fn ping(conn: &mut Conn) -> diesel::QueryResult<()> {
+    conn.batch_execute("SELECT 1")
+}
+
+/// How a transaction begins on each engine.
+struct Beginning {
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// SQLite's `BEGIN IMMEDIATE` takes the write lock at once; on PostgreSQL a transaction-scoped
+/// advisory lock does the same, released at commit or rollback.
+const WRITE: Beginning = Beginning {
+    sqlite: "BEGIN IMMEDIATE",
+    postgres: "BEGIN; SELECT pg_advisory_xact_lock(7349002)",
+};
+
+/// SQLite's transactions read one snapshot; PostgreSQL's default (read committed) takes a new
+/// one for each statement, so it asks for repeatable read.
+const READ: Beginning = Beginning {
+    sqlite: "BEGIN",
+    postgres: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+};
+
+/// Runs `work` in a transaction that writes, one such transaction at a time across every
+/// process using the database: the writes here read a value and write what follows from it
+/// (the catalog version, a product's links, a post's view, a rate limit's count), and one
+/// writer at a time keeps that simple and right.
+pub fn write_transaction<T, E>(
+    conn: &mut Conn,
+    work: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    transaction(conn, &WRITE, work)
+}
+
+/// Runs `work` in a transaction that reads one consistent snapshot of the database (several
+/// queries that must see the same catalog).
+pub fn read_transaction<T, E>(
+    conn: &mut Conn,
+    work: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    transaction(conn, &READ, work)
+}
+
+fn transaction<T, E>(
+    conn: &mut Conn,
+    beginning: &Beginning,
+    work: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if in_transaction(conn) {
+        // Within another transaction (a post stored with its rate limit counted): its lock
+        // and snapshot hold already; a savepoint undoes this part alone.
+        return conn.transaction(work);
+    }
+    match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, beginning.sqlite)?,
+        Conn::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(c, beginning.postgres)?,
+    }
+    finish_transaction(conn, work)
+}
+
+fn in_transaction(conn: &mut Conn) -> bool {
+    match <Conn as Connection>::TransactionManager::transaction_manager_status_mut(conn) {
+        diesel::connection::TransactionManagerStatus::Valid(status) => {
+            status.transaction_depth().is_some()
+        }
+        diesel::connection::TransactionManagerStatus::InError => false,
+    }
+}
+
+/// Commits after `work` succeeded, rolls back after it failed (as diesel's `transaction`).
+fn finish_transaction<T, E>(
+    conn: &mut Conn,
+    work: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match work(conn) {
+        Ok(value) => {
+            if let Err(e) = <Conn as Connection>::TransactionManager::commit_transaction(conn) {
+                // A failed commit may leave the transaction open: close it before reporting.
+                let _ = <Conn as Connection>::TransactionManager::rollback_transaction(conn);
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            <Conn as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Words of either engine for "cannot take writes now, try again": SQLite's locked, read-only
+/// or full database, PostgreSQL's lost connection or a server shutting down.
+pub(crate) fn is_temporary(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    if matches!(
+        error,
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)
+    ) {
+        return true;
+    }
+    let text = error.to_string().to_lowercase();
+    [
+        "locked",
+        "busy",
+        "readonly",
+        "read-only",
+        "disk",
+        "full",
+        "unable to open",
+        "server closed the connection",
+        "terminating connection",
+        "connection refused",
+        "no connection to the server",
+        "the database system is",
+        "could not connect",
+    ]
+    .iter()
+    .any(|word| text.contains(word))
 }
 
 #[cfg(test)]
@@ -197,8 +339,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uri_paths_escape_what_sqlite_would_read_as_parameters() {
-        assert_eq!(uri_path("/tmp/a?b#c%d.db"), "/tmp/a%3Fb%23c%25d.db");
-        assert_eq!(uri_path("/tmp/성분.db"), "/tmp/성분.db");
+    fn the_url_chooses_the_engine() {
+        assert_eq!(Engine::of_url("seongbun.db"), Engine::Sqlite);
+        assert_eq!(Engine::of_url("/tmp/postgres.db"), Engine::Sqlite);
+        assert_eq!(Engine::of_url("sqlite:///tmp/a.db"), Engine::Sqlite);
+        assert_eq!(sqlite_path("sqlite:///tmp/a.db"), "/tmp/a.db");
+        assert_eq!(Engine::of_url("postgres://u@h/db"), Engine::Postgres);
+        assert_eq!(Engine::of_url("PostgreSQL://u@h:5433/db"), Engine::Postgres);
     }
 }

@@ -1,5 +1,6 @@
-//! What keeps the board safe: password hashes, random tokens and the stores of expiring ones
-//! (admin sessions, edit grants), and rate limits per address.
+//! What keeps the board safe: password hashes, random tokens and the store of expiring ones
+//! (admin sessions, edit grants), and rate limits per address. The stores and the limits' counts
+//! live in the database, shared by every instance; `Safeguards` holds their settings.
 
 pub mod password;
 pub mod rate_limit;
@@ -51,9 +52,9 @@ pub struct Safeguards {
     /// argon2id hash of `ADMIN_PASSWORD`; the clear password is not kept.
     admin_password_hash: Option<String>,
     pub secure_cookies: bool,
-    pub admin_sessions: ExpiringTokens<()>,
+    pub admin_sessions: ExpiringTokens,
     /// Tokens standing for "typed the right password of post N".
-    pub edit_grants: ExpiringTokens<i32>,
+    pub edit_grants: ExpiringTokens,
     pub posting: RateLimit,
     pub wrong_passwords: RateLimit,
     pub post_password_cost: PasswordCost,
@@ -68,10 +69,14 @@ impl Safeguards {
         Ok(Safeguards {
             admin_password_hash,
             secure_cookies: settings.secure_cookies,
-            admin_sessions: ExpiringTokens::new(ADMIN_SESSION_LIFETIME),
-            edit_grants: ExpiringTokens::new(EDIT_GRANT_LIFETIME),
-            posting: RateLimit::new(settings.posts_per_window, RATE_WINDOW),
-            wrong_passwords: RateLimit::new(settings.wrong_passwords_per_window, RATE_WINDOW),
+            admin_sessions: ExpiringTokens::new("admin_session", ADMIN_SESSION_LIFETIME),
+            edit_grants: ExpiringTokens::new("edit_grant", EDIT_GRANT_LIFETIME),
+            posting: RateLimit::new("post", settings.posts_per_window, RATE_WINDOW),
+            wrong_passwords: RateLimit::new(
+                "wrong_password",
+                settings.wrong_passwords_per_window,
+                RATE_WINDOW,
+            ),
             post_password_cost: settings.post_password_cost,
         })
     }

@@ -1,12 +1,14 @@
 //! Random tokens (visitor cookies, admin sessions, edit grants) and the store of the ones
-//! that expire. A store keeps only a token's SHA-256 digest, so a memory dump holds no usable
-//! token.
+//! that expire. The store keeps only a token's SHA-256 digest, so a copy of the database holds
+//! no usable token.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use diesel::prelude::*;
 use sha2::{Digest, Sha256};
+
+use crate::db::Conn;
+use crate::schema::auth_tokens;
 
 /// 32 random bytes from the operating system, as 64 hex digits.
 pub fn random_token() -> String {
@@ -46,56 +48,69 @@ fn hex(bytes: &[u8]) -> String {
     text
 }
 
-/// Tokens that stand for a value (a signed-in admin, a right to edit one post) until they
-/// expire or are revoked. In memory: a restart signs everyone out, which is the safe side.
-pub struct ExpiringTokens<V> {
+/// Tokens that stand for a right (a signed-in admin, the right to edit one post) until they
+/// expire or are revoked. Kept in the database, by digest, so that every instance serving the
+/// site honours a token another issued, and a revocation (signing out) ends it on all at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ExpiringTokens {
+    kind: &'static str,
     lifetime: Duration,
-    entries: Mutex<HashMap<String, (V, Instant)>>,
 }
 
-impl<V: Clone> ExpiringTokens<V> {
-    pub fn new(lifetime: Duration) -> Self {
-        ExpiringTokens {
-            lifetime,
-            entries: Mutex::new(HashMap::new()),
-        }
+impl ExpiringTokens {
+    pub const fn new(kind: &'static str, lifetime: Duration) -> Self {
+        ExpiringTokens { kind, lifetime }
     }
 
-    /// A new token standing for `value`.
-    pub fn issue(&self, value: V) -> String {
+    /// A new token standing for `post_id` (`None` for an admin session). Expired tokens of
+    /// every kind are dropped on the way.
+    pub fn issue(&self, conn: &mut Conn, post_id: Option<i32>) -> QueryResult<String> {
         let token = random_token();
-        let now = Instant::now();
-        let mut entries = self.lock();
-        entries.retain(|_, (_, expires)| *expires > now);
-        entries.insert(token_digest(&token), (value, now + self.lifetime));
-        token
+        let now = unix_ms();
+        diesel::delete(auth_tokens::table.filter(auth_tokens::expires_at_ms.le(now)))
+            .execute(conn)?;
+        diesel::insert_into(auth_tokens::table)
+            .values((
+                auth_tokens::digest.eq(token_digest(&token)),
+                auth_tokens::kind.eq(self.kind),
+                auth_tokens::post_id.eq(post_id),
+                auth_tokens::expires_at_ms.eq(now.saturating_add(millis(self.lifetime))),
+            ))
+            .execute(conn)?;
+        Ok(token)
     }
 
-    /// What `token` stands for, if it was issued here and has not expired or been revoked.
-    pub fn get(&self, token: &str) -> Option<V> {
+    /// What `token` stands for (`Some(None)`: an admin session), if it was issued and has not
+    /// expired or been revoked.
+    pub fn get(&self, conn: &mut Conn, token: &str) -> QueryResult<Option<Option<i32>>> {
         if !looks_like_token(token) {
-            return None;
+            return Ok(None);
         }
-        let digest = token_digest(token);
-        let mut entries = self.lock();
-        match entries.get(&digest) {
-            Some((value, expires)) if *expires > Instant::now() => Some(value.clone()),
-            Some(_) => {
-                entries.remove(&digest);
-                None
-            }
-            None => None,
-        }
+        auth_tokens::table
+            .find(token_digest(token))
+            .filter(auth_tokens::kind.eq(self.kind))
+            .filter(auth_tokens::expires_at_ms.gt(unix_ms()))
+            .select(auth_tokens::post_id)
+            .first(conn)
+            .optional()
     }
 
-    pub fn revoke(&self, token: &str) {
-        self.lock().remove(&token_digest(token));
+    pub fn revoke(&self, conn: &mut Conn, token: &str) -> QueryResult<()> {
+        diesel::delete(auth_tokens::table.find(token_digest(token)))
+            .execute(conn)
+            .map(|_| ())
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (V, Instant)>> {
-        // A panic while holding the lock cannot leave the map half-changed, so keep using it.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// Now, in milliseconds since 1970 (UTC): the one clock every instance shares.
+pub(crate) fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -128,20 +143,41 @@ mod tests {
         assert!(!same_secret("abcd", "abc"));
     }
 
-    #[test]
-    fn an_issued_token_stands_for_its_value_until_revoked() {
-        let store = ExpiringTokens::new(Duration::from_secs(60));
-        let token = store.issue(7);
-        assert_eq!(store.get(&token), Some(7));
-        assert_eq!(store.get(&random_token()), None);
-        store.revoke(&token);
-        assert_eq!(store.get(&token), None);
+    fn database() -> (tempfile::TempDir, crate::db::DbPool) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::open(dir.path().join("tokens.db").to_str().unwrap()).unwrap();
+        (dir, pool)
     }
 
     #[test]
-    fn an_expired_token_stands_for_nothing() {
-        let store = ExpiringTokens::new(Duration::ZERO);
-        let token = store.issue(());
-        assert_eq!(store.get(&token), None);
+    fn an_issued_token_stands_for_its_value_until_revoked() {
+        let (_dir, pool) = database();
+        let conn = &mut pool.get().unwrap();
+        let grants = ExpiringTokens::new("edit_grant", Duration::from_secs(60));
+        let sessions = ExpiringTokens::new("admin_session", Duration::from_secs(60));
+        let token = grants.issue(conn, None).unwrap();
+        assert_eq!(grants.get(conn, &token).unwrap(), Some(None));
+        assert_eq!(
+            sessions.get(conn, &token).unwrap(),
+            None,
+            "kinds do not mix"
+        );
+        assert_eq!(grants.get(conn, &random_token()).unwrap(), None);
+        assert_eq!(grants.get(conn, "not a token").unwrap(), None);
+        grants.revoke(conn, &token).unwrap();
+        assert_eq!(grants.get(conn, &token).unwrap(), None);
+    }
+
+    #[test]
+    fn an_expired_token_stands_for_nothing_and_is_dropped() {
+        use crate::schema::auth_tokens;
+        let (_dir, pool) = database();
+        let conn = &mut pool.get().unwrap();
+        let store = ExpiringTokens::new("admin_session", Duration::ZERO);
+        let token = store.issue(conn, None).unwrap();
+        assert_eq!(store.get(conn, &token).unwrap(), None);
+        store.issue(conn, None).unwrap();
+        let kept: i64 = auth_tokens::table.count().get_result(conn).unwrap();
+        assert_eq!(kept, 1, "the expired token went when the next was issued");
     }
 }

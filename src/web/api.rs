@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::answer_cache::{Answer, AnswerKey};
 use super::errors::{ApiError, Failure};
 use super::views::IngredientChip;
+use crate::app_state::AppState;
 use crate::catalog::model::ProductSummary;
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
 use crate::i18n::{Lang, Message};
 use crate::ingredients::PastedText;
 use crate::search::query::SearchQuery;
-use crate::startup::AppState;
 
 /// How many similar products the API returns by default, and at most.
 const DEFAULT_LIMIT: usize = 4;

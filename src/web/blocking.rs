@@ -2,19 +2,19 @@
 //! tells the visitor: "busy, try again" for a locked, read-only or full database (503), a
 //! generic message otherwise; the detail goes to the log.
 
+use crate::db::Conn;
 use crate::i18n::Message;
 use actix_web::web;
 use diesel::result::Error as DieselError;
-use diesel::sqlite::SqliteConnection;
 
 use super::errors::{Failure, PageError};
-use crate::startup::AppState;
+use crate::app_state::AppState;
 
 /// Runs `work` with a pooled connection on the blocking thread pool. The outer error is the
 /// pool or thread failing; the inner result is the work's own.
 pub async fn with_connection<T, E>(
     state: &AppState,
-    work: impl FnOnce(&mut SqliteConnection) -> Result<T, E> + Send + 'static,
+    work: impl FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
 ) -> Result<Result<T, E>, PageError>
 where
     T: Send + 'static,
@@ -33,19 +33,7 @@ where
 
 /// A storage error as the visitor meets it.
 pub fn storage_failure(error: DieselError) -> PageError {
-    let text = error.to_string().to_lowercase();
-    let temporary = [
-        "locked",
-        "busy",
-        "readonly",
-        "read-only",
-        "disk",
-        "full",
-        "unable to open",
-    ]
-    .iter()
-    .any(|word| text.contains(word));
-    if temporary {
+    if crate::db::is_temporary(&error) {
         unavailable(format!("storage: {error}"))
     } else {
         PageError::internal(format!("storage: {error}"))

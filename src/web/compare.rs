@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::errors::{render, PageError};
 use super::product::no_such_product;
 use super::views::{percent, IngredientChip, ProductView};
+use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CompareParams {

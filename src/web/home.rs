@@ -2,9 +2,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::{render, PageError};
+use crate::app_state::AppState;
 use crate::catalog::demo::DEMO_SOURCE;
 use crate::i18n::{Lang, Texts};
-use crate::startup::AppState;
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -6,8 +6,8 @@ use serde::Deserialize;
 
 use super::errors::{render, PageError};
 use super::views::{IngredientChip, ProductView};
+use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 
 /// Products on one page of an ingredient.
 pub const PRODUCTS_PER_PAGE: usize = 30;

@@ -1,5 +1,5 @@
 //! HTTP: pages (`home`, `search`, `product`, `compare`, `ingredient`, `similar`), the JSON API
-//! (`api`), the page language (`language`), and how errors and catalog values are shown
+//! (`api`), the load balancer's checks (`health`), the page language (`language`), and how errors and catalog values are shown
 //! (`errors`, `views`). Handlers stay thin: parse, call the
 //! catalog index, render.
 
@@ -11,11 +11,13 @@ mod blocking;
 mod board;
 mod compare;
 mod errors;
+mod health;
 mod home;
 mod ingredient;
 mod language;
 mod narrowing;
 mod product;
+mod safeguards;
 mod search;
 mod security_headers;
 mod similar;
@@ -60,6 +62,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(api::not_found)),
     )
     .route("/products/{id}", web::get().to(product::product_page))
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/readyz", web::get().to(health::readyz))
     .route("/static/{name}", web::get().to(assets::asset))
     .route("/", web::get().to(home::home_page))
     .route("/search", web::get().to(search::search_page))

@@ -7,9 +7,9 @@ use super::errors::PageError;
 use super::narrowing::{NarrowingForm, NarrowingView};
 use super::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
 use super::visitor::AdminStatus;
+use crate::app_state::AppState;
 use crate::catalog_index::CatalogIndex;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 
 /// How many similar products a product page shows.
 pub const SIMILAR_ON_PAGE: usize = 4;

@@ -5,10 +5,10 @@ use serde::Deserialize;
 
 use super::errors::{render, render_with, PageError};
 use super::views::ProductView;
+use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
 use crate::search::query::SearchQuery;
 use crate::search::SearchOutcome;
-use crate::startup::AppState;
 
 /// How many candidates a search shows at most.
 pub const MAX_CANDIDATES: usize = 10;

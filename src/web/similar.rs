@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::errors::{render, render_with, Failure, PageError};
 use super::views::{shared_ids, IngredientChip, SimilarCard};
+use crate::app_state::AppState;
 use crate::i18n::{Lang, Texts};
 use crate::ingredients::PastedText;
-use crate::startup::AppState;
 
 #[derive(Deserialize)]
 pub struct PasteForm {

@@ -21,9 +21,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::errors::{Failure, PageError};
+use crate::app_state::AppState;
 use crate::security::tokens::looks_like_token;
 use crate::security::{random_token, same_secret, token_digest};
-use crate::startup::AppState;
 
 pub const VISITOR_COOKIE: &str = "sb_visitor";
 pub const ADMIN_COOKIE: &str = "sb_admin";
@@ -110,17 +110,24 @@ pub struct AdminStatus {
 }
 
 impl AdminStatus {
-    pub fn of(req: &HttpRequest) -> Self {
-        let signed_in = match (
+    /// Asks the database (every instance's sessions) only when the request carries an admin
+    /// cookie, so a visitor's request costs nothing here. A database that cannot answer shows
+    /// the page as to a visitor; whatever then needs the admin is refused, not done.
+    pub async fn of(req: &HttpRequest) -> Self {
+        let (Some(cookie), Some(state)) = (
             req.cookie(ADMIN_COOKIE),
             req.app_data::<web::Data<AppState>>(),
-        ) {
-            (Some(cookie), Some(state)) => state
-                .safeguards
-                .admin_sessions
-                .get(cookie.value())
-                .is_some(),
-            _ => false,
+        ) else {
+            return AdminStatus { signed_in: false };
+        };
+        if !crate::security::tokens::looks_like_token(cookie.value()) {
+            return AdminStatus { signed_in: false };
+        }
+        let sessions = state.safeguards.admin_sessions;
+        let token = cookie.value().to_string();
+        let signed_in = match super::safeguards::token_value(state, sessions, token).await {
+            Ok(found) => found.is_some(),
+            Err(_) => false,
         };
         AdminStatus { signed_in }
     }
@@ -140,10 +147,11 @@ impl AdminStatus {
 
 impl FromRequest for AdminStatus {
     type Error = PageError;
-    type Future = std::future::Ready<Result<Self, PageError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(Ok(AdminStatus::of(req)))
+        let req = req.clone();
+        Box::pin(async move { Ok(AdminStatus::of(&req).await) })
     }
 }
 

@@ -6,7 +6,7 @@ mod pylist;
 
 use std::fmt;
 
-use diesel::sqlite::SqliteConnection;
+use crate::db::Conn;
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub use formats::{read_contents, FileContents};
@@ -58,7 +58,7 @@ pub enum ImportReport {
 }
 
 /// Imports one file into the database.
-pub fn import_file(conn: &mut SqliteConnection, path: &str) -> Result<ImportReport, ImportError> {
+pub fn import_file(conn: &mut Conn, path: &str) -> Result<ImportReport, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         path: path.to_string(),
         source,
@@ -78,11 +78,7 @@ pub fn import_file(conn: &mut SqliteConnection, path: &str) -> Result<ImportRepo
 }
 
 /// Imports a file's text (`path` names it in messages and as the products' source).
-pub fn import_text(
-    conn: &mut SqliteConnection,
-    path: &str,
-    text: &str,
-) -> Result<ImportReport, ImportError> {
+pub fn import_text(conn: &mut Conn, path: &str, text: &str) -> Result<ImportReport, ImportError> {
     let database = |source| ImportError::Database {
         path: path.to_string(),
         source,

@@ -1,8 +1,8 @@
 //! The admin's edits to the catalog, one product at a time: add, change, delete. Each bumps
 //! the catalog version so every index picks the change up.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::bump_catalog_version;
 use super::links::{insert_links, link_rows, IngredientIds};
@@ -23,7 +23,7 @@ pub enum EditError {
 }
 
 /// Product `id` as stored, in the form the admin edits and the store saves.
-pub fn stored_product(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<NewProduct>> {
+pub fn stored_product(conn: &mut Conn, id: i32) -> QueryResult<Option<NewProduct>> {
     let row = products::table
         .find(id)
         .select((
@@ -63,7 +63,7 @@ pub fn stored_product(conn: &mut SqliteConnection, id: i32) -> QueryResult<Optio
     ))
 }
 
-fn product_with(conn: &mut SqliteConnection, brand: &str, name: &str) -> QueryResult<Option<i32>> {
+fn product_with(conn: &mut Conn, brand: &str, name: &str) -> QueryResult<Option<i32>> {
     products::table
         .filter(products::brand.eq(brand).and(products::name.eq(name)))
         .select(products::id)
@@ -73,11 +73,11 @@ fn product_with(conn: &mut SqliteConnection, brand: &str, name: &str) -> QueryRe
 
 /// Adds a product; returns its id.
 pub fn add_product(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     product: &NewProduct,
     resolver: &Resolver,
 ) -> Result<i32, EditError> {
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = product_with(conn, &product.brand, &product.name)? {
             return Err(EditError::Exists(existing));
         }
@@ -94,12 +94,12 @@ pub fn add_product(
 
 /// Replaces product `id`'s fields and ingredient links.
 pub fn update_product(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i32,
     product: &NewProduct,
     resolver: &Resolver,
 ) -> Result<(), EditError> {
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         match product_with(conn, &product.brand, &product.name)? {
             Some(other) if other != id => return Err(EditError::Exists(other)),
             _ => {}
@@ -121,8 +121,8 @@ pub fn update_product(
 }
 
 /// Deletes product `id` and its ingredient links (posts about it keep their text).
-pub fn delete_product(conn: &mut SqliteConnection, id: i32) -> Result<(), EditError> {
-    conn.immediate_transaction(|conn| {
+pub fn delete_product(conn: &mut Conn, id: i32) -> Result<(), EditError> {
+    crate::db::write_transaction(conn, |conn| {
         if diesel::delete(products::table.find(id)).execute(conn)? == 0 {
             return Err(EditError::NotFound);
         }
@@ -132,7 +132,7 @@ pub fn delete_product(conn: &mut SqliteConnection, id: i32) -> Result<(), EditEr
 }
 
 fn link_ingredients(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i32,
     product: &NewProduct,
     resolver: &Resolver,

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use diesel::sqlite::{Sqlite, SqliteConnection};
+
+use crate::db::Conn;
 use rustc_hash::FxHashMap;
 
 use super::bump_catalog_version;
@@ -16,6 +18,8 @@ use crate::ingredients::{parse_label, CanonicalIngredient, NoInfoReason, Resolve
 use crate::schema::{ingredients, product_ingredients, products};
 
 /// One link as written.
+#[derive(Insertable)]
+#[diesel(table_name = product_ingredients)]
 pub(super) struct ProductIngredientRow {
     product_id: i32,
     position: i32,
@@ -24,7 +28,7 @@ pub(super) struct ProductIngredientRow {
 
 /// The link rows of one product's resolved label, in label order.
 pub(super) fn link_rows(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ingredient_ids: &mut IngredientIds,
     resolver: &Resolver,
     product_id: i32,
@@ -111,7 +115,7 @@ impl ImportLinks {
     /// Links gathered before they are written: a few products' worth, 32 statements.
     const WRITTEN_TOGETHER: usize = 32 * LINKS_PER_STATEMENT;
 
-    pub(super) fn load(conn: &mut SqliteConnection) -> QueryResult<Self> {
+    pub(super) fn load(conn: &mut Conn) -> QueryResult<Self> {
         Ok(ImportLinks {
             ingredient_ids: IngredientIds::load(conn)?,
             numbered: Vec::new(),
@@ -128,7 +132,7 @@ impl ImportLinks {
     /// Links saved product `product_id` to its label's ingredients.
     pub(super) fn add(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         resolver: &Resolver,
         product_id: i32,
         ingredients: &[u32],
@@ -152,7 +156,7 @@ impl ImportLinks {
         Ok(())
     }
 
-    pub(super) fn finish(self, conn: &mut SqliteConnection) -> QueryResult<()> {
+    pub(super) fn finish(self, conn: &mut Conn) -> QueryResult<()> {
         insert_links(conn, &self.pending)
     }
 }
@@ -162,18 +166,31 @@ impl ImportLinks {
 /// link one at a time (perf); 32 rows share them.
 const LINKS_PER_STATEMENT: usize = 32;
 
-/// Writes `links`: whole statements of `LINKS_PER_STATEMENT`, then the rest one by one, so that
-/// only two statements are ever prepared.
-pub(super) fn insert_links(
-    conn: &mut SqliteConnection,
-    links: &[ProductIngredientRow],
-) -> QueryResult<()> {
-    let mut whole = links.chunks_exact(LINKS_PER_STATEMENT);
-    for chunk in &mut whole {
-        InsertLinks::<LINKS_PER_STATEMENT>::new(chunk).execute(conn)?;
-    }
-    for link in whole.remainder() {
-        InsertLinks::<1>::new(std::slice::from_ref(link)).execute(conn)?;
+/// Links one PostgreSQL statement writes: a large multi-row insert (3 parameters a row, under
+/// the protocol's 65,535) pays the round trip to the server once for many rows.
+const POSTGRES_LINKS_PER_STATEMENT: usize = 10_000;
+
+/// Writes `links`. The engines differ here because this is the import's hottest statement:
+/// on SQLite, whole statements of `LINKS_PER_STATEMENT`, then the rest one by one, so that
+/// only two statements are ever prepared; on PostgreSQL, large multi-row inserts.
+pub(super) fn insert_links(conn: &mut Conn, links: &[ProductIngredientRow]) -> QueryResult<()> {
+    match conn {
+        Conn::Sqlite(conn) => {
+            let mut whole = links.chunks_exact(LINKS_PER_STATEMENT);
+            for chunk in &mut whole {
+                InsertLinks::<LINKS_PER_STATEMENT>::new(chunk).execute(conn)?;
+            }
+            for link in whole.remainder() {
+                InsertLinks::<1>::new(std::slice::from_ref(link)).execute(conn)?;
+            }
+        }
+        Conn::Postgres(conn) => {
+            for chunk in links.chunks(POSTGRES_LINKS_PER_STATEMENT) {
+                diesel::insert_into(product_ingredients::table)
+                    .values(chunk)
+                    .execute(conn)?;
+            }
+        }
     }
     Ok(())
 }
@@ -231,7 +248,7 @@ pub(super) struct IngredientIds {
 }
 
 impl IngredientIds {
-    pub(super) fn load(conn: &mut SqliteConnection) -> QueryResult<Self> {
+    pub(super) fn load(conn: &mut Conn) -> QueryResult<Self> {
         let by_key = ingredients::table
             .select((ingredients::key, ingredients::id))
             .load::<(String, i32)>(conn)?
@@ -242,7 +259,7 @@ impl IngredientIds {
 
     pub(super) fn id_for(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         resolver: &Resolver,
         canonical: &CanonicalIngredient,
     ) -> QueryResult<i32> {
@@ -266,8 +283,8 @@ impl IngredientIds {
 /// Resolves every stored product's ingredients again (after a dictionary import changed what
 /// names mean), refreshes ingredient names, Korean names and functions, and drops ingredients
 /// no product holds any more. Returns how many products' ingredients changed.
-pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryResult<usize> {
-    conn.immediate_transaction(|conn| {
+pub fn reresolve_all(conn: &mut Conn, resolver: &Resolver) -> QueryResult<usize> {
+    crate::db::write_transaction(conn, |conn| {
         let stored: Vec<(i32, String)> = products::table
             .select((products::id, products::ingredients_raw))
             .order(products::id)
@@ -309,10 +326,7 @@ pub fn reresolve_all(conn: &mut SqliteConnection, resolver: &Resolver) -> QueryR
 }
 
 /// Returns how many ingredients changed.
-fn refresh_ingredient_details(
-    conn: &mut SqliteConnection,
-    resolver: &Resolver,
-) -> QueryResult<usize> {
+fn refresh_ingredient_details(conn: &mut Conn, resolver: &Resolver) -> QueryResult<usize> {
     let mut changed = 0;
     for Ingredient {
         id,

@@ -9,8 +9,8 @@ mod product_rows;
 mod reads;
 mod references;
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use crate::schema::{catalog_state, products};
 
@@ -22,19 +22,19 @@ pub use reads::{
 };
 pub use references::{load_resolver, save_references, ReferenceKind};
 
-pub fn catalog_version(conn: &mut SqliteConnection) -> QueryResult<i32> {
+pub fn catalog_version(conn: &mut Conn) -> QueryResult<i32> {
     catalog_state::table
         .select(catalog_state::version)
         .first(conn)
 }
 
-pub(super) fn bump_catalog_version(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub(super) fn bump_catalog_version(conn: &mut Conn) -> QueryResult<()> {
     diesel::update(catalog_state::table)
         .set(catalog_state::version.eq(catalog_state::version + 1))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn count_products(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub fn count_products(conn: &mut Conn) -> QueryResult<i64> {
     products::table.count().get_result(conn)
 }

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::bump_catalog_version;
 use super::links::{ImportLinks, LabelNumbering};
@@ -82,13 +82,13 @@ enum Saved {
 /// Saves products. Ingredients are resolved with `resolver`. With `replacing_source`, the
 /// products from that source (the demo catalog) are removed first. One transaction.
 pub fn save_products(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     new_products: &[NewProduct],
     replacing_source: Option<&str>,
     resolver: &Resolver,
     mut progress: impl FnMut(usize),
 ) -> QueryResult<SaveCounts> {
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let mut counts = SaveCounts::default();
         if let Some(source) = replacing_source {
             counts.replaced = diesel::delete(products::table.filter(products::source.eq(source)))
@@ -175,7 +175,7 @@ pub(super) fn product_row(
 
 /// Inserts, updates (dropping its old ingredient links) or leaves one product.
 fn save_one(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     row: &ProductRow,
     stored: Option<&StoredProduct>,
 ) -> QueryResult<Saved> {
@@ -198,11 +198,7 @@ fn save_one(
 }
 
 /// Writes every field of `row` over product `id`; returns the rows changed (0: no product).
-pub(super) fn update_product_row(
-    conn: &mut SqliteConnection,
-    id: i32,
-    row: &ProductRow,
-) -> QueryResult<usize> {
+pub(super) fn update_product_row(conn: &mut Conn, id: i32, row: &ProductRow) -> QueryResult<usize> {
     diesel::update(products::table.find(id))
         .set((
             products::brand.eq(&row.brand),

@@ -1,7 +1,7 @@
 //! Reading the catalog: everything the in-memory indexes need, and "which products contain X".
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use crate::catalog::model::{split_aliases, Ingredient, ProductSummary};
 use crate::schema::{ingredients, product_ingredients, products};
@@ -16,7 +16,7 @@ pub struct CatalogRows {
 }
 
 /// Every product, by id.
-pub fn all_products(conn: &mut SqliteConnection) -> QueryResult<Vec<ProductSummary>> {
+pub fn all_products(conn: &mut Conn) -> QueryResult<Vec<ProductSummary>> {
     Ok(products::table
         .select((
             products::id,
@@ -63,7 +63,7 @@ pub fn all_products(conn: &mut SqliteConnection) -> QueryResult<Vec<ProductSumma
 /// Every (product id, ingredient id), by product and label position: one scan of the table,
 /// which is kept in that order (it has no rowid: its primary key is its order), so SQLite
 /// neither sorts nor looks rows up.
-pub fn links_in_label_order(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32, i32)>> {
+pub fn links_in_label_order(conn: &mut Conn) -> QueryResult<Vec<(i32, i32)>> {
     product_ingredients::table
         .select((
             product_ingredients::product_id,
@@ -85,7 +85,7 @@ pub fn links_in_label_order(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32
 /// The ids of the products holding an ingredient, a page at a time: one query on the
 /// `product_ingredients_by_ingredient` index.
 pub fn products_containing(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ingredient_id: i32,
     limit: i64,
     offset: i64,
@@ -99,7 +99,7 @@ pub fn products_containing(
         .load(conn)
 }
 
-pub fn all_ingredients(conn: &mut SqliteConnection) -> QueryResult<Vec<Ingredient>> {
+pub fn all_ingredients(conn: &mut Conn) -> QueryResult<Vec<Ingredient>> {
     Ok(ingredients::table
         .select((
             ingredients::id,

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use crate::ingredients::Resolver;
 use crate::schema::ingredient_references;
@@ -43,11 +43,11 @@ impl ReferenceKind {
 /// Saves reference rows (term → value) of one kind, replacing earlier values of the same terms.
 /// Returns (added, updated, unchanged).
 pub fn save_references(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     kind: ReferenceKind,
     pairs: &[(String, String)],
 ) -> QueryResult<(usize, usize, usize)> {
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let existing: HashMap<String, String> = ingredient_references::table
             .filter(ingredient_references::kind.eq(kind.as_str()))
             .select((ingredient_references::term, ingredient_references::value))
@@ -56,13 +56,17 @@ pub fn save_references(
             .collect();
         let (mut added, mut updated, mut unchanged) = (0, 0, 0);
         let mut rows = Vec::new();
+        let mut replaced = Vec::new();
         for (term, value) in pairs {
             match existing.get(term) {
                 Some(old) if old == value => {
                     unchanged += 1;
                     continue;
                 }
-                Some(_) => updated += 1,
+                Some(_) => {
+                    updated += 1;
+                    replaced.push(term);
+                }
                 None => added += 1,
             }
             rows.push((
@@ -71,17 +75,31 @@ pub fn save_references(
                 ingredient_references::value.eq(value),
             ));
         }
+        // Replaced as a delete and an insert (in this one write transaction): both engines
+        // say it the same way, where SQLite's REPLACE and PostgreSQL's ON CONFLICT differ.
+        for chunk in replaced.chunks(3_000) {
+            diesel::delete(
+                ingredient_references::table
+                    .filter(ingredient_references::kind.eq(kind.as_str()))
+                    .filter(ingredient_references::term.eq_any(chunk)),
+            )
+            .execute(conn)?;
+        }
         for chunk in rows.chunks(3_000) {
-            diesel::replace_into(ingredient_references::table)
-                .values(chunk)
-                .execute(conn)?;
+            // A multi-row insert is each engine's own statement: diesel writes it for the
+            // engine's connection, not for the connection over both.
+            let insert = diesel::insert_into(ingredient_references::table).values(chunk);
+            match conn {
+                Conn::Sqlite(c) => insert.execute(c)?,
+                Conn::Postgres(c) => insert.execute(c)?,
+            };
         }
         Ok((added, updated, unchanged))
     })
 }
 
 /// The built-in resolver extended by every imported reference.
-pub fn load_resolver(conn: &mut SqliteConnection) -> QueryResult<Resolver> {
+pub fn load_resolver(conn: &mut Conn) -> QueryResult<Resolver> {
     let mut resolver = Resolver::builtin();
     let rows: Vec<(String, String, String)> = ingredient_references::table
         .select((

@@ -4,10 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
-use crate::web::board::{rate_limited, see_other};
+use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
+use crate::web::safeguards::{
+    count_event, issue_token, rate_limited, revoke_token, WRONG_PASSWORDS,
+};
 use crate::web::visitor::{
     client_address, site_cookie, AdminStatus, CheckedForm, Visitor, ADMIN_COOKIE,
 };
@@ -77,7 +80,7 @@ pub async fn sign_in(
     let LoginForm { password, next } = form.0;
     let next = safe_next(&next);
     let address = client_address(&req);
-    let guard = &state.safeguards.wrong_passwords;
+    let guard = state.safeguards.wrong_passwords;
     let page = |status, error: Message| {
         render_with(
             status,
@@ -94,8 +97,7 @@ pub async fn sign_in(
     if !state.safeguards.admin_enabled() {
         return page(StatusCode::FORBIDDEN, disabled());
     }
-    if let Some(message) = rate_limited(guard, address, ("틀린 비밀번호가", "wrong passwords"))
-    {
+    if let Some(message) = rate_limited(&state, guard, address, WRONG_PASSWORDS).await? {
         return page(StatusCode::TOO_MANY_REQUESTS, message);
     }
     let safeguards = state.safeguards.clone();
@@ -103,7 +105,7 @@ pub async fn sign_in(
         .await
         .map_err(PageError::internal)?;
     if !right {
-        guard.record(address);
+        count_event(&state, guard, address, false).await?;
         log::warn!("a wrong admin password from {address}");
         return page(
             StatusCode::FORBIDDEN,
@@ -113,8 +115,8 @@ pub async fn sign_in(
             ),
         );
     }
-    guard.clear(address);
-    let token = state.safeguards.admin_sessions.issue(());
+    count_event(&state, guard, address, true).await?;
+    let token = issue_token(&state, state.safeguards.admin_sessions, None).await?;
     log::info!("the admin signed in from {address}");
     let cookie = site_cookie(ADMIN_COOKIE, token, state.safeguards.secure_cookies).finish();
     let mut response = see_other(next);
@@ -158,7 +160,13 @@ pub async fn sign_out(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     if let Some(cookie) = req.cookie(ADMIN_COOKIE) {
-        state.safeguards.admin_sessions.revoke(cookie.value());
+        // Ended for every instance: the session is a row they all read.
+        revoke_token(
+            &state,
+            state.safeguards.admin_sessions,
+            cookie.value().to_string(),
+        )
+        .await?;
     }
     let mut removal = Cookie::build(ADMIN_COOKIE, "").path("/").finish();
     removal.make_removal();

@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app_state::AppState;
 use crate::board::store as board_store;
 use crate::catalog::category::{category_label, CATEGORIES};
 use crate::catalog::product_form::{ProductDraft, ProductForm, ADMIN_SOURCE};
@@ -15,7 +16,6 @@ use crate::catalog::store::{self, EditError};
 use crate::catalog_index::LiveCatalog;
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 use crate::web::blocking::{storage_failure, with_connection};
 use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
@@ -87,7 +87,7 @@ fn edit_failure(error: EditError) -> PageError {
 /// Saves with `write`, then refreshes the running index from the database.
 async fn write_and_refresh<T: Send + 'static>(
     state: &AppState,
-    write: impl FnOnce(&mut diesel::SqliteConnection) -> Result<T, EditError> + Send + 'static,
+    write: impl FnOnce(&mut crate::db::Conn) -> Result<T, EditError> + Send + 'static,
 ) -> Result<Result<T, EditError>, PageError> {
     let catalog: Arc<LiveCatalog> = state.catalog.clone();
     with_connection(state, move |conn| {

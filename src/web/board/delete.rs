@@ -6,9 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::edit::PasswordPage;
 use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use crate::app_state::AppState;
 use crate::board::{actions, Actor};
 use crate::i18n::Lang;
-use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};

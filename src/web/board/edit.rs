@@ -8,13 +8,14 @@ use askama::Template;
 use super::form_page::PostFormPage;
 use super::write::ask_product;
 use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use crate::app_state::AppState;
 use crate::board::product_link::{choose_product, NOT_LISTED};
 use crate::board::store::Post;
 use crate::board::{actions, PostDraft, PostForm};
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
+use crate::web::safeguards::{issue_token, revoke_token, token_value};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 
 /// The page asking for a post's password before an action (edit, delete).
@@ -121,7 +122,7 @@ pub async fn edit_verify(
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
         PasswordCheck::Right => {
             let post = find_post(&state, id).await?;
-            let grant = state.safeguards.edit_grants.issue(id);
+            let grant = issue_token(&state, state.safeguards.edit_grants, Some(id)).await?;
             edit_page(&state, &post, admin, &visitor, grant, lang).render(StatusCode::OK)
         }
         PasswordCheck::Refused(status, message) => {
@@ -153,8 +154,10 @@ pub async fn save_edit(
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let EditForm { grant, post: form } = form.0;
-    let granted = state.safeguards.edit_grants.get(&grant) == Some(id);
-    if !admin.signed_in && !granted {
+    let granted = admin.signed_in
+        || token_value(&state, state.safeguards.edit_grants, grant.clone()).await?
+            == Some(Some(id));
+    if !granted {
         return Err(PageError(crate::web::errors::Failure::Forbidden(
             Message::new(
                 "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요.",
@@ -195,6 +198,9 @@ pub async fn save_edit(
         // The grant stays, so the same form can be sent again once saving works.
         return page(form).after_failed_save(error);
     }
-    state.safeguards.edit_grants.revoke(&grant);
+    // Saved: a failure to revoke only leaves the grant to expire.
+    if let Err(error) = revoke_token(&state, state.safeguards.edit_grants, grant).await {
+        log::warn!("an edit grant stays until it expires: {error}");
+    }
     Ok(see_other(format!("/board/{id}")))
 }

@@ -3,9 +3,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::views::PostListItem;
+use crate::app_state::AppState;
 use crate::board::store::{self, PostFilter, SearchField, POSTS_PER_PAGE};
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 use crate::web::blocking::{storage_failure, with_connection};
 use crate::web::errors::{render, PageError};
 use crate::web::visitor::AdminStatus;
@@ -90,7 +90,9 @@ pub async fn board_page(
         .filter(|p| *p >= 1)
         .unwrap_or(1);
     let field = SearchField::from_slug(&params.field);
-    let words = crate::text::squash_spaces(&params.q);
+    // Control characters are in no stored text, and PostgreSQL refuses a NUL in any: they
+    // separate words like spaces.
+    let words = crate::text::squash_spaces(&params.q.replace(char::is_control, " "));
     let mut error = None;
     let filter = if words.chars().count() > MAX_SEARCH_CHARS {
         error = Some(Message::new(

@@ -19,10 +19,9 @@ use serde::Deserialize;
 
 use super::blocking::storage_failure;
 use super::errors::{Failure, PageError};
+use super::safeguards::{count_event, rate_limited, WRONG_PASSWORDS};
 use crate::board::BoardError;
 use crate::i18n::Message;
-use crate::security::rate_limit::describe_wait;
-use crate::security::RateLimit;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/board", web::get().to(list::board_page))
@@ -50,7 +49,7 @@ pub struct PasswordForm {
 
 /// Post `id` as stored, or the "no such post" page.
 async fn find_post(
-    state: &crate::startup::AppState,
+    state: &crate::app_state::AppState,
     id: i32,
 ) -> Result<crate::board::store::Post, PageError> {
     Ok(super::blocking::with_connection(state, move |conn| {
@@ -89,17 +88,6 @@ impl From<BoardError> for PageError {
     }
 }
 
-/// The message for an address that must wait, or `None` when it may go on.
-pub fn rate_limited(limit: &RateLimit, address: IpAddr, what: (&str, &str)) -> Option<Message> {
-    let wait = limit.check(address).err()?;
-    let (ko_wait, en_wait) = describe_wait(wait);
-    let (ko, en) = what;
-    Some(Message::new(
-        format!("{ko} 너무 많아 잠시 막혔습니다. {ko_wait} 뒤에 다시 시도해 주세요."),
-        format!("Too many {en}; please try again in {en_wait}."),
-    ))
-}
-
 pub fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
@@ -116,15 +104,14 @@ pub enum PasswordCheck {
 /// Checks `password` for post `id`, counting wrong ones per address (and refusing to check at
 /// all once an address has too many).
 pub async fn check_post_password(
-    state: &crate::startup::AppState,
+    state: &crate::app_state::AppState,
     address: IpAddr,
     id: i32,
     password: String,
 ) -> Result<PasswordCheck, PageError> {
     use actix_web::http::StatusCode;
-    let guard = &state.safeguards.wrong_passwords;
-    if let Some(message) = rate_limited(guard, address, ("틀린 비밀번호가", "wrong passwords"))
-    {
+    let guard = state.safeguards.wrong_passwords;
+    if let Some(message) = rate_limited(state, guard, address, WRONG_PASSWORDS).await? {
         return Ok(PasswordCheck::Refused(
             StatusCode::TOO_MANY_REQUESTS,
             message,
@@ -138,11 +125,11 @@ pub async fn check_post_password(
     .map_err(PageError::internal)?;
     match checked {
         Ok(_) => {
-            guard.clear(address);
+            count_event(state, guard, address, true).await?;
             Ok(PasswordCheck::Right)
         }
         Err(BoardError::WrongPassword) => {
-            guard.record(address);
+            count_event(state, guard, address, false).await?;
             Ok(PasswordCheck::Refused(
                 StatusCode::FORBIDDEN,
                 wrong_password(),

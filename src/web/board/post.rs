@@ -4,12 +4,12 @@ use askama::Template;
 
 use super::views::PostView;
 use super::{check_post_password, post_id, PasswordCheck, PasswordForm};
+use crate::app_state::AppState;
 use crate::board::actions::can_read;
 use crate::board::store::{self, Post};
 use crate::board::{BoardError, PostStatus};
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
-use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};

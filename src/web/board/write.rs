@@ -3,14 +3,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::form_page::PostFormPage;
-use super::{rate_limited, see_other};
+use super::see_other;
+use crate::app_state::AppState;
 use crate::board::actions;
 use crate::board::product_link::choose_product;
 use crate::board::{PostCategory, PostDraft, PostForm};
 use crate::i18n::{Lang, Message};
-use crate::startup::AppState;
 use crate::web::blocking::with_connection;
 use crate::web::errors::PageError;
+use crate::web::safeguards::{wait_message, POSTS};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 
 /// What a link to the form may fill in: from "nothing found" (a product request for the query)
@@ -74,16 +75,6 @@ pub async fn create_post(
     let page =
         |form: PostForm| PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang);
     let choice = choose_product(&index, &form.product_id, &form.product);
-    if !admin.signed_in {
-        if let Some(message) = rate_limited(&state.safeguards.posting, address, ("글이", "posts"))
-        {
-            return PostFormPage {
-                message: Some(message),
-                ..page(form).with_product(&index, &choice)
-            }
-            .render(StatusCode::TOO_MANY_REQUESTS);
-        }
-    }
     let draft = match PostDraft::parse(&form, admin.signed_in, !admin.signed_in) {
         Ok(draft) => draft,
         Err(errors) => {
@@ -106,22 +97,27 @@ pub async fn create_post(
     let password_hash = web::block(move || actions::hash_draft_password(&draft, cost))
         .await
         .map_err(PageError::internal)??;
+    let limit = (!admin.signed_in).then_some((state.safeguards.posting, address));
     let created = with_connection(&state, move |conn| {
-        actions::create_post(conn, &content, password_hash.as_deref())
+        actions::create_post(conn, &content, password_hash.as_deref(), limit)
     })
     .await
     .and_then(|created| created.map_err(PageError::from));
     let id = match created {
-        Ok(id) => id,
+        Ok(Ok(id)) => id,
+        Ok(Err(wait)) => {
+            return PostFormPage {
+                message: Some(wait_message(wait, POSTS)),
+                ..page(form).with_product(&index, &choice)
+            }
+            .render(StatusCode::TOO_MANY_REQUESTS);
+        }
         Err(error) => {
             return page(form)
                 .with_product(&index, &choice)
                 .after_failed_save(error)
         }
     };
-    if !admin.signed_in {
-        state.safeguards.posting.record(address);
-    }
     Ok(see_other(format!("/board/{id}")))
 }
 
