@@ -5,12 +5,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::helpers::texts;
+use crate::helpers::{sqlite_only, test_database, texts, Backend};
 use crate::process::{integrity_check, run_command, stored_posts, ServerProcess};
 use crate::storm::write_storm;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_taken_during_a_write_storm_restores_every_post_written_before_it() {
+    if sqlite_only("SQLite's online copy (VACUUM INTO); PostgreSQL's is pg_dump's, see below") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("live.db");
     let server = ServerProcess::start(&database, &[]).await;
@@ -112,6 +115,9 @@ async fn a_backup_taken_during_a_write_storm_restores_every_post_written_before_
 
 #[tokio::test]
 async fn a_file_that_is_not_a_backup_changes_nothing() {
+    if sqlite_only("SQLite backup files") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("keep.db");
     let server = ServerProcess::start(&database, &[]).await;
@@ -127,6 +133,30 @@ async fn a_file_that_is_not_a_backup_changes_nothing() {
     let (status, said) = run_command(&database, &["restore", "/nonexistent/backup.db"]);
     assert!(!status.success());
     assert!(said.contains("is not there"), "{said}");
+    assert!(stored_posts(&database)
+        .iter()
+        .any(|(stored, title)| *stored == id && title == "지켜야 할 글"));
+}
+
+#[tokio::test]
+async fn on_postgresql_backup_and_restore_name_pg_dump_and_change_nothing() {
+    if crate::BACKEND != Backend::Postgres {
+        return; // SQLite's are above
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir, "unused");
+    let server = ServerProcess::start(&database, &[]).await;
+    let id = server
+        .browser()
+        .write_post("지켜야 할 글", "keep", "keep-1234", false)
+        .await;
+    let copy = dir.path().join("copy.db");
+    for command in ["backup", "restore"] {
+        let (status, said) = run_command(&database, &[command, &copy.to_string_lossy()]);
+        assert!(!status.success(), "{command} is not done half-way: {said}");
+        assert!(said.contains("pg_dump"), "{command} names pg_dump: {said}");
+    }
+    assert!(!copy.exists(), "no copy of seongbun's own was written");
     assert!(stored_posts(&database)
         .iter()
         .any(|(stored, title)| *stored == id && title == "지켜야 할 글"));

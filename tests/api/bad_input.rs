@@ -205,12 +205,11 @@ fn stored_rows(app: &TestApp) -> Vec<String> {
         #[diesel(sql_type = diesel::sql_types::Text)]
         row: String,
     }
-    let mut conn =
-        diesel::sqlite::SqliteConnection::establish(&app.database.to_string_lossy()).unwrap();
+    let mut conn = crate::helpers::connect(&app.database);
     diesel::sql_query(
         "SELECT 'post ' || id || ':' || category || title || body || author || \
          coalesce(password_hash, '') || is_secret || is_pinned || status || answer || \
-         coalesce(product_id, '') || product_name || updated_at AS row FROM posts \
+         coalesce(CAST(product_id AS TEXT), '') || product_name || updated_at AS row FROM posts \
          UNION ALL SELECT 'product ' || id || ':' || brand || name || category || \
          ingredients_raw || aliases || updated_at FROM products \
          UNION ALL SELECT 'version ' || version FROM catalog_state ORDER BY 1",

@@ -580,15 +580,18 @@ async fn a_post_password_is_stored_only_as_an_argon2id_hash() {
         .browser()
         .write_post("제목", "본문", password, false)
         .await;
-    let pool = seongbun::db::open(&app.database.to_string_lossy()).unwrap();
+    let pool = seongbun::db::open(&app.database).unwrap();
     let mut conn = pool.get().unwrap();
     let post = seongbun::board::store::find_post(&mut conn, id)
         .unwrap()
         .unwrap();
     let hash = post.password_hash.unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
+    if crate::BACKEND == crate::helpers::Backend::Postgres {
+        return; // the server's files are its own; the stored value above is what counts
+    }
     for suffix in ["", "-wal"] {
-        let file = format!("{}{suffix}", app.database.to_string_lossy());
+        let file = format!("{}{suffix}", app.database);
         let bytes = std::fs::read(&file).unwrap_or_default();
         let found = bytes
             .windows(password.len())

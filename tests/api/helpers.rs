@@ -1,7 +1,9 @@
-//! `spawn_app()`: the real server on a free port, with its own SQLite file in a temp folder.
+//! `spawn_app()`: the real server on a free port, with its own database: a SQLite file in a
+//! temp folder, or a new PostgreSQL database, as the test binary's `BACKEND` says (the same
+//! tests run as `api` on SQLite and as `postgres` on PostgreSQL).
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scraper::{Html, Selector};
 use seongbun::security::SafeguardSettings;
@@ -13,11 +15,84 @@ pub const OLIVE_YOUNG: &str = "../shared/data/oliveyoung_kr_skincare_1252.csv";
 pub const KCIA_DICTIONARY: &str = "../shared/data/kcia_ingredient_dict_ko_en.csv";
 pub const KCIA_VARIANTS: &str = "../shared/data/kcia_ko_name_variants.json";
 
+/// The engine a test binary runs the suite on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub database: PathBuf,
+    /// The database's `DATABASE_URL`: a file path, or a `postgres://` URL.
+    pub database: String,
     pub dir: tempfile::TempDir,
+}
+
+/// A new, empty database for one test: a file `name` in `dir`, or a new PostgreSQL database
+/// on the server `SEONGBUN_TEST_POSTGRES_URL` names (`scripts/postgres-for-tests` starts one).
+/// Without that server the PostgreSQL run says it is skipped and ends, except in CI, where it
+/// fails.
+pub fn test_database(dir: &tempfile::TempDir, name: &str) -> String {
+    match crate::BACKEND {
+        Backend::Sqlite => dir.path().join(name).to_string_lossy().into_owned(),
+        Backend::Postgres => new_postgres_database(),
+    }
+}
+
+fn new_postgres_database() -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    let Ok(server) = std::env::var("SEONGBUN_TEST_POSTGRES_URL") else {
+        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+            panic!("CI runs the suite on PostgreSQL: SEONGBUN_TEST_POSTGRES_URL must be set");
+        }
+        // Written past the test harness's capture, which the exit would drop.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nPostgreSQL tests skipped: SEONGBUN_TEST_POSTGRES_URL is not set \
+             (eval \"$(scripts/postgres-for-tests)\" starts a server)"
+        );
+        std::process::exit(0);
+    };
+    let name = format!(
+        "seongbun_test_{}_{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = diesel::pg::PgConnection::establish(&server)
+        .unwrap_or_else(|e| panic!("the test PostgreSQL server answers at {server}: {e}"));
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("a new test database");
+    let (base, _) = server.rsplit_once('/').expect("a URL with a database name");
+    format!("{base}/{name}")
+}
+
+/// For a test of SQLite's own machinery (its pragmas, query plans, files and disks): true on
+/// the PostgreSQL run, after saying what the test is about and why it does not apply there.
+pub fn sqlite_only(what: &str) -> bool {
+    let skip = crate::BACKEND == Backend::Postgres;
+    if skip {
+        eprintln!("not on PostgreSQL: {what}");
+    }
+    skip
+}
+
+/// A connection to a test database, for reading what the app stored.
+pub fn connect(url: &str) -> seongbun::db::Conn {
+    use diesel::Connection;
+    match seongbun::db::Engine::of_url(url) {
+        seongbun::db::Engine::Sqlite => seongbun::db::Conn::Sqlite(
+            diesel::sqlite::SqliteConnection::establish(url).expect("the database opens"),
+        ),
+        seongbun::db::Engine::Postgres => seongbun::db::Conn::Postgres(
+            diesel::pg::PgConnection::establish(url).expect("the database opens"),
+        ),
+    }
 }
 
 /// The app on its embedded default: an empty database, so the demo catalog is loaded.
@@ -37,8 +112,8 @@ pub async fn spawn_app_guarded(settings: SafeguardSettings) -> TestApp {
 
 pub async fn spawn_app_with(files: &[&str], settings: SafeguardSettings) -> TestApp {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let database = dir.path().join("seongbun-test.db");
-    let url = database.to_string_lossy().into_owned();
+    let database = test_database(&dir, "seongbun-test.db");
+    let url = database.clone();
     let paths: Vec<String> = files.iter().map(|f| f.to_string()).collect();
     let state = tokio::task::spawn_blocking(move || {
         if !paths.is_empty() {

@@ -269,7 +269,7 @@ async fn an_import_while_serving_shows_the_old_or_the_new_catalog_and_never_stal
     let app = spawn_app().await;
     let browser = app.browser();
     let demo_count = product_count(&browser.get("/").await.page);
-    let url = app.database.to_string_lossy().into_owned();
+    let url = app.database.clone();
     let import = tokio::task::spawn_blocking(move || {
         seongbun::startup::import(&url, &[SEPHORA_1472.to_string()])
     });

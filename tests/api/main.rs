@@ -1,4 +1,8 @@
-//! Integration tests: the real server over HTTP, each with its own temp SQLite file.
+//! Integration tests: the real server over HTTP, each with its own temp SQLite file. The same
+//! modules run on PostgreSQL as the `postgres` test (tests/postgres/main.rs).
+
+/// The engine this binary runs the suite on.
+pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod admin;
 mod backup;
@@ -7,6 +11,7 @@ mod board;
 mod browser;
 mod crash;
 mod headers;
+mod health;
 mod helpers;
 mod hostile_input;
 mod import;

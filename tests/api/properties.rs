@@ -91,7 +91,7 @@ proptest! {
 
 fn demo_index() -> CatalogIndex {
     let dir = tempfile::tempdir().unwrap();
-    let pool = seongbun::db::open(&dir.path().join("p.db").to_string_lossy()).unwrap();
+    let pool = seongbun::db::open(&crate::helpers::test_database(&dir, "p.db")).unwrap();
     let mut conn = pool.get().unwrap();
     seongbun::catalog::demo::seed_if_empty(&mut conn).unwrap();
     CatalogIndex::load(&mut conn).unwrap()
@@ -126,7 +126,7 @@ fn csv_field() -> impl Strategy<Value = String> {
 #[test]
 fn the_importer_takes_any_csv_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = seongbun::db::open(&dir.path().join("import.db").to_string_lossy()).unwrap();
+    let pool = seongbun::db::open(&crate::helpers::test_database(&dir, "import.db")).unwrap();
     let conn = RefCell::new(pool.get().unwrap());
     let headers = prop_oneof![
         Just("brand,name,category,ingredients,price,currency,aliases".to_string()),

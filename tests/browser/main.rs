@@ -6,6 +6,9 @@
 mod chromium;
 mod e2e;
 
+/// The browser tests run on the embedded default.
+pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
+
 // The server and the HTTP client of the `api` tests, shared rather than copied.
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
