@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::db::Conn;
 
@@ -462,12 +464,34 @@ fn similarity_index(
 /// The current snapshot, swapped whole when the catalog changes.
 pub struct LiveCatalog {
     current: RwLock<Arc<CatalogIndex>>,
+    /// Held while a new snapshot is built: a change announced to the watcher and made by this
+    /// instance's admin is built once, not twice side by side.
+    rebuilding: Mutex<()>,
+    rebuilds: AtomicU64,
+    last_rebuild_micros: AtomicU64,
+}
+
+/// How often the catalog was rebuilt, and how long the last rebuild took (for `/metrics`).
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildStats {
+    pub rebuilds: u64,
+    pub last_rebuild: Duration,
 }
 
 impl LiveCatalog {
     pub fn new(index: CatalogIndex) -> Self {
         LiveCatalog {
             current: RwLock::new(Arc::new(index)),
+            rebuilding: Mutex::new(()),
+            rebuilds: AtomicU64::new(0),
+            last_rebuild_micros: AtomicU64::new(0),
+        }
+    }
+
+    pub fn rebuild_stats(&self) -> RebuildStats {
+        RebuildStats {
+            rebuilds: self.rebuilds.load(Ordering::Relaxed),
+            last_rebuild: Duration::from_micros(self.last_rebuild_micros.load(Ordering::Relaxed)),
         }
     }
 
@@ -492,13 +516,25 @@ impl LiveCatalog {
         if store::catalog_version(conn)? == self.snapshot().version() {
             return Ok(false);
         }
+        let _building = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        // Another thread may have built it while this one waited.
+        if store::catalog_version(conn)? == self.snapshot().version() {
+            return Ok(false);
+        }
+        let started = Instant::now();
         let index = CatalogIndex::load(conn)?;
+        let took = started.elapsed();
         log::info!(
-            "catalog changed: reindexed {} products (version {})",
+            "catalog changed: reindexed {} products (version {}) in {took:.2?}",
             index.product_count(),
             index.version()
         );
         self.replace(index);
+        self.rebuilds.fetch_add(1, Ordering::Relaxed);
+        self.last_rebuild_micros.store(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         Ok(true)
     }
 }

@@ -92,6 +92,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Behind a proxy (nginx, a load balancer): the header it sets to the client's address, as
+    /// `X-Real-IP`, so that rate limits count people, not the proxy. Set it only when every
+    /// request comes through a proxy that overwrites the header.
+    #[arg(long, env = "REAL_IP_HEADER")]
+    pub real_ip_header: Option<String>,
+
     /// Board posts one address may create per 10 minutes (0: no limit).
     #[arg(long, env = "POST_LIMIT", default_value_t = 10)]
     pub post_limit: usize,
@@ -121,6 +127,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("bind", &self.bind)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "…"))
             .field("secure_cookies", &self.secure_cookies)
+            .field("real_ip_header", &self.real_ip_header)
             .field("post_limit", &self.post_limit)
             .field("password_attempt_limit", &self.password_attempt_limit)
             .field("post_password_memory_kib", &self.post_password_memory_kib)
@@ -146,6 +153,7 @@ impl ServeArgs {
         SafeguardSettings {
             admin_password: self.admin_password.clone(),
             secure_cookies: self.secure_cookies,
+            real_ip_header: self.real_ip_header.clone(),
             posts_per_window: self.post_limit,
             wrong_passwords_per_window: self.password_attempt_limit,
             post_password_cost: PasswordCost {

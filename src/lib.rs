@@ -12,6 +12,7 @@ pub mod app_state;
 pub mod board;
 pub mod catalog;
 pub mod catalog_index;
+pub mod catalog_watch;
 pub mod config;
 pub mod db;
 pub mod form;

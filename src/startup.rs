@@ -1,8 +1,7 @@
 //! Wiring: open the database, seed the demo catalog, build the indexes, serve; or import.
 
 use std::net::TcpListener;
-use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Condition, Logger};
@@ -13,9 +12,6 @@ use crate::catalog::{demo, import, synthetic};
 use crate::catalog_index::{CatalogIndex, LiveCatalog};
 use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
-
-/// How often a running server checks whether the catalog changed under it.
-const CATALOG_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Opens the database (migrating it), loads the demo catalog into an empty one, and indexes
 /// the catalog. Admin sign-in is off until `with_safeguards` sets a password.
@@ -39,7 +35,9 @@ pub fn prepare_with(database_url: &str, settings: db::PoolSettings) -> Result<Ap
 
 /// Starts the server on `listener`; the returned future runs it.
 pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    spawn_catalog_refresher(state.pool.clone(), Arc::downgrade(&state.catalog))?;
+    crate::catalog_watch::spawn(state.pool.clone(), Arc::downgrade(&state.catalog))?;
+    let metrics =
+        crate::web::metrics(state.pool.clone(), &state.catalog).map_err(std::io::Error::other)?;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -51,6 +49,9 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
                 log::log_enabled!(log::Level::Info),
                 Logger::new(r#"%a "%r" %s %b %Dms"#),
             ))
+            // Added last, so outermost: the latency measured is the whole request's, and
+            // `/metrics` is answered before any page's middleware.
+            .wrap(metrics.clone())
             .app_data(data.clone())
             .configure(crate::web::routes)
     })
@@ -153,26 +154,4 @@ pub fn gen_catalog(products: usize, seed: u64, data_dir: &str) -> Result<(), Str
 fn command_connection(database_url: &str) -> Result<db::DbConnection, String> {
     let pool = db::open(database_url).map_err(|e| e.to_string())?;
     pool.get().map_err(|e| e.to_string())
-}
-
-/// Watches the catalog version in a background thread (imports may run in another process)
-/// and swaps in a rebuilt index when it moves. Stops when the catalog is dropped.
-fn spawn_catalog_refresher(pool: DbPool, catalog: Weak<LiveCatalog>) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("catalog-refresher".into())
-        .spawn(move || loop {
-            std::thread::sleep(CATALOG_CHECK_INTERVAL);
-            let Some(catalog) = catalog.upgrade() else {
-                return;
-            };
-            let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                catalog
-                    .refresh_if_changed(&mut conn)
-                    .map_err(|e| e.to_string())
-            });
-            if let Err(e) = outcome {
-                log::warn!("could not check the catalog for changes: {e}");
-            }
-        })
-        .map(|_| ())
 }

@@ -26,6 +26,9 @@ pub struct SafeguardSettings {
     pub admin_password: Option<String>,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// The header a trusted proxy in front puts the client's address in (`X-Real-IP`); `None`:
+    /// the connection's own address (the default, as anyone can send such a header).
+    pub real_ip_header: Option<String>,
     /// Posts one address may create per window; 0 for no limit.
     pub posts_per_window: usize,
     /// Wrong passwords (post or admin) one address may try per window; 0 for no limit.
@@ -39,6 +42,7 @@ impl Default for SafeguardSettings {
         SafeguardSettings {
             admin_password: None,
             secure_cookies: false,
+            real_ip_header: None,
             posts_per_window: 10,
             wrong_passwords_per_window: 10,
             post_password_cost: PasswordCost::POSTS,
@@ -52,6 +56,7 @@ pub struct Safeguards {
     /// argon2id hash of `ADMIN_PASSWORD`; the clear password is not kept.
     admin_password_hash: Option<String>,
     pub secure_cookies: bool,
+    pub real_ip_header: Option<String>,
     pub admin_sessions: ExpiringTokens,
     /// Tokens standing for "typed the right password of post N".
     pub edit_grants: ExpiringTokens,
@@ -69,6 +74,7 @@ impl Safeguards {
         Ok(Safeguards {
             admin_password_hash,
             secure_cookies: settings.secure_cookies,
+            real_ip_header: settings.real_ip_header.filter(|h| !h.trim().is_empty()),
             admin_sessions: ExpiringTokens::new("admin_session", ADMIN_SESSION_LIFETIME),
             edit_grants: ExpiringTokens::new("edit_grant", EDIT_GRANT_LIFETIME),
             posting: RateLimit::new("post", settings.posts_per_window, RATE_WINDOW),

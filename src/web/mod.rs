@@ -15,6 +15,7 @@ mod health;
 mod home;
 mod ingredient;
 mod language;
+mod metrics;
 mod narrowing;
 mod product;
 mod safeguards;
@@ -30,6 +31,7 @@ use actix_web::{web, HttpResponse};
 pub use answer_cache::AnswerCache;
 pub use errors::{ApiError, PageError};
 pub use language::localized_errors;
+pub use metrics::metrics;
 pub use security_headers::{security_headers, CONTENT_SECURITY_POLICY};
 pub use visitor::visitor_cookie;
 

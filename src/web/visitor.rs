@@ -155,12 +155,25 @@ impl FromRequest for AdminStatus {
     }
 }
 
-/// The client's address, as the connection shows it (a proxy in front would need its own
-/// setting; forwarded headers are not trusted, since anyone can send them).
+/// The client's address: as the connection shows it, or, behind a proxy that the settings
+/// trust (`REAL_IP_HEADER`), as that proxy's header says. Forwarded headers are otherwise not
+/// trusted, since anyone can send them.
 pub fn client_address(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
+    let connection = req
+        .peer_addr()
         .map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let Some(header) = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.safeguards.real_ip_header.as_deref())
+    else {
+        return connection;
+    };
+    req.headers()
+        .get(header)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(connection)
 }
 
 #[derive(Deserialize)]

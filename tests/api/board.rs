@@ -599,3 +599,64 @@ async fn a_post_password_is_stored_only_as_an_argon2id_hash() {
         assert!(!found, "the clear password is in {file}");
     }
 }
+
+/// Behind a proxy the instances trust (`REAL_IP_HEADER`), limits count the address the proxy
+/// names; without that setting, the header is anyone's to send and is not read.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_post_limit_counts_the_visitor_not_the_proxy() {
+    async fn post_from(app: &crate::helpers::TestApp, address: &str, n: usize) -> u16 {
+        let browser = app.browser();
+        let form = browser.get("/board/new").await;
+        let fields = form_fields(
+            &form.page,
+            "/board/new",
+            &[
+                ("category", "question"),
+                ("title", &format!("프록시 뒤 {n}")),
+                ("body", "behind nginx"),
+                ("author", "proxy"),
+                ("password", "proxy-1234"),
+            ],
+        );
+        browser
+            .client
+            .post(format!("{}/board/new", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-real-ip", address)
+            .body(serde_urlencoded::to_string(&fields).unwrap())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+    let trusting = spawn_app_guarded(SafeguardSettings {
+        posts_per_window: 1,
+        real_ip_header: Some("X-Real-IP".into()),
+        ..SafeguardSettings::default()
+    })
+    .await;
+    assert_eq!(post_from(&trusting, "203.0.113.7", 1).await, 303);
+    assert_eq!(
+        post_from(&trusting, "203.0.113.7", 2).await,
+        429,
+        "the same visitor"
+    );
+    assert_eq!(
+        post_from(&trusting, "203.0.113.8", 3).await,
+        303,
+        "another visitor"
+    );
+
+    let direct = spawn_app_guarded(SafeguardSettings {
+        posts_per_window: 1,
+        ..SafeguardSettings::default()
+    })
+    .await;
+    assert_eq!(post_from(&direct, "203.0.113.7", 1).await, 303);
+    assert_eq!(
+        post_from(&direct, "203.0.113.8", 2).await,
+        429,
+        "a header nobody vouches for changes nothing"
+    );
+}

@@ -100,8 +100,8 @@ impl Browser {
         self.get(path).await
     }
 
-    /// Writes a post through the form; returns its id.
-    pub async fn write_post(&self, title: &str, body: &str, password: &str, secret: bool) -> i32 {
+    /// Submits the new-post form, whatever comes back.
+    pub async fn try_post(&self, title: &str, body: &str, password: &str, secret: bool) -> Visit {
         let form = self.get("/board/new").await;
         let mut changes = vec![
             ("category", "question"),
@@ -113,7 +113,12 @@ impl Browser {
         if secret {
             changes.push(("secret", "on"));
         }
-        let sent = self.submit(&form.page, "/board/new", &changes).await;
+        self.submit(&form.page, "/board/new", &changes).await
+    }
+
+    /// Writes a post through the form; returns its id.
+    pub async fn write_post(&self, title: &str, body: &str, password: &str, secret: bool) -> i32 {
+        let sent = self.try_post(title, body, password, secret).await;
         assert_eq!(
             sent.status,
             303,

@@ -18,3 +18,38 @@ async fn healthz_says_alive_and_readyz_reports_the_database_and_the_catalog() {
     let response = app.get("/readyz").await;
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_report_the_pool_and_the_catalog() {
+    let app = spawn_app().await;
+    for id in [1, 2, 3] {
+        assert_eq!(app.get(&format!("/products/{id}")).await.status(), 200);
+    }
+    app.get("/no/such/page").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let line = |prefix: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in\n{text}"))
+            .to_string()
+    };
+    // One series for every product page, by its route's pattern.
+    let pages = line(
+        "seongbun_http_requests_total{endpoint=\"/products/{id}\",method=\"GET\",status=\"200\"}",
+    );
+    assert!(pages.ends_with(" 3"), "{pages}");
+    assert!(!text.contains("/products/1\""), "no series per product");
+    line("seongbun_http_requests_total{endpoint=\"UNMATCHED\"");
+    line("seongbun_http_requests_duration_seconds_bucket{endpoint=\"/products/{id}\"");
+    let (_, ready) = app.get_json("/readyz").await;
+    assert_eq!(
+        line("seongbun_catalog_products "),
+        format!("seongbun_catalog_products {}", ready["products"])
+    );
+    line("seongbun_catalog_version ");
+    line("seongbun_db_connections_in_use ");
+    line("seongbun_catalog_rebuilds_total ");
+    line("seongbun_catalog_last_rebuild_seconds ");
+}

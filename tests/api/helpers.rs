@@ -41,10 +41,8 @@ pub fn test_database(dir: &tempfile::TempDir, name: &str) -> String {
     }
 }
 
-fn new_postgres_database() -> String {
-    use diesel::connection::SimpleConnection;
-    use diesel::Connection;
-    static MADE: AtomicUsize = AtomicUsize::new(0);
+/// The test PostgreSQL server's URL; without one, the run is skipped (outside CI) or fails.
+pub fn postgres_server() -> String {
     let Ok(server) = std::env::var("SEONGBUN_TEST_POSTGRES_URL") else {
         if std::env::var("CI").is_ok_and(|ci| ci == "true") {
             panic!("CI runs the suite on PostgreSQL: SEONGBUN_TEST_POSTGRES_URL must be set");
@@ -58,6 +56,14 @@ fn new_postgres_database() -> String {
         );
         std::process::exit(0);
     };
+    server
+}
+
+fn new_postgres_database() -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    let server = postgres_server();
     let name = format!(
         "seongbun_test_{}_{}",
         std::process::id(),

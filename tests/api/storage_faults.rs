@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::browser::{field_value, form_fields, Browser};
+use crate::browser::{field_value, form_fields};
 use crate::helpers::texts;
 use crate::process::{stored_posts, ServerProcess};
 
@@ -70,24 +70,6 @@ impl Drop for SmallDisk {
 const UNAVAILABLE: &str = "지금은 저장할 수 없습니다";
 const ADMIN_PASSWORD: &str = "storage-faults-admin-password";
 
-/// Submits the new-post form; returns (status, the page).
-async fn try_post(browser: &Browser, title: &str, body: &str) -> crate::browser::Visit {
-    let form = browser.get("/board/new").await;
-    browser
-        .submit(
-            &form.page,
-            "/board/new",
-            &[
-                ("category", "question"),
-                ("title", title),
-                ("body", body),
-                ("author", "디스크"),
-                ("password", "disk-1234"),
-            ],
-        )
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() {
     if crate::helpers::sqlite_only(
@@ -125,7 +107,14 @@ async fn a_read_only_disk_serves_reads_and_refuses_writes_with_the_input_kept() 
     let search = browser.get("/search?q=cream").await;
     assert!(search.status < 500);
 
-    let refused = try_post(&browser, "못 쓰는 글", "이 글은 저장되지 않습니다").await;
+    let refused = browser
+        .try_post(
+            "못 쓰는 글",
+            "이 글은 저장되지 않습니다",
+            "disk-1234",
+            false,
+        )
+        .await;
     assert_eq!(refused.status, 503);
     assert!(texts(&refused.page, "body")[0].contains(UNAVAILABLE));
     assert_eq!(
@@ -213,7 +202,9 @@ async fn a_full_disk_refuses_writes_keeps_reads_and_recovers_when_space_returns(
     let mut acknowledged = Vec::new();
     let mut refusal = None;
     for n in 0..200 {
-        let sent = try_post(&browser, &format!("큰 글 {n}"), &body).await;
+        let sent = browser
+            .try_post(&format!("큰 글 {n}"), &body, "disk-1234", false)
+            .await;
         match sent.status {
             303 => acknowledged.push(format!("큰 글 {n}")),
             503 => {

@@ -54,3 +54,6 @@ mod similar_api;
 mod storage_faults;
 #[path = "../api/storm.rs"]
 mod storm;
+
+mod cluster;
+mod instances;

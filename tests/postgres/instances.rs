@@ -1,0 +1,627 @@
+//! Several instances on one PostgreSQL database behind nginx (round robin), as docs/deploy.md
+//! sets them up: what a visitor or the admin did on one instance holds on all, limits count in
+//! total, catalog changes reach every instance within 2 s, writes under load are stored once,
+//! and neither a killed instance nor a restarted PostgreSQL loses an acknowledged write.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::browser::{field_value, Browser};
+use crate::helpers::{test_database, texts};
+use crate::process::{run_command, stored_posts, ServerProcess};
+use crate::storm::write_storm;
+
+const ADMIN_PASSWORD: &str = "instances-admin-pw";
+/// What the issue asks of a catalog change: every instance serves it within this.
+const PROPAGATION_LIMIT: Duration = Duration::from_secs(2);
+
+/// nginx in front of the instances, with docs/deploy.md's configuration (the test's own
+/// folders and ports filled in).
+struct Nginx {
+    child: Child,
+    address: String,
+    dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    fn start(upstreams: &[&str]) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        // The workers run as `nobody` when the master is root: they write their temp files here.
+        std::fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o777),
+        )
+        .unwrap();
+        let port = free_port();
+        // The file's upstream lines name 127.0.0.1:8081 to :8083: each becomes an instance's
+        // address, or goes when there are fewer instances.
+        assert!(upstreams.len() <= 3, "the file names three instances");
+        let config: String = std::fs::read_to_string(deploy_config())
+            .expect("docs/deploy/nginx.conf")
+            .replace("__PREFIX__", &dir.path().to_string_lossy())
+            .replace("__LISTEN__", &format!("127.0.0.1:{port}"))
+            .lines()
+            .filter_map(|line| {
+                for (n, listed) in ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"]
+                    .iter()
+                    .enumerate()
+                {
+                    if line.contains(listed) {
+                        let upstream = upstreams.get(n)?.trim_start_matches("http://");
+                        return Some(line.replace(listed, upstream) + "\n");
+                    }
+                }
+                Some(line.to_string() + "\n")
+            })
+            .collect();
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, config).unwrap();
+        let child = Command::new(nginx_binary())
+            .args(["-e", "stderr", "-p"])
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&conf)
+            .args(["-g", "daemon off;"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+            .spawn()
+            .expect("nginx starts (apt-get install nginx-light)");
+        let nginx = Nginx {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            dir,
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "nginx did not listen: {}",
+                nginx.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        nginx
+    }
+
+    fn log(&self) -> String {
+        ["stderr.log", "error.log"]
+            .iter()
+            .map(|f| std::fs::read_to_string(self.dir.path().join(f)).unwrap_or_default())
+            .collect()
+    }
+
+    fn browser(&self) -> Browser {
+        Browser::at(&self.address)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn deploy_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy/nginx.conf")
+}
+
+fn nginx_binary() -> &'static str {
+    if Path::new("/usr/sbin/nginx").exists() {
+        "/usr/sbin/nginx"
+    } else {
+        "nginx"
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+}
+
+/// `count` instances on one database, one after another (the first migrates it and loads the
+/// demo catalog), then nginx in front.
+struct Site {
+    database: String,
+    instances: Vec<ServerProcess>,
+    nginx: Nginx,
+    _dir: tempfile::TempDir,
+}
+
+impl Site {
+    async fn start(count: usize, env: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let database = test_database(&dir, "unused");
+        Site::on(database, dir, count, env).await
+    }
+
+    async fn on(
+        database: String,
+        dir: tempfile::TempDir,
+        count: usize,
+        env: &[(&str, &str)],
+    ) -> Site {
+        let mut settings = vec![
+            ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("REAL_IP_HEADER", "X-Real-IP"),
+        ];
+        settings.extend_from_slice(env);
+        let mut instances = Vec::new();
+        for _ in 0..count {
+            instances.push(ServerProcess::start(&database, &settings).await);
+        }
+        let addresses: Vec<&str> = instances.iter().map(|i| i.address.as_str()).collect();
+        let nginx = Nginx::start(&addresses);
+        Site {
+            database,
+            instances,
+            nginx,
+            _dir: dir,
+        }
+    }
+
+    /// A browser (one cookie jar) pointed at instance `n`; cookies are the host's, whatever
+    /// the port, so the same jar goes to another instance by changing its address.
+    fn at(&self, browser: &mut Browser, n: usize) {
+        browser.address = self.instances[n].address.clone();
+    }
+}
+
+/// Polls `found` on every instance until it holds, and says how long that took.
+async fn until_everywhere<F, Fut>(site: &Site, what: &str, found: F) -> Duration
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    for instance in &site.instances {
+        while !found(instance.address.clone()).await {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{what} never reached {}",
+                instance.address
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    started.elapsed()
+}
+
+async fn json(address: &str, path: &str) -> serde_json::Value {
+    reqwest::get(format!("{address}{path}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn what_a_visitor_or_the_admin_did_on_one_instance_holds_on_every_instance() {
+    let site = Site::start(3, &[]).await;
+    let mut browser = site.nginx.browser();
+    let id = browser
+        .write_post(
+            "세 대의 서버",
+            "어느 서버에서나 보여야 합니다",
+            "multi-1234",
+            false,
+        )
+        .await;
+    for instance in &site.instances {
+        let list = instance.browser().get("/board").await;
+        assert!(
+            texts(&list.page, "td a")
+                .iter()
+                .any(|t| t == "세 대의 서버"),
+            "listed by {}",
+            instance.address
+        );
+    }
+
+    // The password is checked on instance 0; the edit it grants is saved by instance 1.
+    site.at(&mut browser, 0);
+    let start = browser.get(&format!("/board/{id}/edit")).await;
+    let form = browser
+        .submit(
+            &start.page,
+            &format!("/board/{id}/edit/verify"),
+            &[("password", "multi-1234")],
+        )
+        .await;
+    assert_eq!(form.status, 200, "the right password opens the form");
+    site.at(&mut browser, 1);
+    let saved = browser
+        .submit(
+            &form.page,
+            &format!("/board/{id}/edit"),
+            &[("title", "세 대의 서버 (고침)")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "the grant made on 0 is honoured by 1");
+    site.at(&mut browser, 2);
+    let post = browser.get(&format!("/board/{id}")).await;
+    assert!(texts(&post.page, "h1").contains(&"세 대의 서버 (고침)".to_string()));
+
+    // The admin signs in on 0, answers on 1, and signs out on 2: signed out everywhere.
+    let mut admin = Browser::at(&site.instances[0].address);
+    assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);
+    site.at(&mut admin, 1);
+    let page = admin.get(&format!("/board/{id}")).await;
+    let answered = admin
+        .submit(
+            &page.page,
+            &format!("/board/{id}/moderate"),
+            &[("status", "done"), ("answer", "세 서버 모두에서 답합니다")],
+        )
+        .await;
+    assert_eq!(
+        answered.status, 303,
+        "signed in on 0, the admin moderates on 1"
+    );
+    for n in 0..3 {
+        site.at(&mut admin, n);
+        assert_eq!(
+            admin.get("/admin/products/new").await.status,
+            200,
+            "admin on {n}"
+        );
+    }
+
+    // Signed out on 2: the same session cookie is refused by every instance.
+    let session = RawSession::sign_in(&site.instances[0].address).await;
+    for instance in &site.instances {
+        assert_eq!(
+            session
+                .status_of(&instance.address, "/admin/products/new")
+                .await,
+            200
+        );
+    }
+    session.sign_out(&site.instances[2].address).await;
+    for instance in &site.instances {
+        assert_eq!(
+            session
+                .status_of(&instance.address, "/admin/products/new")
+                .await,
+            403,
+            "signed out on 2 is signed out on {}",
+            instance.address
+        );
+    }
+}
+
+/// An admin session handled by hand (cookies as headers), so that its cookie can be sent again
+/// after signing out, as a copied cookie would be.
+struct RawSession {
+    client: reqwest::Client,
+    cookies: String,
+    csrf: String,
+}
+
+impl RawSession {
+    async fn sign_in(address: &str) -> RawSession {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let form = client
+            .get(format!("{address}/admin/login"))
+            .send()
+            .await
+            .unwrap();
+        let visitor = set_cookie(&form, "sb_visitor").expect("a visitor cookie");
+        let csrf = visitor.clone(); // the form's token is the visitor cookie (double submit)
+        let signed_in = client
+            .post(format!("{address}/admin/login"))
+            .header("cookie", format!("sb_visitor={visitor}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                serde_urlencoded::to_string([
+                    ("csrf", csrf.as_str()),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", "/"),
+                ])
+                .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), 303);
+        let admin = set_cookie(&signed_in, "sb_admin").expect("an admin cookie");
+        RawSession {
+            client,
+            cookies: format!("sb_visitor={visitor}; sb_admin={admin}"),
+            csrf,
+        }
+    }
+
+    async fn status_of(&self, address: &str, path: &str) -> u16 {
+        self.client
+            .get(format!("{address}{path}"))
+            .header("cookie", &self.cookies)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn sign_out(&self, address: &str) {
+        let out = self
+            .client
+            .post(format!("{address}/admin/logout"))
+            .header("cookie", &self.cookies)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                serde_urlencoded::to_string([("csrf", self.csrf.as_str()), ("next", "/")]).unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status(), 303, "signed out");
+    }
+}
+
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_post_limit_holds_in_total_across_instances() {
+    let site = Site::start(3, &[("POST_LIMIT", "4")]).await;
+    let browser = site.nginx.browser();
+    let mut acknowledged = 0;
+    let mut refused = 0;
+    for n in 0..9 {
+        let title = format!("한도 시험 {n}");
+        let sent = browser
+            .try_post(&title, "round robin", "limit-1234", false)
+            .await;
+        match sent.status {
+            303 => acknowledged += 1,
+            429 => {
+                refused += 1;
+                assert_eq!(field_value(&sent.page, "title"), title);
+            }
+            other => panic!("post {n}: status {other}"),
+        }
+    }
+    assert_eq!(acknowledged, 4, "4 per window in total, not 4 per instance");
+    assert_eq!(refused, 5);
+    assert_eq!(stored_posts(&site.database).len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn catalog_changes_reach_every_instance_within_two_seconds() {
+    let site = Site::start(3, &[]).await;
+    // The admin adds a product on instance 1.
+    let admin = Browser::at(&site.instances[1].address);
+    assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);
+    let form = admin.get("/admin/products/new").await;
+    let added = admin
+        .submit(
+            &form.page,
+            "/admin/products/new",
+            &[
+                ("brand", "Threefold"),
+                ("name", "Everywhere Barrier Cream"),
+                ("category", "moisturizer"),
+                (
+                    "ingredients",
+                    "Water, Glycerin, Butylene Glycol, Ceramide NP, Panthenol, Squalane, Carbomer",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "added");
+    let took = until_everywhere(&site, "the admin's product", |address| async move {
+        let found = json(&address, "/api/search?q=threefold%20everywhere").await;
+        let Some(id) = found["matches"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["name"] == "Everywhere Barrier Cream"))
+            .and_then(|m| m["id"].as_i64())
+        else {
+            return false;
+        };
+        let similar = json(&address, &format!("/api/products/{id}/similar")).await;
+        similar["similar"].as_array().is_some_and(|s| !s.is_empty())
+    })
+    .await;
+    assert!(took <= PROPAGATION_LIMIT, "took {took:?}");
+
+    // A command-line import, as from another machine.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("more.csv");
+    std::fs::write(
+        &csv,
+        "brand,name,category,ingredients,price,currency,aliases\n\
+         Fromafar,Imported Calm Toner,toner,\"Water, Butylene Glycol, Centella Asiatica Extract, Panthenol, Allantoin\",18.00,USD,\n",
+    )
+    .unwrap();
+    let (status, said) = run_command(&site.database, &["import", &csv.to_string_lossy()]);
+    assert!(status.success(), "{said}");
+    let took = until_everywhere(&site, "the imported product", |address| async move {
+        let found = json(&address, "/api/search?q=fromafar%20calm%20toner").await;
+        found["matches"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["name"] == "Imported Calm Toner"))
+    })
+    .await;
+    assert!(took <= PROPAGATION_LIMIT, "took {took:?}");
+}
+
+/// Every acknowledged post is stored exactly once; returns the stored storm posts by title.
+fn stored_once(database: &str, tag: &str, acknowledged: &[(i32, String)]) -> HashMap<String, i32> {
+    let stored: Vec<(i32, String)> = stored_posts(database)
+        .into_iter()
+        .filter(|(_, title)| title.starts_with(tag))
+        .collect();
+    let mut by_title: HashMap<String, i32> = HashMap::new();
+    for (id, title) in &stored {
+        assert!(
+            by_title.insert(title.clone(), *id).is_none(),
+            "{title} is stored once"
+        );
+    }
+    for (id, title) in acknowledged {
+        assert_eq!(
+            by_title.get(title),
+            Some(id),
+            "acknowledged {title} is stored as {id}"
+        );
+    }
+    by_title
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_writers_through_nginx_store_exactly_what_was_acknowledged() {
+    let site = Site::start(3, &[]).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let storm = tokio::spawn(write_storm(
+        site.nginx.address.clone(),
+        64,
+        "lb",
+        stop.clone(),
+    ));
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcome = storm.await.unwrap();
+    assert!(
+        outcome.refused.is_empty(),
+        "no 5xx, no refusal: {:?}",
+        outcome.refused
+    );
+    assert!(
+        outcome.acknowledged.len() >= 64,
+        "{}",
+        outcome.acknowledged.len()
+    );
+    let stored = stored_once(&site.database, "lb", &outcome.acknowledged);
+    assert_eq!(
+        stored.len(),
+        outcome.acknowledged.len(),
+        "nothing else is stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_instance_is_routed_around_and_loses_no_acknowledged_post() {
+    let mut site = Site::start(3, &[]).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let storm = tokio::spawn(write_storm(
+        site.nginx.address.clone(),
+        16,
+        "kill",
+        stop.clone(),
+    ));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    site.instances.remove(1).kill_hard();
+    let killed_at = Instant::now();
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcome = storm.await.unwrap();
+    // Only requests the killed instance held at that moment can fail, as 502s.
+    assert!(
+        outcome.refused.iter().all(|s| *s == 502) && outcome.refused.len() <= 16,
+        "{:?}",
+        outcome.refused
+    );
+    stored_once(&site.database, "kill", &outcome.acknowledged);
+    // And the site goes on: pages and writes through nginx after the kill.
+    let browser = site.nginx.browser();
+    for _ in 0..6 {
+        assert_eq!(browser.get("/products/1").await.status, 200);
+    }
+    browser
+        .write_post("살아남은 서버들", "after the kill", "after-1234", false)
+        .await;
+    assert!(killed_at.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_kept_and_recovers() {
+    // A server of its own: stopping the shared one would fail every other test.
+    crate::helpers::postgres_server(); // (or skipped, like the rest, without one)
+    let cluster = crate::cluster::Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let site = Site::on(cluster.database("restart"), dir, 2, &[]).await;
+    let browser = site.nginx.browser();
+    let id = browser
+        .write_post("재시작 전의 글", "before", "restart-1234", false)
+        .await;
+    let pids: Vec<u32> = site.instances.iter().map(|i| i.pid()).collect();
+
+    cluster.stop();
+    for _ in 0..4 {
+        assert_eq!(
+            browser.get("/products/1").await.status,
+            200,
+            "pages from memory"
+        );
+        let (status, _) = (browser.get("/search?q=cream").await.status, ());
+        assert_eq!(status, 200, "search from memory");
+    }
+    let refused = browser
+        .try_post(
+            "멈춘 동안 쓴 글",
+            "PostgreSQL is down",
+            "restart-1234",
+            false,
+        )
+        .await;
+    assert_eq!(refused.status, 503, "a write is refused as temporary");
+    assert_eq!(
+        field_value(&refused.page, "title"),
+        "멈춘 동안 쓴 글",
+        "input kept"
+    );
+    assert_eq!(field_value(&refused.page, "body"), "PostgreSQL is down");
+
+    cluster.start_again();
+    let started = Instant::now();
+    loop {
+        let sent = browser
+            .try_post(
+                "다시 켜진 뒤의 글",
+                "PostgreSQL is back",
+                "restart-1234",
+                false,
+            )
+            .await;
+        if sent.status == 303 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "writes come back by themselves: {}",
+            sent.status
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    for instance in &site.instances {
+        let post = instance.browser().get(&format!("/board/{id}")).await;
+        assert_eq!(
+            post.status, 200,
+            "{} reads the database again",
+            instance.address
+        );
+    }
+    let now: Vec<u32> = site.instances.iter().map(|i| i.pid()).collect();
+    assert_eq!(pids, now, "no instance was restarted");
+    assert!(!site.nginx.log().contains("emerg"), "{}", site.nginx.log());
+}
