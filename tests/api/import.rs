@@ -424,6 +424,25 @@ fn every_link_is_written_in_label_order_whatever_the_list_length() {
     let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
     let longest = index.search("Length Test 070", 1)[0].0.id;
     assert_eq!(index.ingredients_of(longest).len(), 70);
+    // The references hold after the import (PostgreSQL's import drops and adds them back):
+    // a link to no ingredient is refused, and deleting a product takes its links with it.
+    {
+        use diesel::prelude::*;
+        use seongbun::schema::product_ingredients;
+        let orphan = seongbun::db::write_transaction(&mut conn, |conn| {
+            diesel::insert_into(product_ingredients::table)
+                .values((
+                    product_ingredients::product_id.eq(longest),
+                    product_ingredients::position.eq(999),
+                    product_ingredients::ingredient_id.eq(987_654),
+                ))
+                .execute(conn)
+        });
+        assert!(orphan.is_err(), "a link to no ingredient is refused");
+    }
+    store::delete_product(&mut conn, longest).unwrap();
+    let left = stored_links(&mut conn);
+    assert_eq!(left.len(), stored.len() - 70);
 }
 
 #[test]

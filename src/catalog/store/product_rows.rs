@@ -7,7 +7,7 @@ use crate::db::Conn;
 use diesel::prelude::*;
 
 use super::bump_catalog_version;
-use super::links::{ImportLinks, LabelNumbering};
+use super::links::{restore_link_references, suspend_link_references, ImportLinks, LabelNumbering};
 use crate::catalog::model::{join_aliases, NewProduct};
 use crate::ingredients::{NoInfoReason, Resolver};
 use crate::schema::{product_ingredients, products};
@@ -25,7 +25,7 @@ pub struct SaveCounts {
 }
 
 /// A product row as written.
-#[derive(Insertable)]
+#[derive(Insertable, Clone)]
 #[diesel(table_name = products)]
 pub(super) struct ProductRow {
     pub(super) brand: String,
@@ -101,6 +101,8 @@ pub fn save_products(
             .map(|(brand, name, product)| ((brand, name), product))
             .collect();
         let mut links = ImportLinks::load(conn)?;
+        let mut added = NewProductRows::default();
+        suspend_link_references(conn)?;
         std::thread::scope(|scope| -> QueryResult<()> {
             // Reading labels is most of an import's work that is not SQLite's: it runs on a
             // second thread, a little ahead of the writes.
@@ -121,7 +123,7 @@ pub fn save_products(
                 links.meet(label.first_met);
                 let row = product_row(product, label.no_information);
                 let identity = (product.brand.clone(), product.name.clone());
-                let product_id = match save_one(conn, &row, stored.get(&identity))? {
+                let product_id = match save_one(conn, &mut added, &row, stored.get(&identity))? {
                     Saved::Unchanged => {
                         counts.unchanged += 1;
                         continue;
@@ -146,7 +148,9 @@ pub fn save_products(
             }
             Ok(())
         })?;
+        added.finish(conn)?;
         links.finish(conn)?;
+        restore_link_references(conn)?;
         // An import that changes nothing leaves running servers' indexes alone.
         if counts.added + counts.updated + counts.replaced > 0 {
             bump_catalog_version(conn)?;
@@ -176,6 +180,7 @@ pub(super) fn product_row(
 /// Inserts, updates (dropping its old ingredient links) or leaves one product.
 fn save_one(
     conn: &mut Conn,
+    added: &mut NewProductRows,
     row: &ProductRow,
     stored: Option<&StoredProduct>,
 ) -> QueryResult<Saved> {
@@ -189,11 +194,106 @@ fn save_one(
             .execute(conn)?;
             Ok(Saved::Updated(stored.id))
         }
-        None => diesel::insert_into(products::table)
-            .values(row)
-            .returning(products::id)
-            .get_result(conn)
-            .map(Saved::Added),
+        None => added.add(conn, row).map(Saved::Added),
+    }
+}
+
+/// New products as an import writes them. On SQLite, one insert each, its id back at once (no
+/// round trip: SQLite is in the process). On PostgreSQL a round trip per product was most of an
+/// import, so ids are taken from the table's sequence a block at a time and the rows go in by
+/// `COPY`, a block at a time; their links may be written first, as references are checked at
+/// commit.
+#[derive(Default)]
+struct NewProductRows {
+    /// Ids taken from the sequence and not yet given, last first.
+    reserved: Vec<i32>,
+    pending: Vec<CopiedProduct>,
+}
+
+/// A new product's row with its id, as PostgreSQL's `COPY` takes it (every column given).
+#[derive(Insertable)]
+#[diesel(table_name = products)]
+#[diesel(treat_none_as_default_value = false)]
+struct CopiedProduct {
+    id: i32,
+    brand: String,
+    name: String,
+    category: String,
+    price_cents: Option<i32>,
+    currency: String,
+    aliases: String,
+    ingredients_raw: String,
+    no_ingredients_reason: String,
+    source: String,
+}
+
+#[derive(QueryableByName)]
+struct ReservedId {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+}
+
+impl NewProductRows {
+    /// Ids reserved, and rows copied, together.
+    const BLOCK: usize = 4_096;
+
+    fn add(&mut self, conn: &mut Conn, row: &ProductRow) -> QueryResult<i32> {
+        let pg = match conn {
+            Conn::Sqlite(_) => {
+                return diesel::insert_into(products::table)
+                    .values(row)
+                    .returning(products::id)
+                    .get_result(conn)
+            }
+            Conn::Postgres(pg) => pg,
+        };
+        if self.reserved.is_empty() {
+            self.reserved = diesel::sql_query(
+                "SELECT nextval(pg_get_serial_sequence('products', 'id'))::integer AS id \
+                 FROM generate_series(1, $1)",
+            )
+            .bind::<diesel::sql_types::Integer, _>(Self::BLOCK as i32)
+            .load::<ReservedId>(pg)?
+            .into_iter()
+            .rev()
+            .map(|r| r.id)
+            .collect();
+        }
+        let id = self
+            .reserved
+            .pop()
+            .expect("a block of ids was just reserved");
+        let row = row.clone();
+        self.pending.push(CopiedProduct {
+            id,
+            brand: row.brand,
+            name: row.name,
+            category: row.category,
+            price_cents: row.price_cents,
+            currency: row.currency,
+            aliases: row.aliases,
+            ingredients_raw: row.ingredients_raw,
+            no_ingredients_reason: row.no_ingredients_reason,
+            source: row.source,
+        });
+        if self.pending.len() >= Self::BLOCK {
+            self.write(conn)?;
+        }
+        Ok(id)
+    }
+
+    fn write(&mut self, conn: &mut Conn) -> QueryResult<()> {
+        if let (Conn::Postgres(pg), false) = (conn, self.pending.is_empty()) {
+            diesel::copy_from(products::table)
+                .from_insertable(&self.pending)
+                .execute(pg)?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(mut self, conn: &mut Conn) -> QueryResult<()> {
+        self.write(conn)
     }
 }
 
