@@ -104,9 +104,12 @@ impl FromRequest for Visitor {
 }
 
 /// Whether the request comes from the signed-in admin. Never fails: pages show more or less.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AdminStatus {
     pub signed_in: bool,
+    /// The request carried an admin cookie that could not be checked (the database did not
+    /// answer): admin-only actions are then "try again shortly", not "sign in".
+    unchecked: bool,
 }
 
 impl AdminStatus {
@@ -118,24 +121,34 @@ impl AdminStatus {
             req.cookie(ADMIN_COOKIE),
             req.app_data::<web::Data<AppState>>(),
         ) else {
-            return AdminStatus { signed_in: false };
+            return AdminStatus::default();
         };
         if !crate::security::tokens::looks_like_token(cookie.value()) {
-            return AdminStatus { signed_in: false };
+            return AdminStatus::default();
         }
         let sessions = state.safeguards.admin_sessions;
         let token = cookie.value().to_string();
-        let signed_in = match super::safeguards::token_value(state, sessions, token).await {
-            Ok(found) => found.is_some(),
-            Err(_) => false,
-        };
-        AdminStatus { signed_in }
+        match super::safeguards::token_value(state, sessions, token).await {
+            Ok(found) => AdminStatus {
+                signed_in: found.is_some(),
+                unchecked: false,
+            },
+            Err(_) => AdminStatus {
+                signed_in: false,
+                unchecked: true,
+            },
+        }
     }
 
     /// Refuses anyone but the admin, saying how to sign in.
     pub fn require(self) -> Result<(), PageError> {
         if self.signed_in {
             Ok(())
+        } else if self.unchecked {
+            Err(PageError(Failure::Unavailable(Message::new(
+                "지금은 관리자 로그인을 확인할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+                "The admin sign-in cannot be checked right now; please try again shortly.",
+            ))))
         } else {
             Err(PageError(Failure::Forbidden(Message::new(
                 "관리자로 로그인해야 할 수 있습니다 (/admin/login).",

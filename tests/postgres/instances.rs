@@ -102,7 +102,19 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGQUIT, nginx's graceful stop, so the master takes its workers with it (SIGKILL would
+    /// leave them holding the port).
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-s", "QUIT", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -565,6 +577,19 @@ async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_k
         .write_post("재시작 전의 글", "before", "restart-1234", false)
         .await;
     let pids: Vec<u32> = site.instances.iter().map(|i| i.pid()).collect();
+    // Before the stop: an author's edit form (its grant issued) and the admin signed in.
+    let start = browser.get(&format!("/board/{id}/edit")).await;
+    let edit_form = browser
+        .submit(
+            &start.page,
+            &format!("/board/{id}/edit/verify"),
+            &[("password", "restart-1234")],
+        )
+        .await;
+    assert_eq!(edit_form.status, 200);
+    let admin = site.nginx.browser();
+    assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);
+    let post_page = admin.get(&format!("/board/{id}")).await;
 
     cluster.stop();
     for _ in 0..4 {
@@ -591,6 +616,30 @@ async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_k
         "input kept"
     );
     assert_eq!(field_value(&refused.page, "body"), "PostgreSQL is down");
+    let edit = browser
+        .submit(
+            &edit_form.page,
+            &format!("/board/{id}/edit"),
+            &[("title", "멈춘 동안 고친 제목")],
+        )
+        .await;
+    assert_eq!(edit.status, 503, "an edit is refused as temporary");
+    assert_eq!(
+        field_value(&edit.page, "title"),
+        "멈춘 동안 고친 제목",
+        "input kept"
+    );
+    let answer = admin
+        .submit(
+            &post_page.page,
+            &format!("/board/{id}/moderate"),
+            &[("status", "done"), ("answer", "멈춘 동안의 답")],
+        )
+        .await;
+    assert_eq!(
+        answer.status, 503,
+        "the admin is told to try again, not to sign in"
+    );
 
     cluster.start_again();
     let started = Instant::now();

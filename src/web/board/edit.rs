@@ -154,17 +154,6 @@ pub async fn save_edit(
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     let EditForm { grant, post: form } = form.0;
-    let granted = admin.signed_in
-        || token_value(&state, state.safeguards.edit_grants, grant.clone()).await?
-            == Some(Some(id));
-    if !granted {
-        return Err(PageError(crate::web::errors::Failure::Forbidden(
-            Message::new(
-                "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요.",
-                "Your right to edit has expired; please enter the password again.",
-            ),
-        )));
-    }
     let index = state.catalog.snapshot();
     let choice = choose_product(&index, &form.product_id, &form.product);
     let page = |form: PostForm| PostFormPage {
@@ -173,6 +162,23 @@ pub async fn save_edit(
         ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
             .with_product(&index, &choice)
     };
+    let granted = if admin.signed_in {
+        true
+    } else {
+        match token_value(&state, state.safeguards.edit_grants, grant.clone()).await {
+            Ok(value) => value == Some(Some(id)),
+            // The database cannot answer now: the edit stays in its form, to send again.
+            Err(error) => return page(form).after_failed_save(error),
+        }
+    };
+    if !granted {
+        return Err(PageError(crate::web::errors::Failure::Forbidden(
+            Message::new(
+                "수정 권한이 만료되었습니다. 비밀번호를 다시 입력해 주세요.",
+                "Your right to edit has expired; please enter the password again.",
+            ),
+        )));
+    }
     let draft = match PostDraft::parse(&form, admin.signed_in, false) {
         Ok(draft) => draft,
         Err(errors) => {
