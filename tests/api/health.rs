@@ -50,6 +50,14 @@ async fn metrics_count_requests_by_route_and_report_the_pool_and_the_catalog() {
     );
     line("seongbun_catalog_version ");
     line("seongbun_db_connections_in_use ");
-    line("seongbun_catalog_rebuilds_total ");
+    // Nothing changed the catalog, so nothing was rebuilt (the watcher reads the version
+    // every second and leaves the index alone while it stays).
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "seongbun_catalog_rebuilds_total 0"),
+        "{text}"
+    );
     line("seongbun_catalog_last_rebuild_seconds ");
 }

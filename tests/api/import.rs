@@ -537,3 +537,25 @@ fn reading_every_link_in_label_order_is_one_scan_without_a_sort() {
         "{details:?}"
     );
 }
+
+#[test]
+fn migrate_brings_a_new_database_up_to_date_and_then_has_nothing_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir, "migrate.db");
+    let (status, said) = crate::process::run_command(&database, &["migrate"]);
+    assert!(status.success(), "{said}");
+    let migrations = match crate::BACKEND {
+        crate::helpers::Backend::Sqlite => 4,
+        crate::helpers::Backend::Postgres => 2,
+    };
+    assert!(
+        said.contains(&format!("ran {migrations} migration(s)")),
+        "{said}"
+    );
+    let (status, said) = crate::process::run_command(&database, &["migrate"]);
+    assert!(status.success(), "{said}");
+    assert!(said.contains("the database is up to date"), "{said}");
+    // The tables are there: the app opens it without migrating and finds no catalog yet.
+    let pool = seongbun::db::open(&database).unwrap();
+    assert_eq!(store::count_products(&mut pool.get().unwrap()).unwrap(), 0);
+}
