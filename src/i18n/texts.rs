@@ -100,7 +100,13 @@ pub struct Texts {
     pub ingredient_products: &'static str,
     pub ingredients_heading: &'static str,
     pub legend_chip: &'static str,
-    pub legend_shared_below: &'static str,
+    /// What a highlighted chip of the product's own list means (the cards come before it).
+    pub legend_shared_above: &'static str,
+    /// The product page's links at the top: to the narrowing form, to the full list ({}: count).
+    pub jump_to_filters: &'static str,
+    pub jump_to_ingredients: &'static str,
+    /// The fold of a long ingredient list ({}: how many in all).
+    pub show_all_ingredients: &'static str,
     pub list: &'static str,
     pub match_label: &'static str,
     pub moderation: &'static str,

@@ -27,7 +27,12 @@ struct ProductPage {
     price_error: Option<Message>,
     /// Each card links to a side-by-side comparison with this product.
     compare_with: Option<i32>,
+    /// How many of `ingredients` are shown before the fold; the rest are one tap away.
+    folded_at: usize,
 }
+
+/// The ingredients a product page shows before folding the rest (a label has 30 to 60).
+const INGREDIENTS_BEFORE_FOLD: usize = 12;
 
 /// A product id that names no product.
 pub fn no_such_product(raw: &str) -> PageError {
@@ -79,11 +84,17 @@ fn product_answer(
         .map(|found| SimilarCard::new(index, found))
         .collect();
     let shared_with_any = shared_ids(&similar);
-    let ingredients = index
+    let ingredients: Vec<IngredientChip> = index
         .ingredients_of(id)
         .into_iter()
         .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
         .collect();
+    // A list a few chips longer than the fold is shown whole: folding 2 saves nothing.
+    let folded_at = if ingredients.len() <= INGREDIENTS_BEFORE_FOLD + 3 {
+        ingredients.len()
+    } else {
+        INGREDIENTS_BEFORE_FOLD
+    };
     let status = if asked.price_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -99,6 +110,7 @@ fn product_answer(
         without_note: asked.without_note,
         price_error: asked.price_error,
         compare_with: Some(id),
+        folded_at,
     };
     let body = page.render().map_err(PageError::internal)?;
     Ok(Answer::html(status, body))

@@ -87,8 +87,9 @@ fn group_thousands(n: i64) -> String {
     out
 }
 
-/// How many shared ingredients a card shows before "외 N개".
-const SHARED_ON_CARD: usize = 8;
+/// How many shared ingredients a card shows before "외 N개" (the rest are one tap away): a
+/// card stays short enough that the first one is in a phone's first screen.
+const SHARED_ON_CARD: usize = 3;
 
 /// A similar product: the card, its score, what it shares, and its own list marked.
 #[derive(Debug, Clone)]

@@ -400,14 +400,11 @@ async fn kept_pages_never_outlive_an_edit_nor_cross_between_visitor_and_admin() 
         vec!["Renamed Ointment".to_string()]
     );
     // The edited list is read back in label order (its rows now sit at the table's end).
-    let listed: Vec<String> = texts(&seen.page, "#ingredients li")
-        .iter()
-        .map(|chip| {
-            chip.split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        })
+    let chips = scraper::Selector::parse("#ingredients li .chip").unwrap();
+    let listed: Vec<&str> = seen
+        .page
+        .select(&chips)
+        .filter_map(|chip| chip.value().attr("data-inci"))
         .collect();
     assert_eq!(listed, ["Niacinamide", "Water", "Squalane", "Glycerin"]);
     assert_ne!(name_before, "Renamed Ointment");

@@ -146,16 +146,16 @@ async fn validation_messages_speak_the_page_language() {
 }
 
 #[tokio::test]
-async fn korean_ingredient_names_stand_beside_inci_on_korean_pages_only() {
+async fn korean_ingredient_names_come_first_on_korean_pages_and_are_absent_on_english_ones() {
     let app = spawn_app().await;
     let (_, korean) = app.page("/products/1").await;
     let chips = texts(&korean, "#ingredients .chip");
     assert!(
-        chips.iter().any(|c| c.starts_with("Water 정제수")),
+        chips.iter().any(|c| c.starts_with("정제수 Water")),
         "{chips:?}"
     );
     assert!(
-        chips.iter().any(|c| c.starts_with("Glycerin 글리세린")),
+        chips.iter().any(|c| c.starts_with("글리세린 Glycerin")),
         "{chips:?}"
     );
     let (_, english) = app.page_in("/products/1", "en").await;

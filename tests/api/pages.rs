@@ -45,24 +45,31 @@ async fn the_product_page_shows_four_similar_products_with_scores_and_shared_ing
     );
     // Shared ingredients are marked in the product's own list and in each card's list.
     let shared_in_product = texts(&page, "#ingredients .chip.shared");
-    assert!(shared_in_product
-        .iter()
-        .any(|c| c.starts_with("Ceramide NP")));
+    assert!(shared_in_product.iter().any(|c| c.contains("Ceramide NP")));
     assert!(!texts(&page, ".similar .full-list .chip.shared").is_empty());
-    // A card names the 8 most telling shared ingredients and counts the rest (the mini shares 19).
+    // A card names the 3 most telling shared ingredients, the rest one tap away (the mini
+    // shares 19).
     let first_card_shared = texts(
         &page,
         ".similar article.card:first-child .shared-list .chip",
     );
-    assert_eq!(first_card_shared.len(), 8);
+    assert_eq!(first_card_shared.len(), 3);
     assert!(texts(
         &page,
-        ".similar article.card:first-child .shared-list .more"
+        ".similar article.card:first-child .more-shared summary"
     )[0]
-    .starts_with("외 11개"));
+    .starts_with("외 16개"));
+    assert_eq!(
+        texts(
+            &page,
+            ".similar article.card:first-child .more-shared .chip"
+        )
+        .len(),
+        16
+    );
     // The rarest shared ingredients come first, not water.
     assert!(
-        !first_card_shared[0].starts_with("Water"),
+        !first_card_shared[0].contains("Water"),
         "{first_card_shared:?}"
     );
     // The Korean-labelled lotion with the same kind of formula is among them: across languages.
@@ -146,7 +153,11 @@ async fn a_pasted_korean_label_finds_products_and_shows_what_was_read() {
     assert_eq!(status, 200);
     let read = texts(&page, ".understood .chip");
     assert_eq!(read.len(), 8);
-    assert!(read[1].starts_with("Centella Asiatica Extract"), "{read:?}");
+    // Korean first on a Korean page, the INCI name beside it.
+    assert!(
+        read[1].starts_with("병풀추출물 Centella Asiatica Extract"),
+        "{read:?}"
+    );
     let cards = texts(&page, ".similar article.card h3");
     assert_eq!(cards.len(), 4);
     // Western (English-labelled) cica products are found from a Korean label.

@@ -48,7 +48,7 @@ fn cards(page: &Html) -> Vec<Card> {
             }),
             ingredients: card
                 .select(&chip)
-                .map(|c| c.text().next().unwrap_or("").trim().to_string())
+                .map(|c| c.value().attr("data-inci").unwrap_or("").to_string())
                 .collect(),
         })
         .collect()
@@ -190,10 +190,11 @@ async fn a_price_limit_and_cheaper_than_this_keep_only_products_within() {
     );
 }
 
+/// The INCI names of the chips (a Korean page shows the Korean name first).
 fn chip_names(page: &Html, selector: &str) -> Vec<String> {
     select(page, selector)
         .into_iter()
-        .map(|c| c.text().next().unwrap_or("").trim().to_string())
+        .map(|c| c.value().attr("data-inci").unwrap_or("").to_string())
         .collect()
 }
 
@@ -251,7 +252,7 @@ async fn every_chip_leads_to_its_ingredient_and_its_products_page_by_page() {
     // Water is in most of the demo catalog: more than one page.
     let water = chips
         .iter()
-        .find(|c| c.text().next().unwrap().trim() == "Water")
+        .find(|c| c.value().attr("data-inci") == Some("Water"))
         .unwrap()
         .value()
         .attr("href")
@@ -259,7 +260,11 @@ async fn every_chip_leads_to_its_ingredient_and_its_products_page_by_page() {
         .to_string();
     let (status, first) = app.page(&water).await;
     assert_eq!(status, 200);
-    assert_eq!(texts(&first, "h1")[0], "Water 정제수");
+    assert_eq!(
+        texts(&first, "h1")[0],
+        "정제수 Water",
+        "Korean first on a Korean page"
+    );
     let heading = texts(&first, "h2")[0].clone();
     let total: usize = heading
         .chars()
@@ -284,7 +289,8 @@ async fn every_chip_leads_to_its_ingredient_and_its_products_page_by_page() {
     );
     // A listed product holds the ingredient.
     let (_, held) = app.page(&b[0]).await;
-    assert!(chip_names(&held, "#ingredients .chip").contains(&"Water".to_string()));
+    let held_names = chip_names(&held, "#ingredients .chip");
+    assert!(held_names.contains(&"Water".to_string()), "{held_names:?}");
     // Past the end shows the last page; junk shows the first.
     let (status, junk) = app.page(&format!("{water}?page=abc")).await;
     assert_eq!(status, 200);

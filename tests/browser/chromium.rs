@@ -34,6 +34,16 @@ pub struct BrowserSetup {
     pub javascript: bool,
 }
 
+impl BrowserSetup {
+    /// A window of this size, with JavaScript on.
+    pub fn sized(window: (u32, u32)) -> Self {
+        BrowserSetup {
+            window,
+            javascript: true,
+        }
+    }
+}
+
 impl Default for BrowserSetup {
     fn default() -> Self {
         BrowserSetup {

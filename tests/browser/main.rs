@@ -5,6 +5,7 @@
 
 mod chromium;
 mod e2e;
+mod first_screen;
 
 /// The browser tests run on the embedded default.
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
