@@ -26,9 +26,21 @@ async fn metrics_count_requests_by_route_and_report_the_pool_and_the_catalog() {
         assert_eq!(app.get(&format!("/products/{id}")).await.status(), 200);
     }
     app.get("/no/such/page").await;
-    let response = app.get("/metrics").await;
-    assert_eq!(response.status(), 200);
-    let text = response.text().await.unwrap();
+    // A request is counted once its answer has been sent out, which may be just after the
+    // client has read it: the scrape is asked again until the three are in, for 5 s at most.
+    let pages_line =
+        "seongbun_http_requests_total{endpoint=\"/products/{id}\",method=\"GET\",status=\"200\"}";
+    let started = std::time::Instant::now();
+    let text = loop {
+        let response = app.get("/metrics").await;
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.unwrap();
+        let counted = text.lines().any(|l| l == format!("{pages_line} 3"));
+        if counted || started.elapsed() > std::time::Duration::from_secs(5) {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     let line = |prefix: &str| -> String {
         text.lines()
             .find(|l| l.starts_with(prefix))
@@ -36,9 +48,7 @@ async fn metrics_count_requests_by_route_and_report_the_pool_and_the_catalog() {
             .to_string()
     };
     // One series for every product page, by its route's pattern.
-    let pages = line(
-        "seongbun_http_requests_total{endpoint=\"/products/{id}\",method=\"GET\",status=\"200\"}",
-    );
+    let pages = line(pages_line);
     assert!(pages.ends_with(" 3"), "{pages}");
     assert!(!text.contains("/products/1\""), "no series per product");
     line("seongbun_http_requests_total{endpoint=\"UNMATCHED\"");
