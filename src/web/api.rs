@@ -39,7 +39,7 @@ struct NameMatchJson<'a> {
     brand: &'a str,
     name: &'a str,
     category: &'a str,
-    score: f32,
+    score: f64,
 }
 
 #[derive(Serialize)]
@@ -48,7 +48,7 @@ struct SimilarJson<'a> {
     brand: &'a str,
     name: &'a str,
     category: &'a str,
-    score: f32,
+    score: f64,
     shared_ingredients: Vec<&'a str>,
 }
 
@@ -65,8 +65,10 @@ impl<'a> SimilarJson<'a> {
     }
 }
 
-fn round3(score: f32) -> f32 {
-    (score * 1000.0).round() / 1000.0
+/// A score to 3 decimals, rounded as a 64-bit number: rounded in 32 bits it was written out
+/// with its binary noise (`0.8899999856948853`).
+fn round3(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
 }
 
 fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJson<'a> {

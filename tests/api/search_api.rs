@@ -59,3 +59,25 @@ async fn a_bad_query_is_a_json_error_with_a_4xx_status() {
     let (status, _) = app.get_json("/api/nothing-here").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn scores_are_written_with_at_most_three_decimals() {
+    let app = crate::helpers::spawn_app().await;
+    let id = app.product_id("Haneul Lab", "Ceramide Barrier Cream").await;
+    for path in [
+        "/api/search?q=cica%20cream".to_string(),
+        format!("/api/products/{id}/similar?limit=10"),
+    ] {
+        let text = app.get(&path).await.text().await.unwrap();
+        let scores: Vec<&str> = text
+            .split("\"score\":")
+            .skip(1)
+            .map(|rest| rest.split([',', '}']).next().unwrap())
+            .collect();
+        assert!(!scores.is_empty(), "{path}: {text}");
+        for score in scores {
+            let decimals = score.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 3, "{path}: {score}");
+        }
+    }
+}
