@@ -54,15 +54,6 @@ impl Engine {
     }
 }
 
-impl Conn {
-    pub fn engine(&self) -> Engine {
-        match self {
-            Conn::Postgres(_) => Engine::Postgres,
-            Conn::Sqlite(_) => Engine::Sqlite,
-        }
-    }
-}
-
 /// The SQLite path a `sqlite://` URL names (a bare path is its own path).
 pub fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").unwrap_or(url)
@@ -112,25 +103,26 @@ pub fn open_with(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
 
 /// `seongbun migrate`: runs the pending migrations and says which ran.
 pub fn migrate(url: &str) -> Result<Vec<String>, DbError> {
-    let mut conn = match Engine::of_url(url) {
-        Engine::Sqlite => Conn::Sqlite(establish_sqlite(sqlite_path(url))?),
-        Engine::Postgres => {
-            Conn::Postgres(
-                PgConnection::establish(url).map_err(|e| DbError::Unopenable {
-                    path: postgres::without_password(url),
-                    reason: e.to_string(),
-                })?,
-            )
-        }
-    };
-    run_migrations(&mut conn)
+    run_migrations(&mut establish(url)?)
 }
 
-fn establish_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
-    SqliteConnection::establish(path).map_err(|e| DbError::Unopenable {
-        path: path.to_string(),
+/// One connection, outside a pool, to the database `url` names; a failure names the database
+/// as `url` does, without its password.
+pub fn establish(url: &str) -> Result<Conn, DbError> {
+    connect(url).map_err(|e| DbError::Unopenable {
+        path: postgres::without_password(url),
         reason: e.to_string(),
     })
+}
+
+/// A connection of the engine `url` names. Chosen by the URL, not as the derived `establish`
+/// does by trying each engine in turn: a PostgreSQL URL whose server is down must fail as
+/// PostgreSQL, not be opened as a file.
+fn connect(url: &str) -> diesel::ConnectionResult<Conn> {
+    match Engine::of_url(url) {
+        Engine::Sqlite => SqliteConnection::establish(sqlite_path(url)).map(Conn::Sqlite),
+        Engine::Postgres => PgConnection::establish(url).map(Conn::Postgres),
+    }
 }
 
 /// Runs the engine's pending migrations; the versions that ran.
@@ -160,34 +152,26 @@ pub(crate) fn run_migrations(conn: &mut Conn) -> Result<Vec<String>, DbError> {
     Ok(ran)
 }
 
-/// Makes a pooled connection of the engine `url` names.
+/// Makes a pooled connection of the engine `url` names (`connect`).
 #[derive(Debug)]
 pub struct ConnectionManager {
     url: String,
-    engine: Engine,
 }
 
 impl ConnectionManager {
     fn new(url: &str) -> Self {
         ConnectionManager {
             url: url.to_string(),
-            engine: Engine::of_url(url),
         }
     }
 }
 
-/// Chooses the engine by the URL, not as the derived `establish` does by trying each in turn:
-/// a PostgreSQL URL whose server is down must fail as PostgreSQL, not be opened as a file.
 impl r2d2::ManageConnection for ConnectionManager {
     type Connection = Conn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Conn, Self::Error> {
-        let conn = match self.engine {
-            Engine::Sqlite => SqliteConnection::establish(&self.url).map(Conn::Sqlite),
-            Engine::Postgres => PgConnection::establish(&self.url).map(Conn::Postgres),
-        };
-        conn.map_err(diesel::r2d2::Error::ConnectionError)
+        connect(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {

@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use diesel::pg::PgConnection;
-use diesel::Connection;
-
-use super::{run_migrations, Conn, ConnectionManager, DbError, DbPool};
+use super::{establish, run_migrations, ConnectionManager, DbError, DbPool};
 
 /// Connections one instance keeps unless set: reads are served from memory, so the pool
 /// carries writes and the catalog's rebuilds; a few instances stay well under PostgreSQL's
@@ -22,14 +19,9 @@ pub const NOTIFY_CHANNEL: &str = "seongbun_catalog";
 const CONNECTION_WAIT: Duration = Duration::from_secs(3);
 
 pub(super) fn open(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
-    let shown = without_password(url);
     // One direct attempt first, so that a wrong address or password is reported at once and
     // in PostgreSQL's words, not as the pool's time-out.
-    let first = PgConnection::establish(url).map_err(|e| DbError::Unopenable {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
-    run_migrations(&mut Conn::Postgres(first))?;
+    run_migrations(&mut establish(url)?)?;
     r2d2::Pool::builder()
         .max_size(pool_size.max(1))
         // Keep none open ahead of need: a pool that must fill itself first would wait out a
@@ -38,7 +30,7 @@ pub(super) fn open(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
         .connection_timeout(CONNECTION_WAIT)
         .build(ConnectionManager::new(url))
         .map_err(|source| DbError::Open {
-            path: shown,
+            path: without_password(url),
             source,
         })
 }

@@ -104,19 +104,19 @@ fn open_read_only(path: &str, refusal: &diesel::result::Error) -> Result<DbPool,
         path: path.to_string(),
         reason,
     })?;
-    let pool = pool(&url, Access::ReadOnly)?;
-    let pending = match &mut *pool.get()? {
-        Conn::Sqlite(c) => c
-            .has_pending_migration(SQLITE_MIGRATIONS)
-            .map_err(|e| DbError::Migrate(e.to_string()))?,
-        Conn::Postgres(_) => unreachable!("a SQLite pool holds SQLite connections"),
-    };
+    let pending = SqliteConnection::establish(&url)
+        .map_err(|e| DbError::Unopenable {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?
+        .has_pending_migration(SQLITE_MIGRATIONS)
+        .map_err(|e| DbError::Migrate(e.to_string()))?;
     if pending {
         return Err(DbError::Migrate(
             "the database is read-only and older than this version of seongbun".into(),
         ));
     }
-    Ok(pool)
+    pool(&url, Access::ReadOnly)
 }
 
 fn pool(url: &str, access: Access) -> Result<DbPool, DbError> {

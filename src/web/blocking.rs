@@ -31,6 +31,15 @@ where
     .map_err(PageError::internal)?
 }
 
+/// `with_connection` for work whose only errors are the database's, told to the visitor as
+/// `storage_failure` tells them.
+pub async fn with_storage<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut Conn) -> Result<T, DieselError> + Send + 'static,
+) -> Result<T, PageError> {
+    with_connection(state, work).await?.map_err(storage_failure)
+}
+
 /// A storage error as the visitor meets it.
 pub fn storage_failure(error: DieselError) -> PageError {
     if crate::db::is_temporary(&error) {

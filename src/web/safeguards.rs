@@ -1,14 +1,14 @@
-//! The safeguards as a handler meets them: rate limits and expiring tokens live in the
-//! database (shared by every instance), so each is one small blocking call on the pool.
+//! Rate limits as a handler meets them: the check, one small call on the pool (the events are
+//! rows every instance counts), and the message telling the visitor how long to wait.
 
 use std::net::IpAddr;
 
-use super::blocking::{storage_failure, with_connection};
+use super::blocking::with_storage;
 use super::errors::PageError;
 use crate::app_state::AppState;
 use crate::i18n::Message;
 use crate::security::rate_limit::describe_wait;
-use crate::security::{ExpiringTokens, RateLimit};
+use crate::security::RateLimit;
 
 /// What an address has done too often, in Korean and English ("글이", "posts").
 pub type Doing = (&'static str, &'static str);
@@ -33,57 +33,6 @@ pub async fn rate_limited(
     address: IpAddr,
     what: Doing,
 ) -> Result<Option<Message>, PageError> {
-    let checked = with_connection(state, move |conn| limit.check(conn, address))
-        .await?
-        .map_err(storage_failure)?;
+    let checked = with_storage(state, move |conn| limit.check(conn, address)).await?;
     Ok(checked.err().map(|wait| wait_message(wait, what)))
-}
-
-/// Counts one event (`clear: false`) or forgets the address's events (`clear: true`).
-pub async fn count_event(
-    state: &AppState,
-    limit: RateLimit,
-    address: IpAddr,
-    clear: bool,
-) -> Result<(), PageError> {
-    with_connection(state, move |conn| {
-        if clear {
-            limit.clear(conn, address)
-        } else {
-            limit.record(conn, address)
-        }
-    })
-    .await?
-    .map_err(storage_failure)
-}
-
-pub async fn issue_token(
-    state: &AppState,
-    tokens: ExpiringTokens,
-    post_id: Option<i32>,
-) -> Result<String, PageError> {
-    with_connection(state, move |conn| tokens.issue(conn, post_id))
-        .await?
-        .map_err(storage_failure)
-}
-
-/// What `token` stands for (`Some(None)`: an admin session); `None` when nothing.
-pub async fn token_value(
-    state: &AppState,
-    tokens: ExpiringTokens,
-    token: String,
-) -> Result<Option<Option<i32>>, PageError> {
-    with_connection(state, move |conn| tokens.get(conn, &token))
-        .await?
-        .map_err(storage_failure)
-}
-
-pub async fn revoke_token(
-    state: &AppState,
-    tokens: ExpiringTokens,
-    token: String,
-) -> Result<(), PageError> {
-    with_connection(state, move |conn| tokens.revoke(conn, &token))
-        .await?
-        .map_err(storage_failure)
 }

@@ -128,7 +128,7 @@ impl AdminStatus {
         }
         let sessions = state.safeguards.admin_sessions;
         let token = cookie.value().to_string();
-        match super::safeguards::token_value(state, sessions, token).await {
+        match super::blocking::with_storage(state, move |conn| sessions.get(conn, &token)).await {
             Ok(found) => AdminStatus {
                 signed_in: found.is_some(),
                 unchecked: false,

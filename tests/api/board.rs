@@ -291,14 +291,7 @@ async fn an_invalid_edit_keeps_the_input_and_the_right_to_save() {
     let app = spawn_app().await;
     let visitor = app.browser();
     let id = visitor.write_post("제목", "본문", "1234", false).await;
-    let ask = visitor.get(&format!("/board/{id}/edit")).await;
-    let form = visitor
-        .submit(
-            &ask.page,
-            &format!("/board/{id}/edit/verify"),
-            &[("password", "1234")],
-        )
-        .await;
+    let form = visitor.open_edit(id, "1234").await;
     let action = format!("/board/{id}/edit");
     let refused = visitor
         .submit(&form.page, &action, &[("title", ""), ("body", "새 본문")])

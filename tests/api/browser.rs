@@ -128,6 +128,17 @@ impl Browser {
         post_id_of(sent.location.as_deref().unwrap())
     }
 
+    /// Opens post `id`'s edit form with its password: the form page, or the refusal.
+    pub async fn open_edit(&self, id: i32, password: &str) -> Visit {
+        let ask = self.get(&format!("/board/{id}/edit")).await;
+        self.submit(
+            &ask.page,
+            &format!("/board/{id}/edit/verify"),
+            &[("password", password)],
+        )
+        .await
+    }
+
     /// Signs in as the admin with `password`.
     pub async fn sign_in(&self, password: &str) -> Visit {
         let form = self.get("/admin/login").await;

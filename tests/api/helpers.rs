@@ -90,15 +90,7 @@ pub fn sqlite_only(what: &str) -> bool {
 
 /// A connection to a test database, for reading what the app stored.
 pub fn connect(url: &str) -> seongbun::db::Conn {
-    use diesel::Connection;
-    match seongbun::db::Engine::of_url(url) {
-        seongbun::db::Engine::Sqlite => seongbun::db::Conn::Sqlite(
-            diesel::sqlite::SqliteConnection::establish(url).expect("the database opens"),
-        ),
-        seongbun::db::Engine::Postgres => seongbun::db::Conn::Postgres(
-            diesel::pg::PgConnection::establish(url).expect("the database opens"),
-        ),
-    }
+    seongbun::db::establish(url).expect("the database opens")
 }
 
 /// The app on its embedded default: an empty database, so the demo catalog is loaded.

@@ -241,14 +241,7 @@ async fn what_a_visitor_or_the_admin_did_on_one_instance_holds_on_every_instance
 
     // The password is checked on instance 0; the edit it grants is saved by instance 1.
     site.at(&mut browser, 0);
-    let start = browser.get(&format!("/board/{id}/edit")).await;
-    let form = browser
-        .submit(
-            &start.page,
-            &format!("/board/{id}/edit/verify"),
-            &[("password", "multi-1234")],
-        )
-        .await;
+    let form = browser.open_edit(id, "multi-1234").await;
     assert_eq!(form.status, 200, "the right password opens the form");
     site.at(&mut browser, 1);
     let saved = browser
@@ -263,7 +256,7 @@ async fn what_a_visitor_or_the_admin_did_on_one_instance_holds_on_every_instance
     let post = browser.get(&format!("/board/{id}")).await;
     assert!(texts(&post.page, "h1").contains(&"세 대의 서버 (고침)".to_string()));
 
-    // The admin signs in on 0, answers on 1, and signs out on 2: signed out everywhere.
+    // The admin signs in on 0 and answers on 1; every instance knows the session.
     let mut admin = Browser::at(&site.instances[0].address);
     assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);
     site.at(&mut admin, 1);
@@ -543,7 +536,6 @@ async fn a_killed_instance_is_routed_around_and_loses_no_acknowledged_post() {
     ));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     site.instances.remove(1).kill_hard();
-    let killed_at = Instant::now();
     tokio::time::sleep(Duration::from_millis(2000)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let outcome = storm.await.unwrap();
@@ -562,7 +554,6 @@ async fn a_killed_instance_is_routed_around_and_loses_no_acknowledged_post() {
     browser
         .write_post("살아남은 서버들", "after the kill", "after-1234", false)
         .await;
-    assert!(killed_at.elapsed() < Duration::from_secs(30));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -578,14 +569,7 @@ async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_k
         .await;
     let pids: Vec<u32> = site.instances.iter().map(|i| i.pid()).collect();
     // Before the stop: an author's edit form (its grant issued) and the admin signed in.
-    let start = browser.get(&format!("/board/{id}/edit")).await;
-    let edit_form = browser
-        .submit(
-            &start.page,
-            &format!("/board/{id}/edit/verify"),
-            &[("password", "restart-1234")],
-        )
-        .await;
+    let edit_form = browser.open_edit(id, "restart-1234").await;
     assert_eq!(edit_form.status, 200);
     let admin = site.nginx.browser();
     assert_eq!(admin.sign_in(ADMIN_PASSWORD).await.status, 303);

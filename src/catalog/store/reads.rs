@@ -67,10 +67,8 @@ pub fn all_products(conn: &mut Conn) -> QueryResult<Vec<ProductSummary>> {
 /// at start-up), so there the links are read in ranges of products, each a primary-key range
 /// scan; in a read transaction (`CatalogIndex::read`), the ranges are of one snapshot.
 pub fn links_in_label_order(conn: &mut Conn) -> QueryResult<Vec<(i32, i32)>> {
-    let in_order = |lowest: i32, beyond: i32| {
+    let in_label_order = || {
         product_ingredients::table
-            .filter(product_ingredients::product_id.ge(lowest))
-            .filter(product_ingredients::product_id.lt(beyond))
             .select((
                 product_ingredients::product_id,
                 product_ingredients::ingredient_id,
@@ -81,16 +79,7 @@ pub fn links_in_label_order(conn: &mut Conn) -> QueryResult<Vec<(i32, i32)>> {
             ))
     };
     let mut links: Vec<(i32, i32)> = match conn {
-        Conn::Sqlite(_) => product_ingredients::table
-            .select((
-                product_ingredients::product_id,
-                product_ingredients::ingredient_id,
-            ))
-            .order((
-                product_ingredients::product_id,
-                product_ingredients::position,
-            ))
-            .load(conn)?,
+        Conn::Sqlite(_) => in_label_order().load(conn)?,
         Conn::Postgres(_) => {
             /// Products a range holds: some 650,000 links, 30 MB of the client's buffer.
             const RANGE: i32 = 20_000;
@@ -105,7 +94,12 @@ pub fn links_in_label_order(conn: &mut Conn) -> QueryResult<Vec<(i32, i32)>> {
                 let mut lowest = first;
                 while lowest <= last {
                     let beyond = lowest.saturating_add(RANGE);
-                    links.extend(in_order(lowest, beyond).load::<(i32, i32)>(conn)?);
+                    links.extend(
+                        in_label_order()
+                            .filter(product_ingredients::product_id.ge(lowest))
+                            .filter(product_ingredients::product_id.lt(beyond))
+                            .load::<(i32, i32)>(conn)?,
+                    );
                     if beyond == i32::MAX {
                         break;
                     }

@@ -6,11 +6,10 @@ use serde::Deserialize;
 
 use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
+use crate::web::blocking::with_storage;
 use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
-use crate::web::safeguards::{
-    count_event, issue_token, rate_limited, revoke_token, WRONG_PASSWORDS,
-};
+use crate::web::safeguards::{rate_limited, WRONG_PASSWORDS};
 use crate::web::visitor::{
     client_address, site_cookie, AdminStatus, CheckedForm, Visitor, ADMIN_COOKIE,
 };
@@ -105,7 +104,7 @@ pub async fn sign_in(
         .await
         .map_err(PageError::internal)?;
     if !right {
-        count_event(&state, guard, address, false).await?;
+        with_storage(&state, move |conn| guard.record(conn, address)).await?;
         log::warn!("a wrong admin password from {address}");
         return page(
             StatusCode::FORBIDDEN,
@@ -115,8 +114,12 @@ pub async fn sign_in(
             ),
         );
     }
-    count_event(&state, guard, address, true).await?;
-    let token = issue_token(&state, state.safeguards.admin_sessions, None).await?;
+    let sessions = state.safeguards.admin_sessions;
+    let token = with_storage(&state, move |conn| {
+        guard.clear(conn, address)?;
+        sessions.issue(conn, None)
+    })
+    .await?;
     log::info!("the admin signed in from {address}");
     let cookie = site_cookie(ADMIN_COOKIE, token, state.safeguards.secure_cookies).finish();
     let mut response = see_other(next);
@@ -161,12 +164,8 @@ pub async fn sign_out(
 ) -> Result<HttpResponse, PageError> {
     if let Some(cookie) = req.cookie(ADMIN_COOKIE) {
         // Ended for every instance: the session is a row they all read.
-        revoke_token(
-            &state,
-            state.safeguards.admin_sessions,
-            cookie.value().to_string(),
-        )
-        .await?;
+        let (sessions, token) = (state.safeguards.admin_sessions, cookie.value().to_string());
+        with_storage(&state, move |conn| sessions.revoke(conn, &token)).await?;
     }
     let mut removal = Cookie::build(ADMIN_COOKIE, "").path("/").finish();
     removal.make_removal();

@@ -16,7 +16,7 @@ use crate::catalog::store::{self, EditError};
 use crate::catalog_index::LiveCatalog;
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
-use crate::web::blocking::{storage_failure, with_connection};
+use crate::web::blocking::{storage_failure, with_connection, with_storage};
 use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
@@ -120,9 +120,7 @@ pub async fn new_product_form(
         .and_then(|q| q.post.parse::<i32>().ok());
     let mut form = ProductForm::default();
     if let Some(post_id) = post {
-        let found = with_connection(&state, move |conn| board_store::find_post(conn, post_id))
-            .await?
-            .map_err(storage_failure)?;
+        let found = with_storage(&state, move |conn| board_store::find_post(conn, post_id)).await?;
         if let Some(post) = found {
             form.name = post.product_name;
             form.post = post.id.to_string();
@@ -207,9 +205,8 @@ pub async fn edit_product_form(
 ) -> Result<HttpResponse, PageError> {
     admin.require()?;
     let id = product_id(&path)?;
-    let stored = with_connection(&state, move |conn| store::stored_product(conn, id))
+    let stored = with_storage(&state, move |conn| store::stored_product(conn, id))
         .await?
-        .map_err(storage_failure)?
         .ok_or_else(|| edit_failure(EditError::NotFound))?;
     let form = ProductForm {
         brand: stored.brand,

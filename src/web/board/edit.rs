@@ -14,8 +14,8 @@ use crate::board::store::Post;
 use crate::board::{actions, PostDraft, PostForm};
 use crate::i18n::{Lang, Message, Texts};
 use crate::web::blocking::with_connection;
+use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
-use crate::web::safeguards::{issue_token, revoke_token, token_value};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 
 /// The page asking for a post's password before an action (edit, delete).
@@ -122,7 +122,8 @@ pub async fn edit_verify(
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
         PasswordCheck::Right => {
             let post = find_post(&state, id).await?;
-            let grant = issue_token(&state, state.safeguards.edit_grants, Some(id)).await?;
+            let grants = state.safeguards.edit_grants;
+            let grant = with_storage(&state, move |conn| grants.issue(conn, Some(id))).await?;
             edit_page(&state, &post, admin, &visitor, grant, lang).render(StatusCode::OK)
         }
         PasswordCheck::Refused(status, message) => {
@@ -165,7 +166,8 @@ pub async fn save_edit(
     let granted = if admin.signed_in {
         true
     } else {
-        match token_value(&state, state.safeguards.edit_grants, grant.clone()).await {
+        let (grants, token) = (state.safeguards.edit_grants, grant.clone());
+        match with_storage(&state, move |conn| grants.get(conn, &token)).await {
             Ok(value) => value == Some(Some(id)),
             // The database cannot answer now: the edit stays in its form, to send again.
             Err(error) => return page(form).after_failed_save(error),
@@ -205,7 +207,8 @@ pub async fn save_edit(
         return page(form).after_failed_save(error);
     }
     // Saved: a failure to revoke only leaves the grant to expire.
-    if let Err(error) = revoke_token(&state, state.safeguards.edit_grants, grant).await {
+    let grants = state.safeguards.edit_grants;
+    if let Err(error) = with_storage(&state, move |conn| grants.revoke(conn, &grant)).await {
         log::warn!("an edit grant stays until it expires: {error}");
     }
     Ok(see_other(format!("/board/{id}")))

@@ -6,7 +6,7 @@ use super::views::PostListItem;
 use crate::app_state::AppState;
 use crate::board::store::{self, PostFilter, SearchField, POSTS_PER_PAGE};
 use crate::i18n::{Lang, Message, Texts};
-use crate::web::blocking::{storage_failure, with_connection};
+use crate::web::blocking::with_storage;
 use crate::web::errors::{render, PageError};
 use crate::web::visitor::AdminStatus;
 
@@ -108,7 +108,7 @@ pub async fn board_page(
         }
     };
     let searching = filter.search.is_some();
-    let (pinned, found) = with_connection(&state, move |conn| {
+    let (pinned, found) = with_storage(&state, move |conn| {
         let pinned = if searching {
             Vec::new()
         } else {
@@ -116,8 +116,7 @@ pub async fn board_page(
         };
         Ok((pinned, store::posts_page(conn, &filter, page)?))
     })
-    .await?
-    .map_err(storage_failure)?;
+    .await?;
     let last_page = ((found.total + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
     let first_link = ((page - 1) / PAGE_LINKS) * PAGE_LINKS + 1;
     let page_links = (first_link..=(first_link + PAGE_LINKS - 1).min(last_page))

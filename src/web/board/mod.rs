@@ -17,9 +17,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::blocking::storage_failure;
+use super::blocking::{storage_failure, with_storage};
 use super::errors::{Failure, PageError};
-use super::safeguards::{count_event, rate_limited, WRONG_PASSWORDS};
+use super::safeguards::{rate_limited, WRONG_PASSWORDS};
 use crate::board::BoardError;
 use crate::i18n::Message;
 
@@ -125,11 +125,11 @@ pub async fn check_post_password(
     .map_err(PageError::internal)?;
     match checked {
         Ok(_) => {
-            count_event(state, guard, address, true).await?;
+            with_storage(state, move |conn| guard.clear(conn, address)).await?;
             Ok(PasswordCheck::Right)
         }
         Err(BoardError::WrongPassword) => {
-            count_event(state, guard, address, false).await?;
+            with_storage(state, move |conn| guard.record(conn, address)).await?;
             Ok(PasswordCheck::Refused(
                 StatusCode::FORBIDDEN,
                 wrong_password(),
