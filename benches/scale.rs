@@ -51,11 +51,16 @@ fn main() {
         if profiling {
             continue;
         }
+        let cut_before = index.similarity().rankings_cut();
+        let latencies = workload.latencies(&index);
+        let cut_in_latencies = index.similarity().rankings_cut() - cut_before;
         let mut line = SizeReport {
             size,
             build,
             index_memory,
-            latencies: workload.latencies(&index),
+            formulas: index.similarity().formula_count(),
+            latencies,
+            cut_in_latencies,
             agreement: workload.name_agreement(&index, if size >= 1_000_000 { 30 } else { 100 }),
             similar_agreement: workload.similar_agreement(&index, 200),
         };
@@ -175,6 +180,7 @@ impl Workload {
             lowest_share: 1.0,
             ..SimilarAgreement::default()
         };
+        let cut_before = similarity.rankings_cut();
         for id in self.products.iter().take(queries) {
             let fast = similarity
                 .similar_to_product(*id, 4, |_| true)
@@ -183,6 +189,7 @@ impl Workload {
                 .similar_to_product_exhaustively(*id, 4, |_| true)
                 .unwrap_or_default();
             agreement.queries += 1;
+            agreement.cut = similarity.rankings_cut() - cut_before;
             let same = fast.len() == exact.len()
                 && fast
                     .iter()
@@ -239,6 +246,8 @@ fn agreement_of(index: &CatalogIndex, typed_names: &[(String, i32)]) -> Agreemen
 #[derive(Default)]
 struct SimilarAgreement {
     queries: usize,
+    /// Of the queries, how many rankings the work budget cut short.
+    cut: u64,
     same: usize,
     share_sum: f64,
     lowest_share: f64,
@@ -303,7 +312,10 @@ struct SizeReport {
     size: usize,
     build: Duration,
     index_memory: u64,
+    formulas: usize,
     latencies: Vec<(&'static str, Vec<Duration>)>,
+    /// Rankings the work budget cut short during `latencies` (each query twice: warm, timed).
+    cut_in_latencies: u64,
     agreement: Agreement,
     similar_agreement: SimilarAgreement,
 }
@@ -322,6 +334,25 @@ fn print_table(table: &[SizeReport]) {
                 micros(at(1.0))
             );
         }
+    }
+    println!("\n| products | formulas | rankings cut by the work budget: latency runs / agreement queries |");
+    println!("|---:|---:|---:|");
+    for r in table {
+        let calls: usize = r
+            .latencies
+            .iter()
+            .filter(|(name, _)| name.starts_with("similar"))
+            .map(|(_, t)| 2 * t.len())
+            .sum();
+        println!(
+            "| {} | {} | {} of {} / {} of {} |",
+            r.size,
+            r.formulas,
+            r.cut_in_latencies,
+            calls,
+            r.similar_agreement.cut,
+            r.similar_agreement.queries
+        );
     }
     println!("\n| products | index build | index memory | 4 similar = exhaustive | their score, of the exhaustive 4's: mean / lowest | name search = exhaustive best | finds the product typed |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");

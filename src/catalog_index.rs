@@ -16,6 +16,7 @@ use crate::catalog::store::{self, CatalogRows};
 use crate::id_table::IdTable;
 use crate::ingredients::{CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
+use crate::similarity::weights::marks_trace;
 use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
 pub struct CatalogIndex {
@@ -43,6 +44,9 @@ pub struct CatalogIndex {
 #[derive(Debug, Clone)]
 pub struct SimilarProduct<'a> {
     pub product: &'a ProductSummary,
+    /// The other products with the same formula (its Mini, its Refill): one result, "also
+    /// sold as".
+    pub same_formula: Vec<&'a ProductSummary>,
     pub score: f32,
     pub shared: Vec<&'a Ingredient>,
 }
@@ -155,17 +159,25 @@ impl CatalogIndex {
             let by_name = scope.spawn(|| by_brand_and_name(&products));
             let links = read_links();
             let by_name = joined(by_name);
-            let similarity = links.map(|links| similarity_index(&products, &by_name, links));
+            let similarity =
+                links.map(|links| similarity_index(&products, &ingredients, &by_name, links));
             (joined(names), similarity)
         });
-        let similarity = similarity?;
+        let mut similarity = similarity?;
         let (category_of, categories) = interned(products.iter().map(|p| p.category.as_str()));
+        let product_at = IdTable::new(products.iter().map(|p| p.id));
+        // A ranking narrowed to one category drops the others' formulas at one read each.
+        similarity.tag_groups(|id| {
+            product_at
+                .get(id)
+                .map_or(u32::MAX, |at| category_of[at as usize])
+        });
         Ok(CatalogIndex {
             version,
             sources: products.iter().map(|p| p.source.clone()).collect(),
             ingredient_by_key: ingredients.iter().map(|i| (i.key.clone(), i.id)).collect(),
             ingredients: ingredients.into_iter().map(|i| (i.id, i)).collect(),
-            product_at: IdTable::new(products.iter().map(|p| p.id)),
+            product_at,
             category_of,
             categories,
             products,
@@ -193,6 +205,11 @@ impl CatalogIndex {
         self.sources.contains(source)
     }
 
+    /// Every product, in no particular order.
+    pub fn products(&self) -> &[ProductSummary] {
+        &self.products
+    }
+
     pub fn product(&self, id: i32) -> Option<&ProductSummary> {
         let at = self.product_at.get(id)?;
         self.products.get(at as usize)
@@ -207,6 +224,15 @@ impl CatalogIndex {
         self.similarity
             .ingredients_of(product_id)
             .filter_map(|id| self.ingredients.get(&id))
+            .collect()
+    }
+
+    /// The other products whose list is the same as product `id`'s, by brand and name.
+    pub fn same_formula_as(&self, id: i32) -> Vec<&ProductSummary> {
+        self.similarity
+            .same_formula_as(id)
+            .into_iter()
+            .filter_map(|twin| self.product(twin))
             .collect()
     }
 
@@ -237,7 +263,13 @@ impl CatalogIndex {
             category: None,
             ..narrowing.clone()
         };
+        // Most rankings narrow by nothing but the category, which the index checks itself
+        // (`similar_to_product_in`) for all but formulas sold in several categories.
+        let keeps_all_but_category = rest == Narrowing::default();
         let keep = |candidate: i32| {
+            if keeps_all_but_category && category.is_none() {
+                return true;
+            }
             let Some(at) = self.product_at.get(candidate) else {
                 return false;
             };
@@ -251,7 +283,7 @@ impl CatalogIndex {
         };
         let found = self
             .similarity
-            .similar_to_product(id, limit, keep)
+            .similar_to_product_in(id, limit, category.flatten(), keep)
             .unwrap_or_default();
         Some(self.present(found))
     }
@@ -373,6 +405,11 @@ impl CatalogIndex {
             .filter_map(|m| {
                 Some(SimilarProduct {
                     product: self.product(m.product_id)?,
+                    same_formula: m
+                        .same_formula
+                        .iter()
+                        .filter_map(|id| self.product(*id))
+                        .collect(),
                     score: m.score,
                     shared: m
                         .shared
@@ -432,11 +469,12 @@ fn by_brand_and_name(products: &[ProductSummary]) -> Vec<u32> {
 }
 
 /// The similarity index over each product's list, the products taken by brand and name (so
-/// that its postings list an ingredient's products in that order), from `links`: (product id,
-/// ingredient id) in label order per product. A product kept without ingredient information
-/// has no list.
+/// that its postings list an ingredient's products in that order, and a formula is shown as
+/// the first of its products by brand and name), from `links`: (product id, ingredient id) in
+/// label order per product. A product kept without ingredient information has no list.
 fn similarity_index(
     products: &[ProductSummary],
+    ingredients: &[Ingredient],
     by_name: &[u32],
     mut links: Vec<(i32, i32)>,
 ) -> SimilarityIndex {
@@ -451,14 +489,25 @@ fn similarity_index(
         runs.insert(run[0].0, (start, start + run.len()));
         start += run.len();
     }
-    SimilarityIndex::build(by_name.iter().map(|at| {
-        let product = &products[*at as usize];
-        let (start, end) = match product.no_ingredients_reason {
-            None => runs.get(&product.id).copied().unwrap_or((0, 0)),
-            Some(_) => (0, 0),
-        };
-        (product.id, links[start..end].iter().map(|link| link.1))
-    }))
+    let trace_markers: std::collections::HashSet<i32> = ingredients
+        .iter()
+        .filter(|i| marks_trace(&i.key))
+        .map(|i| i.id)
+        .collect();
+    let (brand_of, _) = interned(products.iter().map(|p| p.brand.as_str()));
+    let place_of = IdTable::new(products.iter().map(|p| p.id));
+    SimilarityIndex::build_with(
+        by_name.iter().map(|at| {
+            let product = &products[*at as usize];
+            let (start, end) = match product.no_ingredients_reason {
+                None => runs.get(&product.id).copied().unwrap_or((0, 0)),
+                Some(_) => (0, 0),
+            };
+            (product.id, links[start..end].iter().map(|link| link.1))
+        }),
+        |id| trace_markers.contains(&id),
+        |id| place_of.get(id).map(|at| brand_of[at as usize]),
+    )
 }
 
 /// The current snapshot, swapped whole when the catalog changes.

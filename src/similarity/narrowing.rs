@@ -1,5 +1,5 @@
-//! Narrowing the similar products a person is shown: the same category, without some
-//! ingredients, under a price. The conditions apply while ranking (the index's `keep`), so
+//! Narrowing the similar products a person is shown: the same category, another brand,
+//! without some ingredients, under a price. The conditions apply while ranking (the index's `keep`), so
 //! the best matches that pass are found, never fewer than the catalog holds.
 
 use std::collections::HashSet;
@@ -10,6 +10,8 @@ use crate::catalog::model::ProductSummary;
 pub struct Narrowing {
     /// Only products of this category.
     pub category: Option<String>,
+    /// Only products of a brand other than this one (compared as `same_brand` does).
+    pub other_brand_than: Option<String>,
     /// No product holding any of these ingredient ids.
     pub without: HashSet<i32>,
     /// Only products priced at most this, in this currency (cents, ISO code).
@@ -31,6 +33,13 @@ impl Narrowing {
         {
             return false;
         }
+        if self
+            .other_brand_than
+            .as_ref()
+            .is_some_and(|brand| same_brand(brand, &product.brand))
+        {
+            return false;
+        }
         if let Some((limit, currency)) = &self.max_price {
             let priced_within = product.currency == *currency
                 && product.price_cents.is_some_and(|price| price <= *limit);
@@ -44,6 +53,18 @@ impl Narrowing {
                 .into_iter()
                 .any(|id| self.without.contains(&id))
     }
+}
+
+/// Whether two brand names name one brand: catalogs write a brand in other cases and
+/// spacings ("LANEIGE", "Laneige", "Dr. Jart+" and "Dr.Jart+").
+pub fn same_brand(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    letters(a) == letters(b)
 }
 
 #[cfg(test)]
@@ -77,6 +98,19 @@ mod tests {
         };
         assert!(narrowing.keeps(&product("moisturizer", None, ""), || []));
         assert!(!narrowing.keeps(&product("mask", None, ""), || []));
+    }
+
+    #[test]
+    fn another_brand_leaves_out_the_brand_however_it_is_written() {
+        let narrowing = Narrowing {
+            other_brand_than: Some("Dr. Jart+".into()),
+            ..Narrowing::default()
+        };
+        let mut of = product("mask", None, "");
+        of.brand = "DR.JART+".into();
+        assert!(!narrowing.keeps(&of, || []));
+        of.brand = "Dr. Jart".into();
+        assert!(narrowing.keeps(&of, || []));
     }
 
     #[test]
