@@ -13,6 +13,7 @@ use crate::catalog_index::{CatalogIndex, SimilarProduct};
 use crate::i18n::{Lang, Message};
 use crate::ingredients::PastedText;
 use crate::search::query::SearchQuery;
+use crate::similarity::Narrowing;
 
 /// How many similar products the API returns by default, and at most.
 const DEFAULT_LIMIT: usize = 4;
@@ -31,6 +32,7 @@ struct ProductJson<'a> {
     aliases: &'a [String],
     has_ingredients: bool,
     ingredients: Vec<IngredientChip>,
+    same_formula: Vec<TwinJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -50,6 +52,29 @@ struct SimilarJson<'a> {
     category: &'a str,
     score: f64,
     shared_ingredients: Vec<&'a str>,
+    /// The other products with this formula: one result, "also sold as".
+    same_formula: Vec<TwinJson<'a>>,
+}
+
+/// A product with the same formula as another.
+#[derive(Serialize)]
+struct TwinJson<'a> {
+    id: i32,
+    brand: &'a str,
+    name: &'a str,
+}
+
+impl<'a> TwinJson<'a> {
+    fn list(products: &[&'a ProductSummary]) -> Vec<Self> {
+        products
+            .iter()
+            .map(|p| TwinJson {
+                id: p.id,
+                brand: &p.brand,
+                name: &p.name,
+            })
+            .collect()
+    }
 }
 
 impl<'a> SimilarJson<'a> {
@@ -61,6 +86,7 @@ impl<'a> SimilarJson<'a> {
             category: &found.product.category,
             score: round3(found.score),
             shared_ingredients: found.shared.iter().map(|i| i.name.as_str()).collect(),
+            same_formula: TwinJson::list(&found.same_formula),
         }
     }
 }
@@ -86,6 +112,7 @@ fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJs
             .into_iter()
             .map(|i| IngredientChip::new(index, i, false))
             .collect(),
+        same_formula: TwinJson::list(&index.same_formula_as(p.id)),
     }
 }
 
@@ -154,8 +181,19 @@ pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 }
 
 #[derive(Deserialize)]
-struct LimitParams {
+struct SimilarParams {
     limit: Option<String>,
+    other_brands: Option<String>,
+}
+
+/// `other_brands=true` (or `1`) asks for products of other brands only; `false`, `0` or none
+/// for all.
+fn parse_other_brands(raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(ApiError::bad_request("other_brands must be true or false")),
+    }
 }
 
 fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
@@ -174,20 +212,27 @@ fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
     }
 }
 
-/// `GET /api/products/{id}/similar?limit=N`
+/// `GET /api/products/{id}/similar?limit=N&other_brands=true`
 pub async fn similar_to_product(
     req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = web::Query::<LimitParams>::from_query(req.query_string())
+    let params = web::Query::<SimilarParams>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
     let limit = parse_limit(params.limit.as_deref())?;
+    let other_brands = parse_other_brands(params.other_brands.as_deref())?;
     let not_found = || ApiError::not_found(format!("no product with id {path}"));
     let id = super::parse_product_id(&path).ok_or_else(not_found)?;
     let index = state.catalog.snapshot();
     let product = index.product(id).ok_or_else(not_found)?;
-    let similar = index.similar_products(id, limit).unwrap_or_default();
+    let narrowing = Narrowing {
+        other_brand_than: other_brands.then(|| product.brand.clone()),
+        ..Narrowing::default()
+    };
+    let similar = index
+        .similar_products_narrowed(id, limit, &narrowing)
+        .unwrap_or_default();
     let similar: Vec<SimilarJson> = similar.iter().map(SimilarJson::new).collect();
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "product": product_json(&index, product), "similar": similar })))

@@ -23,6 +23,8 @@ pub struct NarrowingForm {
     #[serde(default)]
     pub same_category: Option<String>,
     #[serde(default)]
+    pub other_brands: Option<String>,
+    #[serde(default)]
     pub no_fragrance: Option<String>,
     #[serde(default)]
     pub no_alcohol: Option<String>,
@@ -38,6 +40,7 @@ pub struct NarrowingForm {
 #[derive(Debug, Default, Clone)]
 pub struct NarrowingView {
     pub same_category: bool,
+    pub other_brands: bool,
     pub no_fragrance: bool,
     pub no_alcohol: bool,
     pub without: String,
@@ -57,6 +60,7 @@ impl NarrowingForm {
     pub fn read(&self, index: &CatalogIndex, product: &ProductSummary) -> ReadNarrowing {
         let view = NarrowingView {
             same_category: self.filtered.is_none() || self.same_category.is_some(),
+            other_brands: self.other_brands.is_some(),
             no_fragrance: self.no_fragrance.is_some(),
             no_alcohol: self.no_alcohol.is_some(),
             without: self.without.clone(),
@@ -65,6 +69,7 @@ impl NarrowingForm {
         };
         let mut narrowing = Narrowing {
             category: view.same_category.then(|| product.category.clone()),
+            other_brand_than: view.other_brands.then(|| product.brand.clone()),
             ..Narrowing::default()
         };
         let mut unwanted = |names: &str| {
@@ -122,6 +127,36 @@ impl NarrowingForm {
     }
 }
 
+impl NarrowingView {
+    /// The query string of this form as it stands with "other brands only" set to `on`: the
+    /// one-click link between a product's most similar and those of other brands, every other
+    /// condition kept.
+    pub fn with_other_brands(&self, on: bool) -> String {
+        let mut fields: Vec<(&str, &str)> = vec![("filtered", "1")];
+        for (name, set) in [
+            ("same_category", self.same_category),
+            ("other_brands", on),
+            ("no_fragrance", self.no_fragrance),
+            ("no_alcohol", self.no_alcohol),
+            ("cheaper", self.cheaper),
+        ] {
+            if set {
+                fields.push((name, "on"));
+            }
+        }
+        if !self.without.is_empty() {
+            fields.push(("without", &self.without));
+        }
+        if !self.max_price.is_empty() {
+            fields.push(("max_price", &self.max_price));
+        }
+        format!(
+            "?{}",
+            serde_urlencoded::to_string(fields).unwrap_or_default()
+        )
+    }
+}
+
 /// A price as typed (`25`, `25.50`, `₩30,000`, `$12`) in cents; `None` when it is not a
 /// positive amount.
 pub fn parse_price(raw: &str) -> Option<i32> {
@@ -137,7 +172,25 @@ pub fn parse_price(raw: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_price;
+    use super::{parse_price, NarrowingView};
+
+    #[test]
+    fn the_other_brands_link_keeps_every_other_condition() {
+        let view = NarrowingView {
+            same_category: true,
+            no_alcohol: true,
+            without: "향료, 알코올".into(),
+            ..NarrowingView::default()
+        };
+        assert_eq!(
+            view.with_other_brands(true),
+            "?filtered=1&same_category=on&other_brands=on&no_alcohol=on&without=%ED%96%A5%EB%A3%8C%2C+%EC%95%8C%EC%BD%94%EC%98%AC"
+        );
+        assert_eq!(
+            view.with_other_brands(false),
+            "?filtered=1&same_category=on&no_alcohol=on&without=%ED%96%A5%EB%A3%8C%2C+%EC%95%8C%EC%BD%94%EC%98%AC"
+        );
+    }
 
     #[test]
     fn prices_are_read_as_people_type_them() {

@@ -10,6 +10,7 @@ use super::visitor::AdminStatus;
 use crate::app_state::AppState;
 use crate::catalog_index::CatalogIndex;
 use crate::i18n::{Lang, Message, Texts};
+use crate::similarity::narrowing::same_brand;
 
 /// How many similar products a product page shows.
 pub const SIMILAR_ON_PAGE: usize = 4;
@@ -29,6 +30,10 @@ struct ProductPage {
     compare_with: Option<i32>,
     /// How many of `ingredients` are shown before the fold; the rest are one tap away.
     folded_at: usize,
+    /// The other products with this product's formula (its Mini, its Refill).
+    same_formula: Vec<ProductView>,
+    /// Whether all of a full set of similar products are this product's brand.
+    all_same_brand: bool,
 }
 
 /// The ingredients a product page shows before folding the rest (a label has 30 to 60).
@@ -83,6 +88,10 @@ fn product_answer(
         .iter()
         .map(|found| SimilarCard::new(index, found))
         .collect();
+    let all_same_brand = similar.len() == SIMILAR_ON_PAGE
+        && similar
+            .iter()
+            .all(|card| same_brand(&card.product.brand, &product.brand));
     let shared_with_any = shared_ids(&similar);
     let ingredients: Vec<IngredientChip> = index
         .ingredients_of(id)
@@ -111,6 +120,12 @@ fn product_answer(
         price_error: asked.price_error,
         compare_with: Some(id),
         folded_at,
+        same_formula: index
+            .same_formula_as(id)
+            .into_iter()
+            .map(ProductView::new)
+            .collect(),
+        all_same_brand,
     };
     let body = page.render().map_err(PageError::internal)?;
     Ok(Answer::html(status, body))

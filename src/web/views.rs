@@ -101,6 +101,8 @@ pub struct SimilarCard {
     /// How many of `shared` a card shows; the rest are counted.
     pub shared_shown: usize,
     pub ingredients: Vec<IngredientChip>,
+    /// The other products with this formula (a Mini, a Refill): one card, "also sold as".
+    pub also_sold_as: Vec<ProductView>,
 }
 
 impl SimilarCard {
@@ -120,6 +122,11 @@ impl SimilarCard {
                 .ingredients_of(found.product.id)
                 .into_iter()
                 .map(|i| IngredientChip::new(index, i, shared_ids.contains(&i.id)))
+                .collect(),
+            also_sold_as: found
+                .same_formula
+                .iter()
+                .map(|p| ProductView::new(p))
                 .collect(),
         }
     }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{brand_key, results_among, spawn_app};
 
 #[tokio::test]
 async fn similar_products_come_with_scores_and_shared_ingredients() {
@@ -101,4 +101,108 @@ async fn bad_paste_requests_are_json_errors() {
     let big = json!({ "ingredients": "Water, ".repeat(50_000) });
     let (status, _) = app.post_json("/api/similar", &big).await;
     assert_eq!(status, 413);
+}
+
+/// The brand of a JSON product, compared as the site compares brands (case and spaces aside).
+fn brand_of(value: &serde_json::Value) -> String {
+    brand_key(value["brand"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn one_formula_takes_one_slot_and_names_its_twins() {
+    let app = spawn_app().await;
+    let cream = app.product_id("Haneul Lab", "Ceramide Barrier Cream").await;
+    let mini = app
+        .product_id("Haneul Lab", "Ceramide Barrier Cream Mini")
+        .await;
+    // The product's own twin is its "same formula", never a similar result.
+    let (_, body) = app
+        .get_json(&format!("/api/products/{cream}/similar?limit=10"))
+        .await;
+    let twins = body["product"]["same_formula"].as_array().unwrap();
+    assert_eq!(twins.len(), 1);
+    assert_eq!(twins[0]["id"], mini);
+    assert_eq!(twins[0]["name"], "Ceramide Barrier Cream Mini");
+    let similar = body["similar"].as_array().unwrap();
+    assert_eq!(similar.len(), 10);
+    assert!(similar.iter().all(|s| s["id"] != mini && s["id"] != cream));
+    // Another product's results hold the pair once: the first by brand and name, the other
+    // "also sold as".
+    let lotion = app.product_id("달빛정원", "세라마이드 장벽 로션").await;
+    let (_, body) = app
+        .get_json(&format!("/api/products/{lotion}/similar?limit=10"))
+        .await;
+    let similar = body["similar"].as_array().unwrap();
+    let pair = results_among(&body, &[cream, mini]);
+    assert_eq!(pair.len(), 1, "{similar:?}");
+    assert_eq!(pair[0]["id"], cream);
+    assert_eq!(pair[0]["same_formula"][0]["id"], mini);
+    assert_eq!(pair[0]["same_formula"][0]["brand"], "Haneul Lab");
+    // Results without twins say so with an empty list.
+    assert!(similar
+        .iter()
+        .filter(|s| s["id"] != cream)
+        .all(|s| s["same_formula"] == json!([])));
+}
+
+#[tokio::test]
+async fn other_brands_never_returns_the_product_s_brand_and_still_gives_4() {
+    let app = spawn_app().await;
+    let (_, listing) = app.get_json("/api/search?q=Haneul%20Lab").await;
+    let ids: Vec<i64> = listing["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.len() >= 5, "{listing}");
+    let mut some_default_held_own_brand = false;
+    for id in ids {
+        let (status, all) = app.get_json(&format!("/api/products/{id}/similar")).await;
+        assert_eq!(status, 200);
+        let own = brand_of(&all["product"]);
+        some_default_held_own_brand |= all["similar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| brand_of(s) == own);
+        for asked in ["true", "1"] {
+            let (status, other) = app
+                .get_json(&format!("/api/products/{id}/similar?other_brands={asked}"))
+                .await;
+            assert_eq!(status, 200);
+            let similar = other["similar"].as_array().unwrap();
+            // The demo catalog has dozens of other brands' products sharing water and more.
+            assert_eq!(similar.len(), 4, "{id}: {other}");
+            assert!(similar.iter().all(|s| brand_of(s) != own), "{id}: {other}");
+            // Best first, as always.
+            let scores: Vec<f64> = similar
+                .iter()
+                .map(|s| s["score"].as_f64().unwrap())
+                .collect();
+            assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        }
+        let (_, off) = app
+            .get_json(&format!("/api/products/{id}/similar?other_brands=false"))
+            .await;
+        assert_eq!(off["similar"], all["similar"]);
+    }
+    assert!(
+        some_default_held_own_brand,
+        "the default ranking does hold the product's own brand somewhere: else other_brands is not tested"
+    );
+    let cream = app.product_id("Haneul Lab", "Ceramide Barrier Cream").await;
+    for bad in ["yes", "TRUE ish", "2"] {
+        let (status, body) = app
+            .get_json(&format!(
+                "/api/products/{cream}/similar?other_brands={}",
+                crate::helpers::urlencode(bad)
+            ))
+            .await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("other_brands"));
+    }
 }

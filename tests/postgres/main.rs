@@ -8,6 +8,8 @@ pub const BACKEND: helpers::Backend = helpers::Backend::Postgres;
 
 #[path = "../api/admin.rs"]
 mod admin;
+#[path = "../api/alternatives.rs"]
+mod alternatives;
 #[path = "../api/backup.rs"]
 mod backup;
 #[path = "../api/bad_input.rs"]
