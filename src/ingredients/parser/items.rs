@@ -2,7 +2,6 @@
 //! what is left cleaned into an ingredient name.
 
 use super::patterns::{CONCENTRATION, FOOTNOTE_WORDS, KIT_SIZE_PREFIX, LABEL_PREFIX, MAY_CONTAIN};
-use super::MAX_WORDS_IN_NAME;
 use crate::text;
 
 /// Handles `Label: first ingredient`, `[라벨] 정제수`, `Ingredients:`, `전성분:` and the start of
@@ -66,8 +65,12 @@ const PROSE_WORDS: &[&str] = &[
 
 /// An item that reads as prose (several sentence words) is no ingredient at all. A list written
 /// without commas comes as one long item: Korean names hold no spaces (a stray space inside one
-/// is rare and short), so a long Korean item is split at spaces; a long English item is kept
-/// whole for the resolver to cut at known names (`Resolver::resolve_label`).
+/// is rare and short), so a Korean item of `KOREAN_WORDS_OF_A_LIST` words or more is split at
+/// spaces; a long English item is kept whole for the resolver to cut at known names
+/// (`Resolver::resolve_label`).
+/// How many space-separated words of mostly Korean make an item a list written without commas.
+const KOREAN_WORDS_OF_A_LIST: usize = 5;
+
 pub(super) fn split_long_item(item: &str) -> Vec<String> {
     let words: Vec<&str> = item.split_whitespace().collect();
     let prose_words = words
@@ -79,11 +82,9 @@ pub(super) fn split_long_item(item: &str) -> Vec<String> {
     if words.len() >= 5 && prose_words >= 2 {
         return Vec::new();
     }
-    if words.len() <= MAX_WORDS_IN_NAME {
-        return vec![item.to_string()];
-    }
+    // A stray space splits a Korean name in two, seldom three; five Korean words are a list.
     let hangul_words = words.iter().filter(|w| text::has_hangul(w)).count();
-    if hangul_words * 2 > words.len() {
+    if words.len() >= KOREAN_WORDS_OF_A_LIST && hangul_words * 2 > words.len() {
         return words.into_iter().map(str::to_string).collect();
     }
     vec![item.to_string()]

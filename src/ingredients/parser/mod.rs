@@ -225,6 +225,30 @@ mod tests {
             names("정제수, 글리세린*, 향료 *표시: belif original formula"),
             ["정제수", "글리세린", "향료"]
         );
+        // Olive Young lists written with `@` or spaces for commas.
+        assert_eq!(
+            names("정제수@프로판다이올@글리세린"),
+            ["정제수", "프로판다이올", "글리세린"]
+        );
+        assert_eq!(
+            names("정제수 변성알코올 글리세린 프로판다이올 나이아신아마이드 락틱애씨드"),
+            [
+                "정제수",
+                "변성알코올",
+                "글리세린",
+                "프로판다이올",
+                "나이아신아마이드",
+                "락틱애씨드"
+            ]
+        );
+        // Nothing but the legends (five Tata Harper pages): no list, not a one-item formula
+        // the five would share with each other and nothing else.
+        assert_eq!(
+            parse_label(
+                "*Ingredients from organic farming. **Clinical grade essential oils blend."
+            ),
+            LabelText::NoInformation(NoInfoReason::MarketingOnly)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub(super) static MAY_CONTAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*[\[(]?\s*(?:may contain|peut contenir|\+\s*/|±)").unwrap()
 });
 pub(super) static FOOTNOTE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|formula|fair ?trade|wild|harvest|유기농|원료|표시)").unwrap()
+    Regex::new(r"(?i)(organic|certified|natural|ingredient|derived|origin|formula|fair ?trade|wild|harvest|blend|grade|유기농|원료|표시)").unwrap()
 });
 /// A Korean kit section's name and size glued to its first ingredient:
 /// `- 하이드라 크림앰플(30ml) 코코넛야자열매수`.

@@ -30,7 +30,8 @@ fn matched_brackets(chars: &[char]) -> Vec<bool> {
     matched
 }
 
-/// Splits at list separators outside brackets: commas, semicolons, newlines, bullets, and a
+/// Splits at list separators outside brackets: commas, semicolons, newlines, bullets, `@` (an
+/// Olive Young page's list came with `@` for commas: no ingredient name holds one), and a
 /// sentence end (`. `) that starts a footnote or a new sentence. A comma between digits that
 /// belongs to a name (`1,2-Hexanediol`, `1, 2-헥산다이올`) or a number (`4,500`) is kept.
 pub(super) fn split_items(text: &str) -> Vec<String> {
@@ -58,7 +59,7 @@ pub(super) fn split_items(text: &str) -> Vec<String> {
                 depth = 0;
                 true
             }
-            '•' => true,
+            '•' | '@' => true,
             ',' | ';' | '，' | '、' => depth == 0 && !comma_inside_name(&chars, i),
             '.' => depth == 0 && period_ends_item(&chars, i),
             _ => false,
