@@ -213,13 +213,29 @@ impl CommonBounds {
         super::index::prefetch(&self.common_of, formula as usize);
     }
 
-    /// Starts reading formula slot `formula`'s place and its entries' start (see
-    /// `index::prefetch`); its place must have been read once already for the second.
-    pub fn prefetch_entries_of(&self, formula: u32) {
-        if let Some(at) = self.at_of.get(formula as usize) {
-            super::index::prefetch(&self.entry_starts, *at as usize);
+    /// Starts reading what `shared` reads of formula slot `formula`, step `step` of three:
+    /// 0 its place in block order, 1 where its entries start (its place read by then), 2 its
+    /// entries (their start read by then). See `index::prefetch`.
+    pub fn prefetch(&self, formula: u32, step: u8) {
+        let f = formula as usize;
+        match step {
+            0 => super::index::prefetch(&self.at_of, f),
+            1 => {
+                if let Some(at) = self.at_of.get(f) {
+                    super::index::prefetch(&self.entry_starts, *at as usize);
+                }
+            }
+            _ => {
+                let start = self
+                    .at_of
+                    .get(f)
+                    .and_then(|at| self.entry_starts.get(*at as usize));
+                if let Some(start) = start {
+                    super::index::prefetch(&self.entry_places, *start as usize);
+                    super::index::prefetch(&self.entry_weights, *start as usize);
+                }
+            }
         }
-        super::index::prefetch(&self.at_of, formula as usize);
     }
 
     /// The weight of the common ingredients of formula slot `formula`.

@@ -742,13 +742,23 @@ impl SimilarityIndex {
         let mut scored = TopScores::new(limit);
         let ordered = by_bound_buckets(&bounds);
         for (i, &(product, bound, bucket_top)) in ordered.iter().enumerate() {
-            if let Some((ahead, _, _)) = ordered.get(i + PREFETCH_AHEAD) {
+            // In three steps, each reading what the one before brought in: the candidate's
+            // own values and its place among the blocks, then where its entries start, then
+            // the entries (`CommonBounds::prefetch`).
+            if let Some((ahead, _, _)) = ordered.get(i + 2 * PREFETCH_AHEAD) {
                 let a = *ahead as usize;
                 prefetch(&self.product_ids, a);
                 prefetch(&self.groups, a);
                 prefetch(&self.totals, a);
                 prefetch(&scratch.state, a);
-                self.common.prefetch_entries_of(*ahead);
+                prefetch(&scratch.shared, a);
+                self.common.prefetch(*ahead, 0);
+            }
+            if let Some((ahead, _, _)) = ordered.get(i + PREFETCH_AHEAD) {
+                self.common.prefetch(*ahead, 1);
+            }
+            if let Some((ahead, _, _)) = ordered.get(i + PREFETCH_AHEAD / 2) {
+                self.common.prefetch(*ahead, 2);
             }
             let threshold = scored.threshold() - ROUNDING;
             if bucket_top < threshold {
