@@ -16,6 +16,7 @@ use crate::catalog::store::{self, CatalogRows};
 use crate::id_table::IdTable;
 use crate::ingredients::{CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
+use crate::similarity::narrowing::brand_key;
 use crate::similarity::weights::marks_trace;
 use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
@@ -145,6 +146,7 @@ impl CatalogIndex {
         version: i32,
         read_links: impl FnOnce() -> Result<Vec<(i32, i32)>, E>,
     ) -> Result<Self, E> {
+        let product_at = IdTable::new(products.iter().map(|p| p.id));
         let (names, similarity) = std::thread::scope(|scope| {
             let names = scope.spawn(|| {
                 NameIndex::build(products.iter().map(|p| {
@@ -159,13 +161,13 @@ impl CatalogIndex {
             let by_name = scope.spawn(|| by_brand_and_name(&products));
             let links = read_links();
             let by_name = joined(by_name);
-            let similarity =
-                links.map(|links| similarity_index(&products, &ingredients, &by_name, links));
+            let similarity = links.map(|links| {
+                similarity_index(&products, &product_at, &ingredients, &by_name, links)
+            });
             (joined(names), similarity)
         });
         let mut similarity = similarity?;
         let (category_of, categories) = interned(products.iter().map(|p| p.category.as_str()));
-        let product_at = IdTable::new(products.iter().map(|p| p.id));
         // A ranking narrowed to one category drops the others' formulas at one read each.
         similarity.tag_groups(|id| {
             product_at
@@ -474,6 +476,7 @@ fn by_brand_and_name(products: &[ProductSummary]) -> Vec<u32> {
 /// label order per product. A product kept without ingredient information has no list.
 fn similarity_index(
     products: &[ProductSummary],
+    product_at: &IdTable,
     ingredients: &[Ingredient],
     by_name: &[u32],
     mut links: Vec<(i32, i32)>,
@@ -494,8 +497,9 @@ fn similarity_index(
         .filter(|i| marks_trace(&i.key))
         .map(|i| i.id)
         .collect();
-    let (brand_of, _) = interned(products.iter().map(|p| p.brand.as_str()));
-    let place_of = IdTable::new(products.iter().map(|p| p.id));
+    // Brands as the narrowing compares them: "LANEIGE" and "Laneige" are one brand.
+    let brand_keys: Vec<String> = products.iter().map(|p| brand_key(&p.brand)).collect();
+    let (brand_of, _) = interned(brand_keys.iter().map(String::as_str));
     SimilarityIndex::build_with(
         by_name.iter().map(|at| {
             let product = &products[*at as usize];
@@ -506,7 +510,7 @@ fn similarity_index(
             (product.id, links[start..end].iter().map(|link| link.1))
         }),
         |id| trace_markers.contains(&id),
-        |id| place_of.get(id).map(|at| brand_of[at as usize]),
+        |id| product_at.get(id).map(|at| brand_of[at as usize]),
     )
 }
 

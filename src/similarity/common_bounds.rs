@@ -21,7 +21,7 @@
 //! the best left cannot reach its `limit`-th score: the answer is the exhaustive one.
 
 /// Formulas per block.
-const BLOCK: usize = 64;
+pub const BLOCK: usize = 64;
 /// `rest` is ordered in steps of this much weight; within a step, by `common`, most first.
 const REST_STEP: f32 = 0.25;
 const NOT_COMMON: u32 = u32::MAX;
@@ -273,11 +273,6 @@ impl CommonBounds {
             .map(|(at, weight)| weight * self.most_times[*at as usize])
             .sum();
         Some(CommonTerms { terms, weight })
-    }
-
-    /// How many blocks there are, and formulas in each (the last may hold fewer).
-    pub fn blocks(&self) -> (usize, usize) {
-        (self.block_rest.len(), BLOCK)
     }
 
     /// Blocks whose formulas might share with the query enough to score `at_least`: (block,

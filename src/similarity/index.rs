@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::id_table::IdTable;
 
-use super::common_bounds::{CommonBounds, CommonTerms};
+use super::common_bounds::{CommonBounds, CommonTerms, BLOCK};
 use super::weights::{brand_spread, idf, trace_factor, Rarity, TraceLine, TRACE_LINE_FROM};
 
 /// One formula found similar: the product shown for it (the first of its products, by brand
@@ -106,7 +106,7 @@ impl SimilarityIndex {
 
     /// `build_with`, with which ingredients count as common set by `pruning` (tests cross its
     /// thresholds with small catalogs).
-    pub fn build_pruned<L: IntoIterator<Item = i32>>(
+    fn build_pruned<L: IntoIterator<Item = i32>>(
         lists: impl IntoIterator<Item = (i32, L)>,
         marks_trace: impl Fn(i32) -> bool,
         brand_of: impl Fn(i32) -> Option<u32>,
@@ -271,8 +271,8 @@ impl SimilarityIndex {
         slot
     }
 
-    /// Where a list's trace ingredients start and what they weigh, from each ingredient's idf
-    /// and whether it marks trace amounts, in label order.
+    /// Where a list's trace ingredients start and what they weigh, from each ingredient's
+    /// rarity and whether it marks trace amounts, in label order.
     fn trace_line(list: impl Iterator<Item = (Rarity, bool)> + Clone) -> TraceLine {
         let first_marker = list
             .clone()
@@ -326,11 +326,16 @@ impl SimilarityIndex {
         Some(self.formula_of[place as usize])
     }
 
-    /// Formula slot `formula`'s products, in the order `build` was given them.
-    fn members_of(&self, formula: u32) -> impl Iterator<Item = i32> + '_ {
+    /// Formula slot `formula`'s products' places, in the order `build` was given them.
+    fn member_places(&self, formula: u32) -> &[u32] {
         let start = self.member_starts[formula as usize] as usize;
         let end = self.member_starts[formula as usize + 1] as usize;
-        self.members[start..end]
+        &self.members[start..end]
+    }
+
+    /// Formula slot `formula`'s products, in the order `build` was given them.
+    fn members_of(&self, formula: u32) -> impl Iterator<Item = i32> + '_ {
+        self.member_places(formula)
             .iter()
             .map(|place| self.member_ids[*place as usize])
     }
@@ -374,9 +379,7 @@ impl SimilarityIndex {
         };
         let mut places: Vec<u32> = Vec::new();
         for (formula, _) in &self.postings[*slot as usize] {
-            let start = self.member_starts[*formula as usize] as usize;
-            let end = self.member_starts[*formula as usize + 1] as usize;
-            places.extend_from_slice(&self.members[start..end]);
+            places.extend_from_slice(self.member_places(*formula));
         }
         // A list may name one ingredient twice (two synonyms): the product counts once.
         places.sort_unstable();
@@ -555,11 +558,7 @@ impl SimilarityIndex {
         else {
             return 0.0;
         };
-        let held: HashMap<u32, f32> = self.weighted_list(slot_b).collect();
-        let shared: f32 = self
-            .weighted_list(slot_a)
-            .filter_map(|(slot, weight)| held.get(&slot).map(|w| weight.min(*w)))
-            .sum();
+        let shared: f32 = self.explain(a, b).iter().map(|(_, weight)| weight).sum();
         score(
             Comparison::Formulas,
             shared,
@@ -835,8 +834,7 @@ impl SimilarityIndex {
         let blocks = self
             .common
             .blocks_reaching(common, scored.threshold() - ROUNDING, bound);
-        let block_size = self.common.blocks().1;
-        let by_blocks = blocks.len() * block_size * FORMULA_COST;
+        let by_blocks = blocks.len() * BLOCK * FORMULA_COST;
         let by_postings: usize = query
             .iter()
             .filter(|(slot, _)| self.common.is_common(*slot))

@@ -7,5 +7,5 @@ pub mod index;
 pub mod narrowing;
 pub mod weights;
 
-pub use index::{Comparison, Pruning, SimilarMatch, SimilarityIndex};
+pub use index::{Comparison, SimilarMatch, SimilarityIndex};
 pub use narrowing::Narrowing;

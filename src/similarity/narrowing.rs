@@ -55,16 +55,19 @@ impl Narrowing {
     }
 }
 
-/// Whether two brand names name one brand: catalogs write a brand in other cases and
-/// spacings ("LANEIGE", "Laneige", "Dr. Jart+" and "Dr.Jart+").
+/// Whether two brand names name one brand (`brand_key`).
 pub fn same_brand(a: &str, b: &str) -> bool {
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    letters(a) == letters(b)
+    brand_key(a) == brand_key(b)
+}
+
+/// A brand's identity: catalogs write a brand in other cases and spacings ("LANEIGE",
+/// "Laneige", "Dr. Jart+" and "Dr.Jart+"), so it is lower case without spaces.
+pub fn brand_key(brand: &str) -> String {
+    brand
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use scraper::{Html, Selector};
 
-use crate::helpers::{
-    brand_key, results_among, spawn_app_importing, texts, urlencode, TestApp, SEPHORA_1472,
-};
+use seongbun::similarity::narrowing::brand_key;
+
+use crate::helpers::{results_among, spawn_app_importing, texts, urlencode, TestApp, SEPHORA_1472};
 
 /// The cards' (product id, brand).
 fn cards(page: &Html) -> Vec<(i64, String)> {

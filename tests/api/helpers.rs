@@ -264,15 +264,6 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
-/// A brand as the site compares brands: case and spaces aside ("LANEIGE", "Laneige").
-pub fn brand_key(brand: &str) -> String {
-    brand
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// The items of an API answer's `similar` that are one of `ids`.
 pub fn results_among<'a>(body: &'a serde_json::Value, ids: &[i64]) -> Vec<&'a serde_json::Value> {
     body["similar"]

@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::helpers::{brand_key, results_among, spawn_app};
+use seongbun::similarity::narrowing::brand_key;
+
+use crate::helpers::{results_among, spawn_app};
 
 #[tokio::test]
 async fn similar_products_come_with_scores_and_shared_ingredients() {
