@@ -18,6 +18,9 @@ pub struct AppState {
     pub safeguards: Arc<Safeguards>,
     /// Finished product pages and search answers, by catalog version.
     pub answers: Arc<AnswerCache>,
+    /// The site's address as visitors see it (`PUBLIC_URL`), for canonical links, share cards
+    /// and the sitemap; without it, each request's own scheme and host.
+    pub public_origin: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             catalog: Arc::new(catalog),
             safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
             answers: Arc::new(AnswerCache::new(DEFAULT_ANSWER_CACHE_MIB << 20)),
+            public_origin: None,
         })
     }
 
@@ -45,5 +49,24 @@ impl AppState {
             answers: Arc::new(AnswerCache::new(mib.saturating_mul(1 << 20))),
             ..self
         }
+    }
+
+    /// The site's public address: `https://` or `http://`, a host, nothing after it.
+    pub fn with_public_url(self, url: Option<&str>) -> Result<Self, String> {
+        let Some(url) = url.map(|u| u.trim().trim_end_matches('/')) else {
+            return Ok(self);
+        };
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .filter(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']))
+            .ok_or_else(|| {
+                format!("PUBLIC_URL must be like https://seongbun.example (no path), not {url:?}")
+            })?;
+        debug_assert!(!host.is_empty());
+        Ok(AppState {
+            public_origin: Some(Arc::from(url)),
+            ..self
+        })
     }
 }

@@ -118,6 +118,11 @@ pub struct ServeArgs {
     /// popular pages are not ranked and rendered again (0: off).
     #[arg(long, env = "ANSWER_CACHE_MIB", default_value_t = crate::app_state::DEFAULT_ANSWER_CACHE_MIB)]
     pub answer_cache_mib: u64,
+
+    /// The site's address as visitors see it (https://seongbun.example), used in canonical
+    /// links, share cards and the sitemap; unset, each request's own host is used.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Never prints the admin password.
@@ -132,6 +137,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("password_attempt_limit", &self.password_attempt_limit)
             .field("post_password_memory_kib", &self.post_password_memory_kib)
             .field("answer_cache_mib", &self.answer_cache_mib)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

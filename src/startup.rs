@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Condition, Logger};
+use actix_web::middleware::{from_fn, Compress, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::app_state::AppState;
@@ -38,12 +38,16 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     crate::catalog_watch::spawn(state.pool.clone(), Arc::downgrade(&state.catalog))?;
     let metrics =
         crate::web::metrics(state.pool.clone(), &state.catalog).map_err(std::io::Error::other)?;
+    crate::web::prepare_assets();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(crate::web::localized_errors))
             .wrap(from_fn(crate::web::visitor_cookie))
             .wrap(crate::web::security_headers())
+            // Pages made per request are compressed as they are sent; a kept answer and the
+            // static files carry their coding already, made once, and are left alone.
+            .wrap(Compress::default())
             // One line a request at `info`; above it (`RUST_LOG=warn`) the lines are not made.
             .wrap(Condition::new(
                 log::log_enabled!(log::Level::Info),
@@ -70,7 +74,8 @@ pub fn serve(
 ) -> Result<(), String> {
     let state = prepare_with(database_url, pool_settings)?
         .with_safeguards(args.safeguards())?
-        .with_answer_cache_mib(args.answer_cache_mib);
+        .with_answer_cache_mib(args.answer_cache_mib)
+        .with_public_url(args.public_url.as_deref())?;
     if !state.safeguards.admin_enabled() {
         log::info!("admin sign-in is disabled: set ADMIN_PASSWORD to enable it");
     }

@@ -11,24 +11,23 @@
 //! that accept it: a product page of 30 KB becomes about 5 KB, and copying the bytes out had
 //! been a quarter of what serving a kept page cost.
 
-use std::io::Write;
-
 use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
+use super::head::Origin;
 use crate::i18n::Lang;
 
-/// Which answer: the catalog it was made from, the page's language, and the path with its
-/// query string exactly as asked.
+/// Which answer: the catalog it was made from, the page's language, the site's address (a
+/// page's canonical link and share card name it) and the path with its query string exactly
+/// as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AnswerKey {
     catalog_version: i32,
     lang: Lang,
+    origin: Origin,
     target: String,
 }
 
@@ -38,6 +37,7 @@ impl AnswerKey {
         AnswerKey {
             catalog_version,
             lang,
+            origin: Origin::of(req),
             target: uri
                 .path_and_query()
                 .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string()),
@@ -80,7 +80,7 @@ impl Answer {
         match &self.gzipped {
             Some(gzipped) => {
                 response.insert_header((header::VARY, "Accept-Encoding"));
-                if accepts_gzip(req) {
+                if super::encoding::accepts(req, "gzip") {
                     response.insert_header((header::CONTENT_ENCODING, "gzip"));
                     return response.body(gzipped.clone());
                 }
@@ -91,34 +91,10 @@ impl Answer {
     }
 
     fn with_gzipped_body(mut self) -> Self {
-        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
         // Writing to memory cannot fail; if it ever did, the answer is served plain.
-        if encoder.write_all(&self.body).is_ok() {
-            self.gzipped = encoder.finish().ok().map(Bytes::from);
-        }
+        self.gzipped = super::encoding::gzip(&self.body).map(Bytes::from);
         self
     }
-}
-
-/// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    let Some(accepted) = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    accepted.split(',').any(|coding| {
-        let mut parts = coding.split(';').map(str::trim);
-        let name = parts.next().unwrap_or_default();
-        let refused = parts.any(|p| {
-            p.strip_prefix("q=")
-                .and_then(|q| q.parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-    })
 }
 
 /// Roughly what an entry costs beyond its key and body: the map slot, the key and answer
@@ -131,7 +107,8 @@ struct AnswerBytes;
 impl Weighter<AnswerKey, Answer> for AnswerBytes {
     fn weight(&self, key: &AnswerKey, answer: &Answer) -> u64 {
         let gzipped = answer.gzipped.as_ref().map_or(0, Bytes::len);
-        (key.target.len() + answer.body.len() + gzipped) as u64 + ENTRY_OVERHEAD_BYTES
+        (key.origin.0.len() + key.target.len() + answer.body.len() + gzipped) as u64
+            + ENTRY_OVERHEAD_BYTES
     }
 }
 
@@ -223,23 +200,6 @@ mod tests {
         off.keep(key("/products/7", 1, Lang::Ko), page("p"));
         assert!(off.get(&key("/products/7", 1, Lang::Ko)).is_none());
         assert_eq!(off.weight(), 0);
-    }
-
-    #[test]
-    fn gzip_is_offered_only_to_browsers_that_accept_it() {
-        let with = |value: &str| {
-            let req = TestRequest::get()
-                .insert_header((header::ACCEPT_ENCODING, value))
-                .to_http_request();
-            accepts_gzip(&req)
-        };
-        assert!(with("gzip, deflate, br, zstd"));
-        assert!(with("br;q=1.0, GZIP;q=0.5"));
-        assert!(with("*"));
-        assert!(!with("br, zstd"));
-        assert!(!with("gzip;q=0, br"));
-        assert!(!with("identity"));
-        assert!(!accepts_gzip(&TestRequest::get().to_http_request()));
     }
 
     #[test]

@@ -5,10 +5,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::{render, PageError};
+use super::head::{Head, Origin};
 use super::product::no_such_product;
 use super::views::{percent, IngredientChip, ProductView};
 use crate::app_state::AppState;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message, Texts};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CompareParams {
@@ -22,6 +23,7 @@ pub struct CompareParams {
 #[template(path = "compare.html")]
 struct ComparePage {
     t: &'static Texts,
+    head: Head,
     a: ProductView,
     b: ProductView,
     percent: u32,
@@ -58,8 +60,14 @@ pub async fn compare_page(
             .map(|i| IngredientChip::new(&index, i, shared))
             .collect()
     };
+    let t = lang.texts();
+    let title = format!("{} {} ↔ {} {}", a.brand, a.name, b.brand, b.name);
+    let origin = Origin::of(&req);
     let page = ComparePage {
-        t: lang.texts(),
+        t,
+        head: Head::new(fill(t.describe_compare, &title))
+            .canonical(&origin, &format!("/compare?a={}&b={}", a.id, b.id))
+            .card(&origin, title, lang),
         a: ProductView::new(a),
         b: ProductView::new(b),
         percent: percent(compared.score),

@@ -2,6 +2,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::{render, PageError};
+use super::head::{Head, Origin};
 use crate::app_state::AppState;
 use crate::catalog::demo::DEMO_SOURCE;
 use crate::i18n::{Lang, Texts};
@@ -10,15 +11,26 @@ use crate::i18n::{Lang, Texts};
 #[template(path = "home.html")]
 struct HomePage {
     t: &'static Texts,
+    head: Head,
     query: String,
     product_count: usize,
     is_demo: bool,
 }
 
-pub async fn home_page(state: web::Data<AppState>, lang: Lang) -> Result<HttpResponse, PageError> {
+pub async fn home_page(
+    state: web::Data<AppState>,
+    lang: Lang,
+    origin: Origin,
+) -> Result<HttpResponse, PageError> {
     let index = state.catalog.snapshot();
+    let t = lang.texts();
     render(&HomePage {
-        t: lang.texts(),
+        t,
+        head: Head::new(t.describe_site).canonical(&origin, "/").card(
+            &origin,
+            format!("{} seongbun", t.site_name),
+            lang,
+        ),
         query: String::new(),
         product_count: index.product_count(),
         is_demo: index.has_products_from(DEMO_SOURCE),

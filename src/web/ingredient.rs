@@ -5,9 +5,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::{render, PageError};
+use super::head::{Head, Origin};
 use super::views::{IngredientChip, ProductView};
 use crate::app_state::AppState;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message, Texts};
 
 /// Products on one page of an ingredient.
 pub const PRODUCTS_PER_PAGE: usize = 30;
@@ -22,6 +23,7 @@ pub struct PageParam {
 #[template(path = "ingredient.html")]
 struct IngredientPage {
     t: &'static Texts,
+    head: Head,
     ingredient: IngredientChip,
     products: Vec<ProductView>,
     total: usize,
@@ -64,9 +66,27 @@ pub async fn ingredient_page(
         .filter_map(|id| index.product(*id))
         .map(ProductView::new)
         .collect();
+    let chip = IngredientChip::new(&index, ingredient, false);
+    let t = lang.texts();
+    let title = match &chip.name_ko {
+        Some(ko) => format!("{} ({ko})", chip.name),
+        None => chip.name.clone(),
+    };
+    let mut description = fill(t.describe_ingredient, &title);
+    if let Some(functions) = &chip.functions {
+        description = format!("{description} {functions}.");
+    }
+    let origin = Origin::of(&req);
+    let canonical = match page {
+        1 => format!("/ingredients/{}", chip.id),
+        page => format!("/ingredients/{}?page={page}", chip.id),
+    };
     render(&IngredientPage {
-        t: lang.texts(),
-        ingredient: IngredientChip::new(&index, ingredient, false),
+        t,
+        head: Head::new(description)
+            .canonical(&origin, &canonical)
+            .card(&origin, title, lang),
+        ingredient: chip,
         products,
         total: holding.len(),
         page,

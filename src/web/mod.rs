@@ -10,7 +10,10 @@ mod assets;
 mod blocking;
 mod board;
 mod compare;
+mod crawlers;
+mod encoding;
 mod errors;
+mod head;
 mod health;
 mod home;
 mod ingredient;
@@ -29,6 +32,7 @@ use crate::i18n::Message;
 use actix_web::{web, HttpResponse};
 
 pub use answer_cache::AnswerCache;
+pub use assets::{prepare as prepare_assets, url as asset_url};
 pub use errors::{ApiError, PageError};
 pub use language::localized_errors;
 pub use metrics::metrics;
@@ -67,6 +71,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/readyz", web::get().to(health::readyz))
     .route("/static/{name}", web::get().to(assets::asset))
+    .route("/favicon.ico", web::get().to(assets::favicon))
+    .route("/robots.txt", web::get().to(crawlers::robots))
+    .route("/sitemap.xml", web::get().to(crawlers::sitemap_index))
+    .route("/sitemaps/{name}", web::get().to(crawlers::sitemap))
     .route("/", web::get().to(home::home_page))
     .route("/search", web::get().to(search::search_page))
     .route("/compare", web::get().to(compare::compare_page))

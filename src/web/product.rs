@@ -4,10 +4,12 @@ use askama::Template;
 
 use super::answer_cache::{Answer, AnswerKey};
 use super::errors::PageError;
+use super::head::{Head, Origin};
 use super::narrowing::{NarrowingForm, NarrowingView};
 use super::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
 use super::visitor::AdminStatus;
 use crate::app_state::AppState;
+use crate::catalog::model::ProductSummary;
 use crate::catalog_index::CatalogIndex;
 use crate::i18n::{Lang, Message, Texts};
 use crate::similarity::narrowing::same_brand;
@@ -19,6 +21,7 @@ pub const SIMILAR_ON_PAGE: usize = 4;
 #[template(path = "product.html")]
 struct ProductPage {
     t: &'static Texts,
+    head: Head,
     product: ProductView,
     ingredients: Vec<IngredientChip>,
     similar: Vec<SimilarCard>,
@@ -111,6 +114,7 @@ fn product_answer(
     };
     let page = ProductPage {
         t: lang.texts(),
+        head: product_head(req, product, &ingredients, lang),
         product: ProductView::new(product),
         ingredients,
         similar,
@@ -129,4 +133,41 @@ fn product_answer(
     };
     let body = page.render().map_err(PageError::internal)?;
     Ok(Answer::html(status, body))
+}
+
+/// How many of a product's first ingredients its description names.
+const LEADING_IN_DESCRIPTION: usize = 5;
+
+/// A product page's description (brand, name, leading ingredients), its one address (without
+/// the narrowing conditions) and its share card.
+fn product_head(
+    req: &HttpRequest,
+    product: &ProductSummary,
+    ingredients: &[IngredientChip],
+    lang: Lang,
+) -> Head {
+    let t = lang.texts();
+    let title = format!("{} {}", product.brand, product.name);
+    // The product and its leading ingredients first: search engines cut a description short.
+    let mut description = title.clone();
+    if !ingredients.is_empty() {
+        let leading: Vec<&str> = ingredients
+            .iter()
+            .take(LEADING_IN_DESCRIPTION)
+            .map(|chip| match (lang, &chip.name_ko) {
+                (Lang::Ko, Some(ko)) => ko.as_str(),
+                _ => chip.name.as_str(),
+            })
+            .collect();
+        description = format!(
+            "{description} — {}: {}.",
+            t.describe_leading,
+            leading.join(", ")
+        );
+    }
+    let description = format!("{description} {}", t.describe_product);
+    let origin = Origin::of(req);
+    Head::new(description)
+        .canonical(&origin, &format!("/products/{}", product.id))
+        .card(&origin, title, lang)
 }

@@ -4,9 +4,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::{render, render_with, PageError};
+use super::head::{Head, Origin};
 use super::views::ProductView;
 use crate::app_state::AppState;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message, Texts};
 use crate::search::query::SearchQuery;
 use crate::search::SearchOutcome;
 
@@ -28,6 +29,7 @@ pub struct Candidate {
 #[template(path = "search.html")]
 struct SearchPage {
     t: &'static Texts,
+    head: Head,
     query: String,
     error: Option<Message>,
     candidates: Vec<Candidate>,
@@ -54,6 +56,7 @@ pub async fn search_page(
         Err(e) => {
             let page = SearchPage {
                 t: lang.texts(),
+                head: Head::new(fill(lang.texts().describe_search, &raw)),
                 query: raw,
                 error: Some(e.message()),
                 candidates: Vec::new(),
@@ -79,8 +82,15 @@ pub async fn search_page(
             .collect(),
         SearchOutcome::Nothing => Vec::new(),
     };
+    let t = lang.texts();
+    let canonical = format!(
+        "/search?{}",
+        serde_urlencoded::to_string([("q", query.as_str())]).unwrap_or_default()
+    );
     render(&SearchPage {
-        t: lang.texts(),
+        t,
+        head: Head::new(fill(t.describe_search, query.as_str()))
+            .canonical(&Origin::of(&req), &canonical),
         query: query.as_str().to_string(),
         error: None,
         candidates,

@@ -1,11 +1,12 @@
 use crate::i18n::Message;
 use actix_web::error::UrlencodedError;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::errors::{render, render_with, Failure, PageError};
+use super::head::{Head, Origin};
 use super::views::{shared_ids, IngredientChip, SimilarCard};
 use crate::app_state::AppState;
 use crate::i18n::{Lang, Texts};
@@ -29,6 +30,7 @@ pub struct UnderstoodIngredient {
 #[template(path = "similar.html")]
 struct PastePage {
     t: &'static Texts,
+    head: Head,
     pasted: String,
     error: Option<Message>,
     understood: Vec<UnderstoodIngredient>,
@@ -42,6 +44,7 @@ impl PastePage {
     fn empty(lang: Lang) -> Self {
         PastePage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_paste),
             compare_with: None,
             pasted: String::new(),
             error: None,
@@ -52,8 +55,23 @@ impl PastePage {
     }
 }
 
-pub async fn paste_form(lang: Lang) -> Result<HttpResponse, PageError> {
-    render(&PastePage::empty(lang))
+/// `GET /similar`: the form, or, given `?ingredients=`, the results (a link to them can be
+/// shared; the form itself posts, as a long list makes a long address).
+pub async fn paste_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    let asked = web::Query::<PasteForm>::from_query(req.query_string())
+        .map(|q| q.into_inner().ingredients)
+        .unwrap_or_default();
+    if !asked.trim().is_empty() {
+        return results_page(asked, &state, lang);
+    }
+    render(&PastePage {
+        head: Head::new(lang.texts().describe_paste).canonical(&Origin::of(&req), "/similar"),
+        ..PastePage::empty(lang)
+    })
 }
 
 pub async fn paste_results(
@@ -61,7 +79,11 @@ pub async fn paste_results(
     state: web::Data<AppState>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let raw = form.into_inner().ingredients;
+    results_page(form.into_inner().ingredients, &state, lang)
+}
+
+/// The pasted list as understood and the products most like it.
+fn results_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpResponse, PageError> {
     let pasted = match PastedText::parse(&raw) {
         Ok(pasted) => pasted,
         Err(e) => {

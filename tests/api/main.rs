@@ -26,6 +26,7 @@ mod quality;
 mod references;
 mod results_page;
 mod search_api;
+mod sharing;
 mod similar_api;
 mod storage_faults;
 mod storm;

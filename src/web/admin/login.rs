@@ -1,3 +1,4 @@
+use crate::web::head::Head;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,6 +19,7 @@ use crate::web::visitor::{
 #[template(path = "admin/login.html")]
 struct LoginPage {
     t: &'static Texts,
+    head: Head,
     enabled: bool,
     signed_in: bool,
     error: Option<Message>,
@@ -60,6 +62,7 @@ pub async fn login_form(
         StatusCode::OK,
         &LoginPage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_admin).noindex(),
             enabled: state.safeguards.admin_enabled(),
             signed_in: admin.signed_in,
             error: None,
@@ -85,6 +88,7 @@ pub async fn sign_in(
             status,
             &LoginPage {
                 t: lang.texts(),
+                head: Head::new(lang.texts().describe_admin).noindex(),
                 enabled: state.safeguards.admin_enabled(),
                 signed_in: false,
                 error: Some(error),
@@ -138,6 +142,7 @@ fn disabled() -> Message {
 #[template(path = "admin/logout.html")]
 struct LogoutPage {
     t: &'static Texts,
+    head: Head,
     signed_in: bool,
     csrf: String,
 }
@@ -151,6 +156,7 @@ pub async fn logout_confirm(
         StatusCode::OK,
         &LogoutPage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_admin).noindex(),
             signed_in: admin.signed_in,
             csrf: visitor.csrf_token().to_string(),
         },

@@ -1,6 +1,7 @@
 //! The admin's catalog edits. Each change is written, then the running index is refreshed in
 //! the same blocking call, so the product is searchable and in similarity results at once.
 
+use crate::web::head::Head;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -31,6 +32,7 @@ pub struct CategoryOption {
 #[template(path = "admin/product_form.html")]
 struct ProductFormPage {
     t: &'static Texts,
+    head: Head,
     /// `None` when adding.
     editing: Option<i32>,
     form: ProductForm,
@@ -57,6 +59,7 @@ impl ProductFormPage {
             .collect();
         ProductFormPage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_admin).noindex(),
             editing,
             form,
             errors,
@@ -258,6 +261,7 @@ pub async fn save_product(
 #[template(path = "admin/product_delete.html")]
 struct DeleteProductPage {
     t: &'static Texts,
+    head: Head,
     id: i32,
     brand: String,
     name: String,
@@ -281,6 +285,7 @@ pub async fn delete_product_confirm(
         StatusCode::OK,
         &DeleteProductPage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_admin).noindex(),
             id,
             brand: product.brand.clone(),
             name: product.name.clone(),

@@ -1,6 +1,7 @@
 //! Editing a post: the admin goes straight to the form; an author types the post's password
 //! first and gets a grant (a token in the form, valid for an hour) to save with.
 
+use crate::web::head::Head;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -23,6 +24,7 @@ use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
 #[template(path = "board/password.html")]
 pub struct PasswordPage {
     pub t: &'static Texts,
+    pub head: Head,
     pub post_id: i32,
     pub title: String,
     /// `edit` or `delete`.
@@ -43,6 +45,7 @@ impl PasswordPage {
     ) -> Self {
         PasswordPage {
             t: lang.texts(),
+            head: Head::new(format!("{} · {}", post.title, lang.texts().describe_board)).noindex(),
             post_id: post.id,
             title: post.title.clone(),
             action,
@@ -83,12 +86,9 @@ fn edit_page(
     let index = state.catalog.snapshot();
     let form = filled_form(post);
     let choice = choose_product(&index, &form.product_id, &form.product);
-    PostFormPage {
-        editing: Some(post.id),
-        grant,
-        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
-            .with_product(&index, &choice)
-    }
+    PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
+        .with_product(&index, &choice)
+        .editing(post.id, grant)
 }
 
 pub async fn edit_start(
@@ -157,11 +157,10 @@ pub async fn save_edit(
     let EditForm { grant, post: form } = form.0;
     let index = state.catalog.snapshot();
     let choice = choose_product(&index, &form.product_id, &form.product);
-    let page = |form: PostForm| PostFormPage {
-        editing: Some(id),
-        grant: grant.clone(),
-        ..PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
+    let page = |form: PostForm| {
+        PostFormPage::new(form, admin.signed_in, visitor.csrf_token(), lang)
             .with_product(&index, &choice)
+            .editing(id, grant.clone())
     };
     let granted = if admin.signed_in {
         true

@@ -11,6 +11,7 @@ use crate::catalog_index::CatalogIndex;
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
 use crate::web::errors::{render_with, PageError};
+use crate::web::head::Head;
 use crate::web::views::ProductView;
 
 pub struct CategoryOption {
@@ -23,6 +24,7 @@ pub struct CategoryOption {
 #[template(path = "board/form.html")]
 pub struct PostFormPage {
     pub t: &'static Texts,
+    pub head: Head,
     /// `None` for a new post.
     pub editing: Option<i32>,
     pub form: PostForm,
@@ -52,6 +54,7 @@ impl PostFormPage {
             .collect();
         PostFormPage {
             t: lang.texts(),
+            head: Head::new(lang.texts().describe_board_form),
             editing: None,
             form,
             errors: FieldErrors::default(),
@@ -83,6 +86,16 @@ impl PostFormPage {
             ProductChoice::Unlisted(_) | ProductChoice::NoProduct => {}
         }
         self
+    }
+
+    /// An existing post's form: one person's, behind a password, nothing for a search engine.
+    pub fn editing(self, id: i32, grant: String) -> Self {
+        PostFormPage {
+            editing: Some(id),
+            grant,
+            head: Head::new(self.t.describe_board_form).noindex(),
+            ..self
+        }
     }
 
     pub fn render(&self, status: StatusCode) -> Result<HttpResponse, PageError> {

@@ -1,3 +1,4 @@
+use crate::web::head::{Head, Origin};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -43,6 +44,7 @@ pub struct FieldOption {
 #[template(path = "board/list.html")]
 struct BoardListPage {
     t: &'static Texts,
+    head: Head,
     pinned: Vec<PostListItem>,
     posts: Vec<PostListItem>,
     total: i64,
@@ -126,8 +128,13 @@ pub async fn board_page(
         })
         .collect();
     let item = |row| PostListItem::new(row, lang);
+    let canonical = match page {
+        1 => "/board".to_string(),
+        page => format!("/board?page={page}"),
+    };
     render(&BoardListPage {
         t: lang.texts(),
+        head: Head::new(lang.texts().describe_board).canonical(&Origin::of(&req), &canonical),
         pinned: pinned.into_iter().map(item).collect(),
         posts: found.rows.into_iter().map(item).collect(),
         total: found.total,

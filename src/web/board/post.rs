@@ -1,3 +1,4 @@
+use crate::web::head::Head;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -24,6 +25,7 @@ pub struct StatusOption {
 #[template(path = "board/post.html")]
 pub struct PostPage {
     pub t: &'static Texts,
+    pub head: Head,
     pub post: PostView,
     /// A secret post not yet unlocked: only its title shows, with the password form.
     pub locked: bool,
@@ -45,8 +47,18 @@ impl PostPage {
                 selected: s.slug() == post.status.slug,
             })
             .collect();
+        let t = lang.texts();
+        let about = match &post.product {
+            Some(product) => format!(" ({} {})", product.brand, product.name),
+            None if !post.product_name.is_empty() => format!(" ({})", post.product_name),
+            None => String::new(),
+        };
         PostPage {
-            t: lang.texts(),
+            t,
+            head: Head::new(format!(
+                "{} · {}{about}. {}",
+                post.category, post.title, t.describe_board
+            )),
             post,
             locked,
             password_error: None,
