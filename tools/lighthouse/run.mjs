@@ -1,0 +1,57 @@
+// Runs Lighthouse on a list of pages, in each language and with each preset, in one Chromium,
+// and prints one JSON summary line per run: the four category scores and every scored audit
+// that fell short. The Rust test (tests/tools/lighthouse.rs) decides what passes.
+//
+//   node run.mjs '{"base":"http://127.0.0.1:8080","pages":[["home","/",""]],"langs":["ko"],"presets":["desktop"]}'
+// (each page: a name, a path, and cookies beyond the language's, such as the admin's session)
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import * as chromeLauncher from 'chrome-launcher';
+
+const job = JSON.parse(process.argv[2]);
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  // The machines have no network but the registries: no background connections, no updates.
+  chromeFlags: [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
+try {
+  for (const preset of job.presets) {
+    for (const lang of job.langs) {
+      for (const [name, path, cookie] of job.pages) {
+        const flags = {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: categories,
+          // The page's language is the visitor's cookie, as the language switch sets it.
+          extraHeaders: { Cookie: `sb_lang=${lang}` + (cookie ? `; ${cookie}` : '') },
+        };
+        const config = preset === 'desktop' ? desktopConfig : undefined;
+        const result = await lighthouse(job.base + path, flags, config);
+        const lhr = result.lhr;
+        const scores = {};
+        const short = [];
+        for (const id of categories) {
+          const category = lhr.categories[id];
+          scores[id] = category.score;
+          for (const ref of category.auditRefs) {
+            const audit = lhr.audits[ref.id];
+            if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
+              short.push({ category: id, id: ref.id, score: audit.score, title: audit.title,
+                           value: audit.displayValue || '' ,
+                           items: (audit.details?.items || []).slice(0, 3).map(i => JSON.stringify(i).slice(0, 300)) });
+            }
+          }
+        }
+        const errors = lhr.runtimeError ? lhr.runtimeError.message : null;
+        console.log(JSON.stringify({ page: name, path, lang, preset, scores, short, error: errors }));
+      }
+    }
+  }
+} finally {
+  await chrome.kill();
+}
