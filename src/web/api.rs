@@ -1,11 +1,13 @@
 //! The JSON API: the same logic as the pages, for scripts and checks.
 
 use actix_web::error::JsonPayloadError;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::answer_cache::{Answer, AnswerKey};
-use super::errors::{ApiError, Failure};
+use super::errors::{ApiError, ErrorAnswer, ErrorDetail, Failure};
 use super::views::IngredientChip;
 use crate::app_state::AppState;
 use crate::catalog::model::ProductSummary;
@@ -21,44 +23,57 @@ const MAX_LIMIT: usize = 50;
 /// How many name matches the API returns.
 const MAX_MATCHES: usize = 10;
 
-#[derive(Serialize)]
-struct ProductJson<'a> {
+/// A product with its ingredient list as resolved.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Product)]
+pub struct ProductJson<'a> {
     id: i32,
     brand: &'a str,
     name: &'a str,
     category: &'a str,
     price_cents: Option<i32>,
     currency: &'a str,
+    /// Other names it is sold under (a Korean name, say).
     aliases: &'a [String],
+    /// Whether it has a usable ingredient list.
     has_ingredients: bool,
     ingredients: Vec<IngredientChip>,
+    /// The other products with exactly this formula (its Mini, its Refill).
     same_formula: Vec<TwinJson<'a>>,
 }
 
-#[derive(Serialize)]
-struct NameMatchJson<'a> {
+/// A product whose brand and name are like the query.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NameMatch)]
+pub struct NameMatchJson<'a> {
     id: i32,
     brand: &'a str,
     name: &'a str,
     category: &'a str,
+    /// How alike the names are, from 0 to 1 (3 decimals).
     score: f64,
 }
 
-#[derive(Serialize)]
-struct SimilarJson<'a> {
+/// A product whose ingredients are like the asked ones.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SimilarProduct)]
+pub struct SimilarJson<'a> {
     id: i32,
     brand: &'a str,
     name: &'a str,
     category: &'a str,
+    /// How alike the ingredient lists are, from 0 to 1 (3 decimals).
     score: f64,
+    /// The ingredients both lists hold, most telling first.
     shared_ingredients: Vec<&'a str>,
     /// The other products with this formula: one result, "also sold as".
     same_formula: Vec<TwinJson<'a>>,
 }
 
 /// A product with the same formula as another.
-#[derive(Serialize)]
-struct TwinJson<'a> {
+#[derive(Serialize, ToSchema)]
+#[schema(as = SameFormula)]
+pub struct TwinJson<'a> {
     id: i32,
     brand: &'a str,
     name: &'a str,
@@ -116,7 +131,17 @@ fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJs
     }
 }
 
-/// `GET /api/search?q=TEXT`
+/// Products by brand and name, typos forgiven, Korean or English.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "search",
+    params(("q" = String, Query, min_length = 1, description = "A product's name or brand, or part of it (at most 200 characters)")),
+    responses(
+        (status = 200, description = "The best name matches", body = SearchAnswer),
+        (status = 400, description = "No query, or one too long or without letters", body = ErrorAnswer),
+    )
+)]
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -141,24 +166,70 @@ pub async fn search(
             score: round3(score),
         })
         .collect();
-    let answer = Answer::json(&serde_json::json!({ "query": query.as_str(), "matches": matches }))
-        .map_err(|e| ApiError(Failure::Internal(e.to_string())))?;
+    let answer = Answer::json(&SearchAnswer {
+        query: query.as_str(),
+        matches,
+    })
+    .map_err(|e| ApiError(Failure::Internal(e.to_string())))?;
     Ok(state.answers.keep(key, answer).response(&req))
 }
 
 /// Suggestions offered while typing.
 const MAX_SUGGESTIONS: usize = 8;
 
-#[derive(Serialize)]
-struct SuggestionJson<'a> {
+/// A product offered under the search box.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Suggestion)]
+pub struct SuggestionJson<'a> {
     id: i32,
     brand: &'a str,
     name: &'a str,
+    /// Its page.
     href: String,
 }
 
-/// `GET /api/suggest?q=TEXT`: products to offer under the search box as a person types.
-/// Text that is no query yet (empty, only punctuation) has no suggestions rather than an error.
+/// `GET /api/search`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct SearchAnswer<'a> {
+    /// The query as read (spaces squashed).
+    query: &'a str,
+    /// Best first; at most 10.
+    matches: Vec<NameMatchJson<'a>>,
+}
+
+/// `GET /api/suggest`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestAnswer<'a> {
+    /// Best first; at most 8, none for text that is no query yet.
+    suggestions: Vec<SuggestionJson<'a>>,
+}
+
+/// `GET /api/products/{id}/similar`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct ProductSimilarAnswer<'a> {
+    product: ProductJson<'a>,
+    /// Most alike first; one entry per formula.
+    similar: Vec<SimilarJson<'a>>,
+}
+
+/// `POST /api/similar`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct ListSimilarAnswer<'a> {
+    /// The pasted ingredients as understood (INCI names), in the list's order.
+    ingredients: Vec<&'a str>,
+    /// Most alike first.
+    similar: Vec<SimilarJson<'a>>,
+}
+
+/// Products to offer under the search box as a person types. Text that is no query yet
+/// (empty, only punctuation) has no suggestions rather than an error.
+#[utoipa::path(
+    get,
+    path = "/api/suggest",
+    tag = "search",
+    params(("q" = Option<String>, Query, description = "What has been typed so far")),
+    responses((status = 200, description = "Products to offer", body = SuggestAnswer))
+)]
 pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let typed = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map(|q| q.into_inner().q)
@@ -177,7 +248,7 @@ pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             .collect(),
         Err(_) => Vec::new(),
     };
-    HttpResponse::Ok().json(serde_json::json!({ "suggestions": suggestions }))
+    HttpResponse::Ok().json(SuggestAnswer { suggestions })
 }
 
 #[derive(Deserialize)]
@@ -189,7 +260,7 @@ struct SimilarParams {
 /// `other_brands=true` (or `1`) asks for products of other brands only; `false`, `0` or none
 /// for all.
 fn parse_other_brands(raw: Option<&str>) -> Result<bool, ApiError> {
-    match raw.map(str::trim) {
+    match raw {
         None | Some("false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
         Some(_) => Err(ApiError::bad_request("other_brands must be true or false")),
@@ -199,10 +270,10 @@ fn parse_other_brands(raw: Option<&str>) -> Result<bool, ApiError> {
 fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
     match raw {
         None => Ok(DEFAULT_LIMIT),
-        Some(text) => text
-            .trim()
-            .parse::<usize>()
-            .ok()
+        // Digits only: the document says an integer, so `+4` or ` 4` is not one.
+        Some(text) => Some(text)
+            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<usize>().ok())
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
                 ApiError::bad_request(format!(
@@ -212,7 +283,22 @@ fn parse_limit(raw: Option<&str>) -> Result<usize, ApiError> {
     }
 }
 
-/// `GET /api/products/{id}/similar?limit=N&other_brands=true`
+/// A product and the products whose ingredient lists are most like its own.
+#[utoipa::path(
+    get,
+    path = "/api/products/{id}/similar",
+    tag = "similar",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The product's id"),
+        ("limit" = Option<i32>, Query, minimum = 1, maximum = 50, description = "How many, 1 to 50 (4 if left out)"),
+        ("other_brands" = Option<String>, Query, pattern = "^(true|false|1|0)$", description = "`true` or `1`: other brands only; `false` or `0`: all (the default)"),
+    ),
+    responses(
+        (status = 200, description = "The product and its most similar products", body = ProductSimilarAnswer),
+        (status = 400, description = "A limit or other_brands that cannot be read", body = ErrorAnswer),
+        (status = 404, description = "No product with this id (or an id that is not a positive whole number)", body = ErrorAnswer),
+    )
+)]
 pub async fn similar_to_product(
     req: HttpRequest,
     path: web::Path<String>,
@@ -234,17 +320,37 @@ pub async fn similar_to_product(
         .similar_products_narrowed(id, limit, &narrowing)
         .unwrap_or_default();
     let similar: Vec<SimilarJson> = similar.iter().map(SimilarJson::new).collect();
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "product": product_json(&index, product), "similar": similar })))
+    Ok(HttpResponse::Ok().json(ProductSimilarAnswer {
+        product: product_json(&index, product),
+        similar,
+    }))
 }
 
-#[derive(Deserialize)]
+/// A pasted ingredient list.
+#[derive(Deserialize, ToSchema)]
 pub struct PasteRequest {
+    /// The list as on a label, Korean or INCI names, separated by commas or lines
+    /// (at most 20,000 characters).
+    #[schema(example = "Water, Glycerin, Niacinamide, Panthenol", min_length = 1)]
     ingredients: String,
-    limit: Option<usize>,
+    /// How many similar products, 1 to 50 (4 if left out).
+    #[schema(minimum = 1, maximum = 50)]
+    limit: Option<u32>,
 }
 
-/// `POST /api/similar` with `{"ingredients": "TEXT", "limit": N}`
+/// The products whose ingredient lists are most like a pasted one.
+#[utoipa::path(
+    post,
+    path = "/api/similar",
+    tag = "similar",
+    request_body = PasteRequest,
+    responses(
+        (status = 200, description = "The list as understood and its most similar products", body = ListSimilarAnswer),
+        (status = 400, description = "No list, one too long, a limit out of range, or JSON that is not this shape", body = ErrorAnswer),
+        (status = 413, description = "A body over 256 KB", body = ErrorAnswer),
+        (status = 415, description = "A body that is not application/json", body = ErrorAnswer),
+    )
+)]
 pub async fn similar_to_list(
     body: web::Json<PasteRequest>,
     state: web::Data<AppState>,
@@ -260,8 +366,33 @@ pub async fn similar_to_list(
         .iter()
         .map(|u| u.canonical.name.as_str())
         .collect();
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "ingredients": understood, "similar": similar })))
+    Ok(HttpResponse::Ok().json(ListSimilarAnswer {
+        ingredients: understood,
+        similar,
+    }))
+}
+
+/// A method the endpoint does not take: 405, with `Allow` naming the one it does.
+fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    let message = format!("this endpoint takes {allow} requests only");
+    let message_ko = format!("이 주소는 {allow} 요청만 받습니다.");
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .json(ErrorAnswer {
+            error: ErrorDetail {
+                status: 405,
+                message: &message,
+                message_ko: &message_ko,
+            },
+        })
+}
+
+pub async fn only_get() -> HttpResponse {
+    method_not_allowed("GET")
+}
+
+pub async fn only_post() -> HttpResponse {
+    method_not_allowed("POST")
 }
 
 pub async fn not_found() -> Result<HttpResponse, ApiError> {

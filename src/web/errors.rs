@@ -205,6 +205,22 @@ impl From<String> for ApiMessage {
     }
 }
 
+/// Every error the JSON API answers with.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorAnswer<'a> {
+    pub error: ErrorDetail<'a>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail<'a> {
+    /// The HTTP status again.
+    pub status: u16,
+    /// What went wrong, in English.
+    pub message: &'a str,
+    /// The same in Korean.
+    pub message_ko: &'a str,
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.0.status()
@@ -213,11 +229,13 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         self.0.log_if_internal();
         // The API speaks English, with the Korean beside it for a client that shows it.
-        let body = serde_json::json!({ "error": {
-            "status": self.status_code().as_u16(),
-            "message": self.0.public_message(Lang::En),
-            "message_ko": self.0.public_message(Lang::Ko),
-        } });
+        let body = ErrorAnswer {
+            error: ErrorDetail {
+                status: self.status_code().as_u16(),
+                message: self.0.public_message(Lang::En),
+                message_ko: self.0.public_message(Lang::Ko),
+            },
+        };
         HttpResponse::build(self.status_code()).json(body)
     }
 }

@@ -8,20 +8,46 @@ use serde::Serialize;
 use super::blocking::with_connection;
 use crate::app_state::AppState;
 
-#[derive(Serialize)]
-struct Readiness {
+/// Whether this instance can do its whole job.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Readiness {
     ready: bool,
+    /// Whether the database answers.
     database: bool,
+    /// The catalog version being served.
     catalog_version: i32,
     products: usize,
 }
 
+/// The process answers.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Liveness {
+    alive: bool,
+}
+
+/// The process answers (no database call).
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "Alive", body = Liveness))
+)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
-        .json(serde_json::json!({ "alive": true }))
+        .json(Liveness { alive: true })
 }
 
+/// The database answers and the catalog is indexed: send this instance traffic.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "The database does not answer", body = Readiness),
+    )
+)]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let database = matches!(with_connection(&state, crate::db::ping).await, Ok(Ok(())));
     // The server starts only once the catalog is indexed, and a rebuild swaps a finished

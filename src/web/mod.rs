@@ -20,6 +20,7 @@ mod ingredient;
 mod language;
 mod metrics;
 mod narrowing;
+mod openapi;
 mod product;
 mod safeguards;
 mod search;
@@ -58,18 +59,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .limit(JSON_LIMIT_BYTES)
                     .error_handler(|err, _req| api::json_error(err)),
             )
-            .route("/search", web::get().to(api::search))
-            .route("/suggest", web::get().to(api::suggest))
-            .route(
+            .service(get_only("/search", web::get().to(api::search)))
+            .service(get_only("", web::get().to(openapi::page)))
+            .service(get_only("/openapi.json", web::get().to(openapi::document)))
+            .service(get_only("/suggest", web::get().to(api::suggest)))
+            .service(get_only(
                 "/products/{id}/similar",
                 web::get().to(api::similar_to_product),
+            ))
+            .service(
+                web::resource("/similar")
+                    .route(web::post().to(api::similar_to_list))
+                    .default_service(web::to(api::only_post)),
             )
-            .route("/similar", web::post().to(api::similar_to_list))
             .default_service(web::to(api::not_found)),
     )
     .route("/products/{id}", web::get().to(product::product_page))
-    .route("/healthz", web::get().to(health::healthz))
-    .route("/readyz", web::get().to(health::readyz))
+    .service(get_only("/healthz", web::get().to(health::healthz)))
+    .service(get_only("/readyz", web::get().to(health::readyz)))
     .route("/static/{name}", web::get().to(assets::asset))
     .route("/favicon.ico", web::get().to(assets::favicon))
     .route("/robots.txt", web::get().to(crawlers::robots))
@@ -88,6 +95,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .configure(board::routes)
     .configure(admin::routes)
     .default_service(web::to(not_found_page));
+}
+
+/// A JSON endpoint that takes GET: any other method is a 405 saying so, as the OpenAPI
+/// document promises (not the site's 404 page).
+fn get_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(api::only_get))
 }
 
 async fn not_found_page() -> Result<HttpResponse, PageError> {

@@ -9,11 +9,16 @@ use crate::catalog_index::{CatalogIndex, SimilarProduct};
 use crate::i18n::Texts;
 
 /// An ingredient as a chip: its name, Korean name, functions, and whether it is shared.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Ingredient)]
 pub struct IngredientChip {
+    /// The ingredient's id (its page is `/ingredients/{id}`).
     pub id: i32,
+    /// Its INCI name.
     pub name: String,
+    /// Its Korean standard name (KCIA), when it has one.
     pub name_ko: Option<String>,
+    /// What it does in a formula (CosIng functions), when known.
     pub functions: Option<String>,
     #[serde(skip)]
     pub shared: bool,

@@ -19,6 +19,7 @@ mod import;
 mod labels;
 mod languages;
 mod load;
+mod openapi;
 mod pages;
 mod process;
 mod properties;

@@ -36,6 +36,8 @@ mod labels;
 mod languages;
 #[path = "../api/load.rs"]
 mod load;
+#[path = "../api/openapi.rs"]
+mod openapi;
 #[path = "../api/pages.rs"]
 mod pages;
 #[path = "../api/process.rs"]
@@ -50,6 +52,8 @@ mod references;
 mod results_page;
 #[path = "../api/search_api.rs"]
 mod search_api;
+#[path = "../api/sharing.rs"]
+mod sharing;
 #[path = "../api/similar_api.rs"]
 mod similar_api;
 #[path = "../api/storage_faults.rs"]

@@ -6,6 +6,11 @@
 //! fuzzer for minutes, and should not compete with the load tests for the two cores.
 
 mod lighthouse;
+mod schemathesis;
+
+/// The tools run one after another: Lighthouse measures speed, and a fuzzer beside it on the
+/// two cores would slow the pages it measures.
+pub static ONE_TOOL_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
