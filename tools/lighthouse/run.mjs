@@ -31,8 +31,14 @@ try {
           extraHeaders: { Cookie: `sb_lang=${lang}` + (cookie ? `; ${cookie}` : '') },
         };
         const config = preset === 'desktop' ? desktopConfig : undefined;
-        const result = await lighthouse(job.base + path, flags, config);
-        const lhr = result.lhr;
+        // Lighthouse sometimes loses its own trace (NO_NAVSTART, "please run Lighthouse
+        // again"): that is the tool failing, not the page, so it gets two more tries.
+        let lhr;
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          lhr = (await lighthouse(job.base + path, flags, config)).lhr;
+          if (!lhr.runtimeError) break;
+          console.error(`${name} (${lang}, ${preset}): ${lhr.runtimeError.code}, attempt ${attempt}`);
+        }
         const scores = {};
         const short = [];
         for (const id of categories) {
