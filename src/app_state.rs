@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::catalog_index::LiveCatalog;
 use crate::db::DbPool;
+use crate::label_photo::jobs::OcrJobs;
 use crate::security::{SafeguardSettings, Safeguards};
 use crate::web::AnswerCache;
 
@@ -21,6 +22,8 @@ pub struct AppState {
     /// The site's address as visitors see it (`PUBLIC_URL`), for canonical links, share cards
     /// and the sitemap; without it, each request's own scheme and host.
     pub public_origin: Option<Arc<str>>,
+    /// Label photos being read: one per core, a short queue behind.
+    pub ocr_jobs: Arc<OcrJobs>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
             answers: Arc::new(AnswerCache::new(DEFAULT_ANSWER_CACHE_MIB << 20)),
             public_origin: None,
+            ocr_jobs: OcrJobs::per_core(),
         })
     }
 
@@ -47,6 +51,14 @@ impl AppState {
     pub fn with_answer_cache_mib(self, mib: u64) -> Self {
         AppState {
             answers: Arc::new(AnswerCache::new(mib.saturating_mul(1 << 20))),
+            ..self
+        }
+    }
+
+    /// `at_once` photos read together, `waiting` more in line (tests make the line short).
+    pub fn with_ocr_jobs(self, at_once: usize, waiting: usize) -> Self {
+        AppState {
+            ocr_jobs: OcrJobs::new(at_once, waiting),
             ..self
         }
     }

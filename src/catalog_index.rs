@@ -14,7 +14,8 @@ use crate::db::Conn;
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
 use crate::id_table::IdTable;
-use crate::ingredients::{CanonicalIngredient, LabelText, PastedText, Resolver};
+use crate::ingredients::fuzzy::NearestNames;
+use crate::ingredients::{ingredient_key, CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::narrowing::brand_key;
 use crate::similarity::weights::marks_trace;
@@ -33,6 +34,9 @@ pub struct CatalogIndex {
     categories: Vec<String>,
     ingredients: HashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
+    /// The catalog's ingredients by INCI and Korean name, for a name nobody knows that OCR or
+    /// typing bent (`Glycerln`, `글라세린`).
+    nearest_names: NearestNames<i32>,
     /// Also the one copy of the ingredient lists: a product's list and the products holding
     /// an ingredient (by brand and name) are read from it.
     similarity: SimilarityIndex,
@@ -68,6 +72,8 @@ pub struct PastedIngredient<'a> {
     pub canonical: CanonicalIngredient,
     /// The catalog's ingredient, when some product holds it.
     pub known: Option<&'a Ingredient>,
+    /// Whether `known` is the nearest known name to one nobody knows, not the name itself.
+    pub guessed: bool,
 }
 
 impl CatalogIndex {
@@ -174,10 +180,22 @@ impl CatalogIndex {
                 .get(id)
                 .map_or(u32::MAX, |at| category_of[at as usize])
         });
+        let ingredient_by_key: HashMap<String, i32> =
+            ingredients.iter().map(|i| (i.key.clone(), i.id)).collect();
+        let korean = resolver.korean_names().filter_map(|(korean, inci)| {
+            Some((korean, *ingredient_by_key.get(&ingredient_key(inci))?))
+        });
+        let nearest_names = NearestNames::new(
+            ingredients
+                .iter()
+                .map(|i| (i.name.as_str(), i.id))
+                .chain(korean),
+        );
         Ok(CatalogIndex {
             version,
             sources: products.iter().map(|p| p.source.clone()).collect(),
-            ingredient_by_key: ingredients.iter().map(|i| (i.key.clone(), i.id)).collect(),
+            ingredient_by_key,
+            nearest_names,
             ingredients: ingredients.into_iter().map(|i| (i.id, i)).collect(),
             product_at,
             category_of,
@@ -335,13 +353,23 @@ impl CatalogIndex {
         self.resolver
             .resolve_label(label)
             .into_iter()
-            .map(|resolved| PastedIngredient {
-                known: self
-                    .ingredient_by_key
-                    .get(&resolved.canonical.key)
-                    .and_then(|id| self.ingredients.get(id)),
-                label_name: resolved.label_name,
-                canonical: resolved.canonical,
+            .map(|resolved| {
+                let exact = self.ingredient_by_key.get(&resolved.canonical.key);
+                // A name nobody knows may be a known one bent by OCR or a slip of the keys.
+                let guessed = exact
+                    .is_none()
+                    .then(|| self.nearest_names.nearest(&resolved.canonical.name))
+                    .flatten();
+                let known = exact
+                    .copied()
+                    .or(guessed)
+                    .and_then(|id| self.ingredients.get(&id));
+                PastedIngredient {
+                    known,
+                    guessed: guessed.is_some() && known.is_some(),
+                    label_name: resolved.label_name,
+                    canonical: resolved.canonical,
+                }
             })
             .collect()
     }

@@ -106,6 +106,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PASSWORD_ATTEMPT_LIMIT", default_value_t = 10)]
     pub password_attempt_limit: usize,
 
+    /// Label photos read per address per 10 minutes (0: no limit).
+    #[arg(long, env = "PHOTO_LIMIT", default_value_t = 30)]
+    pub photo_limit: usize,
+
     /// Memory (KiB) each post password's argon2id hash fills: 1024 (about 2 ms a hash) takes
     /// over 500 posts a second on 2 cores; 19456 is OWASP's advice for passwords that guard
     /// more (about 35 ms: some 30 posts a second). Higher means slower guessing of a stolen
@@ -135,6 +139,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("real_ip_header", &self.real_ip_header)
             .field("post_limit", &self.post_limit)
             .field("password_attempt_limit", &self.password_attempt_limit)
+            .field("photo_limit", &self.photo_limit)
             .field("post_password_memory_kib", &self.post_password_memory_kib)
             .field("answer_cache_mib", &self.answer_cache_mib)
             .field("public_url", &self.public_url)
@@ -162,6 +167,7 @@ impl ServeArgs {
             real_ip_header: self.real_ip_header.clone(),
             posts_per_window: self.post_limit,
             wrong_passwords_per_window: self.password_attempt_limit,
+            photos_per_window: self.photo_limit,
             post_password_cost: PasswordCost {
                 memory_kib: self.post_password_memory_kib,
             },

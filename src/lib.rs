@@ -5,6 +5,7 @@
 //! - `catalog`: products in the database, imports, the demo catalog
 //! - `similarity`, `search`: the in-memory indexes; `catalog_index` holds them together
 //!   (`id_table`: from a database id to its place in memory)
+//! - `label_photo`: a photo of a label's ingredient list read into text (OCR)
 //! - `board`: the request board; `security`: passwords, tokens, rate limits
 //! - `web`: pages and the JSON API, reading `app_state`; `startup` makes that state and serves it
 
@@ -19,6 +20,7 @@ pub mod form;
 pub mod i18n;
 pub mod id_table;
 pub mod ingredients;
+pub mod label_photo;
 pub mod schema;
 pub mod search;
 pub mod security;

@@ -1,6 +1,7 @@
 //! Ingredient lists: reading label text (`parser`) and resolving names to canonical
 //! ingredients across synonyms and languages (`resolver`).
 
+pub mod fuzzy;
 pub mod parser;
 pub mod resolver;
 

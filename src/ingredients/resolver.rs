@@ -167,6 +167,13 @@ impl Resolver {
         }
     }
 
+    /// Every Korean name known (its key) with the INCI name it stands for.
+    pub fn korean_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.korean
+            .iter()
+            .map(|(k, inci)| (k.as_str(), inci.as_str()))
+    }
+
     pub fn korean_name_of(&self, key: &str) -> Option<&str> {
         self.korean_by_key.get(key).map(String::as_str)
     }

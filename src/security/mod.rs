@@ -33,6 +33,8 @@ pub struct SafeguardSettings {
     pub posts_per_window: usize,
     /// Wrong passwords (post or admin) one address may try per window; 0 for no limit.
     pub wrong_passwords_per_window: usize,
+    /// Label photos read per address per window; 0 means no limit.
+    pub photos_per_window: usize,
     /// How costly a post password's hash is (the admin password's is always the default).
     pub post_password_cost: PasswordCost,
 }
@@ -45,6 +47,7 @@ impl Default for SafeguardSettings {
             real_ip_header: None,
             posts_per_window: 10,
             wrong_passwords_per_window: 10,
+            photos_per_window: 30,
             post_password_cost: PasswordCost::POSTS,
         }
     }
@@ -62,6 +65,8 @@ pub struct Safeguards {
     pub edit_grants: ExpiringTokens,
     pub posting: RateLimit,
     pub wrong_passwords: RateLimit,
+    /// Label photos read per address (OCR is the costliest thing a visitor can ask for).
+    pub photo_reads: RateLimit,
     pub post_password_cost: PasswordCost,
 }
 
@@ -83,6 +88,7 @@ impl Safeguards {
                 settings.wrong_passwords_per_window,
                 RATE_WINDOW,
             ),
+            photo_reads: RateLimit::new("photo", settings.photos_per_window, RATE_WINDOW),
             post_password_cost: settings.post_password_cost,
         })
     }

@@ -372,6 +372,92 @@ pub async fn similar_to_list(
     }))
 }
 
+/// One item of a photo's list as read: the label's name and the catalog ingredient it is.
+#[derive(Serialize, ToSchema)]
+pub struct ReadIngredient<'a> {
+    /// The name as read from the label.
+    label: &'a str,
+    /// The catalog ingredient it resolved to; `null` when nobody knows the name.
+    ingredient_id: Option<i32>,
+}
+
+/// `POST /api/similar/photo`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct PhotoSimilarAnswer<'a> {
+    /// The ingredient list as OCR read it (after its heading, before the next section).
+    text: &'a str,
+    ingredients: Vec<ReadIngredient<'a>>,
+    /// Most alike first.
+    similar: Vec<SimilarJson<'a>>,
+}
+
+/// A photo upload, as the API takes it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PhotoUpload {
+    /// A photo of the label's ingredient list: JPEG, PNG or WebP, at most 10 MB and 50
+    /// megapixels.
+    #[schema(value_type = String, format = Binary)]
+    image: Vec<u8>,
+    /// How many similar products, 1 to 50 (4 if left out).
+    #[schema(minimum = 1, maximum = 50)]
+    limit: Option<u32>,
+}
+
+/// The products whose ingredient lists are most like the one in a photo of a label (전성분).
+#[utoipa::path(
+    post,
+    path = "/api/similar/photo",
+    tag = "similar",
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The list as read and its most similar products", body = PhotoSimilarAnswer),
+        (status = 400, description = "No image, a damaged one, one with no text, or a limit out of range", body = ErrorAnswer),
+        (status = 413, description = "An image over 10 MB or 50 megapixels", body = ErrorAnswer),
+        (status = 415, description = "Not a JPEG, PNG or WebP image, or not a multipart form", body = ErrorAnswer),
+        (status = 429, description = "Too many photos from this address; try again later", body = ErrorAnswer),
+        (status = 503, description = "Every OCR job is taken (see Retry-After)", body = ErrorAnswer),
+    )
+)]
+pub async fn similar_to_photo(
+    req: HttpRequest,
+    payload: actix_multipart::Multipart,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    use super::photo::{read_photo, read_upload, PhotoFailure};
+    let upload = match read_upload(&req, payload).await {
+        Ok(upload) => upload,
+        Err(e) => return PhotoFailure::Photo(e).api_response(),
+    };
+    let limit = match parse_limit(upload.limit.as_deref().map(str::trim)) {
+        Ok(limit) => limit,
+        Err(e) => return actix_web::ResponseError::error_response(&e),
+    };
+    let text = match read_photo(&req, &state, upload.image).await {
+        Ok(text) => text,
+        Err(failure) => return failure.api_response(),
+    };
+    let pasted = match PastedText::parse(&text) {
+        Ok(pasted) => pasted,
+        Err(e) => {
+            return actix_web::ResponseError::error_response(&ApiError::bad_request(e.message()))
+        }
+    };
+    let index = state.catalog.snapshot();
+    let (understood, found) = index.similar_to_pasted(&pasted, limit);
+    HttpResponse::Ok().json(PhotoSimilarAnswer {
+        text: &text,
+        ingredients: understood
+            .iter()
+            .map(|u| ReadIngredient {
+                label: &u.label_name,
+                ingredient_id: u.known.map(|i| i.id),
+            })
+            .collect(),
+        similar: found.iter().map(SimilarJson::new).collect(),
+    })
+}
+
 /// A method the endpoint does not take: 405, with `Allow` naming the one it does.
 fn method_not_allowed(allow: &'static str) -> HttpResponse {
     let message = format!("this endpoint takes {allow} requests only");

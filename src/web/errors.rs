@@ -33,7 +33,7 @@ pub enum Failure {
 }
 
 impl Failure {
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
@@ -47,6 +47,14 @@ impl Failure {
     }
 
     /// The message for the visitor; an internal error's detail stays in the log.
+    /// The message in both languages (an internal failure's is the generic one).
+    pub fn public_message_both(&self) -> Message {
+        Message::new(
+            self.public_message(Lang::Ko).to_string(),
+            self.public_message(Lang::En).to_string(),
+        )
+    }
+
     fn public_message(&self, lang: Lang) -> &str {
         match self {
             Failure::BadRequest(m)

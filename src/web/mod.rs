@@ -21,6 +21,7 @@ mod language;
 mod metrics;
 mod narrowing;
 mod openapi;
+mod photo;
 mod product;
 mod safeguards;
 mod search;
@@ -72,6 +73,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(api::similar_to_list))
                     .default_service(web::to(api::only_post)),
             )
+            .service(
+                web::resource("/similar/photo")
+                    .route(web::post().to(api::similar_to_photo))
+                    .default_service(web::to(api::only_post)),
+            )
             .default_service(web::to(api::not_found)),
     )
     .route("/products/{id}", web::get().to(product::product_page))
@@ -92,6 +98,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/lang/{code}", web::get().to(language::switch_language))
     .route("/similar", web::get().to(similar::paste_form))
     .route("/similar", web::post().to(similar::paste_results))
+    .route("/similar/photo", web::post().to(similar::photo_results))
     .configure(board::routes)
     .configure(admin::routes)
     .default_service(web::to(not_found_page));

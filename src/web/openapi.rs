@@ -28,6 +28,7 @@ use crate::i18n::{Lang, Texts};
         super::api::suggest,
         super::api::similar_to_product,
         super::api::similar_to_list,
+        super::api::similar_to_photo,
         super::health::healthz,
         super::health::readyz,
     ),
@@ -210,7 +211,7 @@ mod tests {
         let error = &doc["components"]["schemas"]["ErrorAnswer"];
         assert!(error.is_object());
         let page = endpoints();
-        assert_eq!(page.len(), 6);
+        assert_eq!(page.len(), 7);
         let similar = page.iter().find(|e| e.path == "/api/similar").unwrap();
         assert_eq!(
             similar.body.as_deref(),

@@ -7,10 +7,12 @@ use serde::Deserialize;
 
 use super::errors::{render, render_with, Failure, PageError};
 use super::head::{Head, Origin};
+use super::photo::PhotoFailure;
 use super::views::{shared_ids, IngredientChip, SimilarCard};
 use crate::app_state::AppState;
 use crate::i18n::{Lang, Texts};
 use crate::ingredients::PastedText;
+use actix_multipart::Multipart;
 
 #[derive(Deserialize)]
 pub struct PasteForm {
@@ -22,6 +24,8 @@ pub struct PasteForm {
 /// the catalog knows it.
 pub struct UnderstoodIngredient {
     pub label_name: String,
+    /// Read as the nearest known name (OCR or a typo bent it).
+    pub guessed: bool,
     pub chip: Option<IngredientChip>,
     pub resolved_name: String,
 }
@@ -33,6 +37,8 @@ struct PastePage {
     head: Head,
     pasted: String,
     error: Option<Message>,
+    /// Why the photo sent could not be read.
+    photo_error: Option<Message>,
     understood: Vec<UnderstoodIngredient>,
     similar: Vec<SimilarCard>,
     searched: bool,
@@ -48,6 +54,7 @@ impl PastePage {
             compare_with: None,
             pasted: String::new(),
             error: None,
+            photo_error: None,
             understood: Vec::new(),
             similar: Vec::new(),
             searched: false,
@@ -82,6 +89,39 @@ pub async fn paste_results(
     results_page(form.into_inner().ingredients, &state, lang)
 }
 
+/// `POST /similar/photo`: the label photo read, then answered as the list it holds; the list
+/// is shown in the form to correct and send again. A photo that cannot be read shows the form
+/// with what went wrong.
+pub async fn photo_results(
+    req: HttpRequest,
+    payload: Multipart,
+    state: web::Data<AppState>,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    let text = match super::photo::read_upload(&req, payload).await {
+        Ok(upload) => super::photo::read_photo(&req, &state, upload.image).await,
+        Err(e) => Err(PhotoFailure::Photo(e)),
+    };
+    match text {
+        Ok(text) => results_page(text, &state, lang),
+        Err(failure) => {
+            let error = failure.failure();
+            let page = PastePage {
+                photo_error: Some(error.public_message_both()),
+                ..PastePage::empty(lang)
+            };
+            let mut response = render_with(error.status(), &page)?;
+            if let Some(seconds) = failure.retry_after() {
+                response.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static(seconds),
+                );
+            }
+            Ok(response)
+        }
+    }
+}
+
 /// The pasted list as understood and the products most like it.
 fn results_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpResponse, PageError> {
     let pasted = match PastedText::parse(&raw) {
@@ -107,6 +147,7 @@ fn results_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpRespons
                 .map(|i| IngredientChip::new(&index, i, shared.contains(&i.id))),
             resolved_name: p.canonical.name,
             label_name: p.label_name,
+            guessed: p.guessed,
         })
         .collect();
     render(&PastePage {

@@ -109,6 +109,15 @@ pub async fn spawn_app_guarded(settings: SafeguardSettings) -> TestApp {
 }
 
 pub async fn spawn_app_with(files: &[&str], settings: SafeguardSettings) -> TestApp {
+    spawn_app_tuned(files, settings, |state| state).await
+}
+
+/// `spawn_app_with`, the state changed by `tune` before it serves (a short OCR queue, say).
+pub async fn spawn_app_tuned(
+    files: &[&str],
+    settings: SafeguardSettings,
+    tune: impl FnOnce(seongbun::app_state::AppState) -> seongbun::app_state::AppState + Send + 'static,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("a temp dir");
     let database = test_database(&dir, "seongbun-test.db");
     let url = database.clone();
@@ -119,6 +128,7 @@ pub async fn spawn_app_with(files: &[&str], settings: SafeguardSettings) -> Test
         }
         seongbun::startup::prepare(&url)
             .and_then(|state| state.with_safeguards(settings))
+            .map(tune)
             .expect("the app starts")
     })
     .await

@@ -14,13 +14,19 @@ mod crash;
 mod headers;
 mod health;
 mod helpers;
+
 mod hostile_input;
 mod import;
+/// The label photo renderer of the OCR dev set, for photo tests.
+#[allow(dead_code)]
+#[path = "../../examples/label_photos/render.rs"]
+mod label_render;
 mod labels;
 mod languages;
 mod load;
 mod openapi;
 mod pages;
+mod photo;
 mod process;
 mod properties;
 mod quality;

@@ -6,7 +6,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, texts, Backend, TestApp};
+use seongbun::security::SafeguardSettings;
+
+use crate::helpers::{spawn_app, spawn_app_tuned, texts, Backend, TestApp};
+
+/// The photos an address may send in the test of every status.
+const PHOTO_LIMIT: usize = 8;
 
 /// A request that should get `status` from the operation `method path`.
 struct Case {
@@ -22,6 +27,13 @@ enum Request {
     Raw(&'static str, String),
     /// The database is taken away first (PostgreSQL: dropped with its connections).
     WithoutDatabase(String),
+    /// A multipart upload of these bytes as `image`.
+    Photo(Vec<u8>),
+    /// Two label photos at once, to an app that reads one at a time with no queue: the
+    /// answer looked at is the refused one.
+    PhotosAtOnce,
+    /// Uploads until the address's photo limit refuses one.
+    PhotosPastTheLimit,
 }
 
 async fn cases(app: &TestApp) -> Vec<Case> {
@@ -74,6 +86,32 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         ),
         case("get", "/healthz", 200, get("/healthz")),
         case("get", "/readyz", 200, get("/readyz")),
+        case("post", "/api/similar/photo", 200, Request::Photo(label())),
+        case(
+            "post",
+            "/api/similar/photo",
+            400,
+            Request::Photo(Vec::new()),
+        ),
+        case(
+            "post",
+            "/api/similar/photo",
+            413,
+            Request::Photo(vec![0xFF; 11 << 20]),
+        ),
+        case(
+            "post",
+            "/api/similar/photo",
+            415,
+            Request::Photo(b"GIF89a".to_vec()),
+        ),
+        case("post", "/api/similar/photo", 503, Request::PhotosAtOnce),
+        case(
+            "post",
+            "/api/similar/photo",
+            429,
+            Request::PhotosPastTheLimit,
+        ),
         case(
             "get",
             "/readyz",
@@ -81,6 +119,30 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             Request::WithoutDatabase("/readyz".into()),
         ),
     ]
+}
+
+/// A clear English label of a demo product.
+fn label() -> Vec<u8> {
+    use crate::label_render::{label_photo, PhotoStyle, DEJAVU_SANS};
+    let style = PhotoStyle::clear(DEJAVU_SANS);
+    label_photo(
+        "Ingredients:",
+        "Water, Glycerin, Butylene Glycol, Ceramide NP, Cholesterol, Squalane, Panthenol",
+        &style,
+    )
+}
+
+async fn send_photo(app: &TestApp, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(bytes).file_name("label.jpg"),
+    );
+    app.client
+        .post(format!("{}/api/similar/photo", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
 }
 
 fn case(method: &'static str, path: &'static str, status: u16, send: Request) -> Case {
@@ -147,7 +209,16 @@ fn drop_database(app: &TestApp) -> bool {
 
 #[tokio::test]
 async fn every_documented_status_is_one_a_real_request_gets_with_the_documented_body() {
-    let app = spawn_app().await;
+    // Photos are read one at a time with no queue, and 8 an address may send.
+    let app = spawn_app_tuned(
+        &[],
+        SafeguardSettings {
+            photos_per_window: PHOTO_LIMIT,
+            ..SafeguardSettings::default()
+        },
+        |state| state.with_ocr_jobs(1, 0),
+    )
+    .await;
     let (status, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
     let mut documented = BTreeSet::new();
@@ -181,6 +252,25 @@ async fn every_documented_status_is_one_a_real_request_gets_with_the_documented_
                 .unwrap(),
             Request::Raw(content_type, body) => {
                 app.post_raw(case.path, content_type, body.clone()).await
+            }
+            Request::Photo(bytes) => send_photo(&app, bytes.clone()).await,
+            Request::PhotosAtOnce => {
+                let (a, b) = tokio::join!(send_photo(&app, label()), send_photo(&app, label()));
+                let statuses = [a.status().as_u16(), b.status().as_u16()];
+                assert!(statuses.contains(&200), "one is read: {statuses:?}");
+                let refused = if a.status().as_u16() == 503 { a } else { b };
+                assert_eq!(refused.headers()["retry-after"], "10");
+                refused
+            }
+            Request::PhotosPastTheLimit => {
+                let mut last = send_photo(&app, b"GIF89a".to_vec()).await;
+                for _ in 0..PHOTO_LIMIT {
+                    if last.status().as_u16() == 429 {
+                        break;
+                    }
+                    last = send_photo(&app, b"GIF89a".to_vec()).await;
+                }
+                last
             }
             Request::WithoutDatabase(path) => {
                 if !drop_database(&app) {
@@ -247,6 +337,7 @@ async fn the_api_page_reads_the_document_out_and_every_page_links_to_it() {
         "GET /api/suggest",
         "GET /api/products/{id}/similar",
         "POST /api/similar",
+        "POST /api/similar/photo",
         "GET /healthz",
         "GET /readyz",
     ] {

@@ -321,3 +321,45 @@ async fn screenshots() {
         browser.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_label_photo_is_uploaded_and_its_product_page_reached() {
+    use crate::label_render::{label_photo, PhotoStyle};
+    let app = spawn_app().await;
+    let list = include_str!("../../src/catalog/demo_catalog.csv")
+        .lines()
+        .find(|line| line.starts_with("Quiet Cica,Cica Recovery Cream,"))
+        .and_then(|line| line.split('"').nth(1))
+        .expect("the demo catalog's Cica Recovery Cream")
+        .to_string();
+    let photo = label_photo("Ingredients:", &list, &PhotoStyle::varied(2, false));
+    let file = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
+    std::fs::write(file.path(), photo).unwrap();
+    let browser = Chromium::open(&app.address, BrowserSetup::default()).await;
+    browser.goto("/similar").await;
+    browser
+        .find("#label-photo")
+        .await
+        .send_keys(&file.path().to_string_lossy())
+        .await
+        .unwrap();
+    browser.click(".photo-form button").await;
+    browser.find(".understood").await;
+    let kept = browser
+        .client
+        .execute(
+            "return document.querySelector('#ingredients').value;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert!(kept.as_str().unwrap().contains("Centella"), "{kept}");
+    browser.click(".card h3 a").await;
+    let path = browser
+        .wait_for_path(|p| p.starts_with("/products/"), "a product page")
+        .await;
+    let (_, found) = app.get_json("/api/search?q=Cica%20Recovery%20Cream").await;
+    let id = found["matches"][0]["id"].as_i64().unwrap();
+    assert_eq!(path, format!("/products/{id}"));
+    browser.close().await;
+}

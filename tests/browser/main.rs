@@ -18,3 +18,8 @@ mod helpers;
 #[allow(dead_code)]
 #[path = "../api/browser.rs"]
 mod browser;
+
+/// The label photo renderer of the OCR dev set.
+#[allow(dead_code)]
+#[path = "../../examples/label_photos/render.rs"]
+mod label_render;

@@ -30,6 +30,9 @@ mod helpers;
 mod hostile_input;
 #[path = "../api/import.rs"]
 mod import;
+#[allow(dead_code)]
+#[path = "../../examples/label_photos/render.rs"]
+mod label_render;
 #[path = "../api/labels.rs"]
 mod labels;
 #[path = "../api/languages.rs"]

@@ -1,0 +1,121 @@
+//! The OCR dev set: label photos rendered from the real catalogs' lists (`render.rs`), read
+//! by the app's own pipeline (`label_photo::read_label`), answered as a pasted list; reports
+//! how often the product (or one with its identical formula) comes first, and seconds an
+//! image.
+//!
+//!   cargo run --release --example label_photos -- [COUNT_PER_LANGUAGE] [DATA_DIR] [OUT_DIR]
+//!
+//! The dev set is every 7th product with a list, counted from the 4th (id % 7 == 3); any
+//! tuning of the image preparation is done on other products (id % 7 == 0).
+
+// Shared with the tests, which use more of it than the report does.
+#[allow(dead_code)]
+mod render;
+
+use std::time::Instant;
+
+use seongbun::catalog_index::CatalogIndex;
+use seongbun::ingredients::PastedText;
+
+const FILES: [&str; 4] = [
+    "sephora_cosmetics_1472.csv",
+    "oliveyoung_kr_skincare_1252.csv",
+    "kcia_ingredient_dict_ko_en.csv",
+    "kcia_ko_name_variants.json",
+];
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(60);
+    let data = args.next().unwrap_or_else(|| "../shared/data".to_string());
+    let out = args.next();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = dir.path().join("labels.db");
+    let pool = seongbun::db::open(url.to_str().expect("a UTF-8 path")).expect("the database");
+    let mut conn = pool.get().expect("a connection");
+    for file in FILES {
+        let path = format!("{data}/{file}");
+        seongbun::catalog::import::import_file(&mut conn, &path)
+            .unwrap_or_else(|e| panic!("importing {path}: {e}"));
+    }
+    let catalog = CatalogIndex::load(&mut conn).expect("the catalog");
+    if let Some(out) = &out {
+        std::fs::create_dir_all(out).expect("the output folder");
+    }
+    for korean in [false, true] {
+        let mut products: Vec<_> = catalog
+            .products()
+            .iter()
+            .filter(|p| p.no_ingredients_reason.is_none() && p.id % 7 == 3)
+            .filter(|p| p.source.contains("oliveyoung") == korean)
+            .collect();
+        products.sort_by_key(|p| p.id);
+        products.truncate(count);
+        let (mut first, mut seconds, mut misses) = (0usize, Vec::new(), Vec::new());
+        for (n, product) in products.iter().enumerate() {
+            let names: Vec<String> = catalog
+                .ingredients_of(product.id)
+                .into_iter()
+                .map(|i| match (korean, catalog.korean_name_of(i)) {
+                    (true, Some(ko)) => ko,
+                    _ => i.name.clone(),
+                })
+                .collect();
+            let heading = if korean {
+                "[전성분]"
+            } else {
+                "Ingredients:"
+            };
+            let style = render::PhotoStyle::varied(n as u64, korean);
+            let jpeg = render::label_photo(heading, &names.join(", "), &style);
+            if let Some(out) = &out {
+                let lang = if korean { "ko" } else { "en" };
+                std::fs::write(format!("{out}/{lang}-{}.jpg", product.id), &jpeg).unwrap();
+            }
+            let started = Instant::now();
+            let text = seongbun::label_photo::read_label(&jpeg);
+            seconds.push(started.elapsed().as_secs_f64());
+            let found = text
+                .ok()
+                .and_then(|t| PastedText::parse(&t).ok())
+                .map(|pasted| catalog.similar_to_pasted(&pasted, 1).1)
+                .and_then(|found| found.first().map(|f| f.product.id));
+            let twins: Vec<i32> = catalog
+                .same_formula_as(product.id)
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            if found.is_some_and(|id| id == product.id || twins.contains(&id)) {
+                first += 1;
+            } else {
+                misses.push(format!(
+                    "{} {} ({:?})",
+                    product.brand, product.name, style.font
+                ));
+            }
+        }
+        seconds.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            seconds
+                .get(((seconds.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        println!(
+            "| {} | {} | {:.1} % ({first}/{}) | {:.2} s | {:.2} s |",
+            if korean {
+                "Korean (Olive Young)"
+            } else {
+                "English (Sephora)"
+            },
+            products.len(),
+            100.0 * first as f64 / products.len().max(1) as f64,
+            products.len(),
+            at(0.5),
+            at(0.9)
+        );
+        for miss in misses.iter().take(8) {
+            eprintln!("  missed: {miss}");
+        }
+    }
+}

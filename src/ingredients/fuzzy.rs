@@ -1,0 +1,229 @@
+//! A name nobody knows, matched to the nearest known one when it is near enough: what OCR and
+//! hurried typing bend. Hangul is compared letter by letter (jamo: `글리세린` and `글라세린`
+//! differ by one vowel, not one syllable); Latin after folding the confusions OCR makes
+//! (l/1/I, O/0, S/5, rn/m, cl/d, vv/w), which then cost nothing. Only a unique nearest name within a
+//! bound that grows with the name's length is taken, so a real unknown stays unknown.
+
+use crate::text;
+
+/// Known names by their comparison form (with its length in letters, the order they are
+/// kept in, so only names of about the asked length are compared), with what each stands for.
+#[derive(Debug, Default, Clone)]
+pub struct NearestNames<T> {
+    latin: Vec<(usize, String, T)>,
+    hangul: Vec<(usize, String, T)>,
+}
+
+/// Names shorter than this (in comparison letters) are never guessed: `Mica` one letter off
+/// is `Mina` or `Milk`, not a typo.
+const SHORTEST_GUESSED: usize = 5;
+
+/// How many edits a name of `letters` comparison letters may be from the name it is taken
+/// for: 1 up to 9 letters, 2 up to 17, 3 beyond (Latin letters, or Hangul jamo).
+pub fn allowed_edits(letters: usize) -> usize {
+    if letters < SHORTEST_GUESSED {
+        0
+    } else if letters <= 9 {
+        1
+    } else if letters <= 17 {
+        2
+    } else {
+        3
+    }
+}
+
+/// A Latin name with OCR's confusions folded to one letter each, and nothing but letters and
+/// digits: `G1ycerin`, `Glycerln` and `GLYCERIN` are all `glycerln`.
+pub fn latin_form(name: &str) -> String {
+    let folded = text::fold(name);
+    let plain: String = folded
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| match c {
+            '1' | 'i' | 'l' | '|' | '!' => 'l',
+            '0' | 'o' => 'o',
+            '5' => 's',
+            c => c,
+        })
+        .collect();
+    plain
+        .replace("rn", "m")
+        .replace("cl", "d")
+        .replace("vv", "w")
+}
+
+/// A Hangul name as jamo (each syllable as its lead, vowel and tail letters), other letters and
+/// digits as they are, spaces and punctuation dropped.
+pub fn hangul_form(name: &str) -> String {
+    let mut out = String::new();
+    for c in text::fold(name).chars().filter(|c| c.is_alphanumeric()) {
+        let code = c as u32;
+        if (0xAC00..=0xD7A3).contains(&code) {
+            let index = code - 0xAC00;
+            let (lead, vowel, tail) = (index / 588, (index % 588) / 28, index % 28);
+            out.extend(char::from_u32(0x1100 + lead));
+            out.extend(char::from_u32(0x1161 + vowel));
+            if tail > 0 {
+                out.extend(char::from_u32(0x11A7 + tail));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl<T: Clone + PartialEq> NearestNames<T> {
+    /// From (name, meaning) pairs; a name may be INCI or Korean.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, T)>) -> Self {
+        let mut nearest = NearestNames {
+            latin: Vec::new(),
+            hangul: Vec::new(),
+        };
+        for (name, meaning) in names {
+            let (form, list) = if text::has_hangul(name) {
+                (hangul_form(name), &mut nearest.hangul)
+            } else {
+                (latin_form(name), &mut nearest.latin)
+            };
+            list.push((form.chars().count(), form, meaning));
+        }
+        for list in [&mut nearest.latin, &mut nearest.hangul] {
+            list.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            list.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+        }
+        nearest
+    }
+
+    /// What `name` stands for, when one known name is nearest and within `allowed_edits`.
+    pub fn nearest(&self, name: &str) -> Option<T> {
+        let (form, known) = if text::has_hangul(name) {
+            (hangul_form(name), &self.hangul)
+        } else {
+            (latin_form(name), &self.latin)
+        };
+        let letters = form.chars().count();
+        let allowed = allowed_edits(letters);
+        if allowed == 0 {
+            return None;
+        }
+        let from = known.partition_point(|(length, _, _)| *length + allowed < letters);
+        let to = known.partition_point(|(length, _, _)| *length <= letters + allowed);
+        let mut best: Option<(usize, &T)> = None;
+        let mut tied = false;
+        for (_, candidate, meaning) in &known[from..to] {
+            let distance = strsim::levenshtein(&form, candidate);
+            match best {
+                Some((d, m)) if distance == d && m != meaning => tied = true,
+                Some((d, _)) if distance >= d => {}
+                _ if distance <= allowed => {
+                    best = Some((distance, meaning));
+                    tied = false;
+                }
+                _ => {}
+            }
+        }
+        best.filter(|_| !tied).map(|(_, meaning)| meaning.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.latin.len() + self.hangul.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn known() -> NearestNames<&'static str> {
+        NearestNames::new([
+            ("Glycerin", "glycerin"),
+            ("Butylene Glycol", "butylene glycol"),
+            ("Niacinamide", "niacinamide"),
+            ("Dimethicone", "dimethicone"),
+            ("Phenoxyethanol", "phenoxyethanol"),
+            ("Sodium Hyaluronate", "sodium hyaluronate"),
+            ("Mica", "mica"),
+            ("글리세린", "glycerin"),
+            ("부틸렌글라이콜", "butylene glycol"),
+            ("나이아신아마이드", "niacinamide"),
+            ("병풀추출물", "centella"),
+            ("히알루론산", "hyaluronic acid"),
+            ("히알루론산나트륨", "sodium hyaluronate"),
+        ])
+    }
+
+    #[test]
+    fn ocr_confusions_in_latin_names_cost_nothing() {
+        let known = known();
+        for bent in [
+            "G1ycerin",
+            "Glycerln",
+            "GLYCERIN",
+            "Nlacinamlde",
+            "Dirnethicone",
+            "Phen0xyethanol",
+        ] {
+            assert!(known.nearest(bent).is_some(), "{bent}");
+        }
+        assert_eq!(known.nearest("Butylene Glyco1"), Some("butylene glycol"));
+        assert_eq!(
+            known.nearest("Sodiurn Hyaluronate"),
+            Some("sodium hyaluronate")
+        );
+    }
+
+    #[test]
+    fn a_hangul_vowel_or_tail_slip_is_one_edit() {
+        let known = known();
+        assert_eq!(known.nearest("글라세린"), Some("glycerin"));
+        assert_eq!(known.nearest("부틸랜글라이콜"), Some("butylene glycol"));
+        assert_eq!(known.nearest("나이아신아마이트"), Some("niacinamide"));
+        assert_eq!(known.nearest("벙풀추출물"), Some("centella"));
+    }
+
+    #[test]
+    fn real_unknowns_and_short_names_stay_unknown() {
+        let known = known();
+        assert_eq!(known.nearest("Tocopherol"), None);
+        assert_eq!(known.nearest("Mina"), None, "too short to guess");
+        assert_eq!(known.nearest("Water"), None);
+        assert_eq!(known.nearest("녹차추출물"), None);
+        assert_eq!(known.nearest(""), None);
+    }
+
+    #[test]
+    fn a_tie_between_two_meanings_is_no_guess() {
+        let known = NearestNames::new([("Abcdefgh", 1), ("Abcdefgk", 2)]);
+        assert_eq!(known.nearest("Abcdefgx"), None);
+        assert_eq!(known.nearest("Abcdefgh"), Some(1));
+    }
+
+    proptest! {
+        /// Whatever is typed, a guess is never further from the name it is taken for than the
+        /// bound for its length.
+        #[test]
+        fn a_guess_is_never_far_from_the_name_it_is_taken_for(typed in "[A-Za-z0-9 가-힣]{0,24}") {
+            let names = [
+                "Glycerin", "Butylene Glycol", "Niacinamide", "Dimethicone", "Phenoxyethanol",
+                "글리세린", "부틸렌글라이콜", "나이아신아마이드", "병풀추출물", "히알루론산나트륨",
+            ];
+            let known = NearestNames::new(names.iter().map(|n| (*n, *n)));
+            if let Some(name) = known.nearest(&typed) {
+                let (a, b) = if text::has_hangul(&typed) {
+                    (hangul_form(&typed), hangul_form(name))
+                } else {
+                    (latin_form(&typed), latin_form(name))
+                };
+                let letters = a.chars().count();
+                prop_assert!(strsim::levenshtein(&a, &b) <= allowed_edits(letters));
+                prop_assert!(letters >= SHORTEST_GUESSED);
+            }
+        }
+    }
+}

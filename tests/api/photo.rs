@@ -1,0 +1,233 @@
+//! A photo of a label (전성분) finds the product: the upload form on the paste page and
+//! `POST /api/similar/photo`, with label photos rendered from the demo catalog's lists
+//! (examples/label_photos/render.rs) and read by the real Tesseract. Bad uploads get a 4xx
+//! with a clear message and leave the server fine.
+
+use reqwest::multipart::{Form, Part};
+use scraper::Html;
+use serde_json::Value;
+
+use crate::helpers::{spawn_app, texts, TestApp};
+use crate::label_render::{label_photo, PhotoStyle, DEJAVU_SANS, NANUM_GOTHIC};
+
+fn clear(font: &'static str) -> PhotoStyle {
+    PhotoStyle::clear(font)
+}
+
+fn demo_list(brand: &str, name: &str) -> String {
+    include_str!("../../src/catalog/demo_catalog.csv")
+        .lines()
+        .find_map(|line| {
+            let mut row = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line.as_bytes());
+            let record = row.records().next()?.ok()?;
+            (record.get(0)? == brand && record.get(1)? == name)
+                .then(|| record.get(3).unwrap().to_string())
+        })
+        .unwrap_or_else(|| panic!("{brand} {name} is in the demo catalog"))
+}
+
+/// The product's list in Korean standard names where the app knows them.
+async fn korean_list(app: &TestApp, id: i64) -> String {
+    let (_, body) = app
+        .get_json(&format!("/api/products/{id}/similar?limit=1"))
+        .await;
+    body["product"]["ingredients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["name_ko"]
+                .as_str()
+                .or(i["name"].as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn upload(app: &TestApp, path: &str, bytes: Vec<u8>, file_name: &str) -> reqwest::Response {
+    let form = Form::new().part("image", Part::bytes(bytes).file_name(file_name.to_string()));
+    app.client
+        .post(format!("{}{path}", app.address))
+        .header("accept-language", "ko")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn upload_page(app: &TestApp, bytes: Vec<u8>) -> (u16, Html) {
+    let response = upload(app, "/similar/photo", bytes, "label.jpg").await;
+    let status = response.status().as_u16();
+    (
+        status,
+        Html::parse_document(&response.text().await.unwrap()),
+    )
+}
+
+fn first_card(page: &Html) -> Option<String> {
+    let selector = scraper::Selector::parse(".card h3 a").unwrap();
+    page.select(&selector)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn the_paste_page_offers_a_photo_upload_that_works_without_javascript() {
+    let app = spawn_app().await;
+    let (_, page) = app.page("/similar").await;
+    let selector = scraper::Selector::parse(
+        "form[action=\"/similar/photo\"][method=post][enctype=\"multipart/form-data\"] input[type=file][name=image][capture]",
+    )
+    .unwrap();
+    let input = page
+        .select(&selector)
+        .next()
+        .expect("a file field in a multipart form");
+    assert!(input.value().attr("accept").unwrap().contains("image/"));
+    let label = scraper::Selector::parse("label[for=label-photo]").unwrap();
+    assert_eq!(page.select(&label).count(), 1);
+}
+
+#[tokio::test]
+async fn an_english_label_photo_finds_its_product_first_and_shows_the_list_to_correct() {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    let list = demo_list("Quiet Cica", "Cica Recovery Cream");
+    let photo = label_photo("Ingredients:", &list, &clear(DEJAVU_SANS));
+    let (status, page) = upload_page(&app, photo).await;
+    assert_eq!(status, 200, "{:?}", texts(&page, ".error"));
+    assert_eq!(first_card(&page), Some(format!("/products/{id}")));
+    let kept = texts(&page, "textarea[name=ingredients]").join(" ");
+    assert!(
+        kept.contains("Centella") && kept.contains("Niacinamide"),
+        "{kept}"
+    );
+}
+
+#[tokio::test]
+async fn a_korean_label_photo_turned_a_little_finds_its_product_first() {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    let list = korean_list(&app, id).await;
+    assert!(list.contains("정제수"), "{list}");
+    let style = PhotoStyle {
+        turn_degrees: 2.5,
+        blur: 0.6,
+        ..clear(NANUM_GOTHIC)
+    };
+    let (status, page) = upload_page(&app, label_photo("[전성분]", &list, &style)).await;
+    assert_eq!(status, 200, "{:?}", texts(&page, ".error"));
+    assert_eq!(first_card(&page), Some(format!("/products/{id}")));
+}
+
+#[tokio::test]
+async fn the_api_reads_a_photo_into_text_ingredients_and_similar_products() {
+    let app = spawn_app().await;
+    let id = app
+        .product_id("Haneul Lab", "Low pH Gentle Gel Cleanser")
+        .await;
+    let list = demo_list("Haneul Lab", "Low pH Gentle Gel Cleanser");
+    let photo = label_photo("INGREDIENTS:", &list, &clear(DEJAVU_SANS));
+    let form = Form::new()
+        .part("image", Part::bytes(photo).file_name("label.jpg"))
+        .text("limit", "2");
+    let response = app
+        .client
+        .post(format!("{}/api/similar/photo", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["text"].as_str().unwrap().contains("Glycerin"),
+        "{body}"
+    );
+    let ingredients = body["ingredients"].as_array().unwrap();
+    assert!(ingredients.len() >= 10, "{body}");
+    assert!(ingredients.iter().all(|i| i["label"].is_string()));
+    let known = ingredients
+        .iter()
+        .filter(|i| i["ingredient_id"].is_i64())
+        .count();
+    assert!(
+        known * 10 >= ingredients.len() * 9,
+        "most are known: {body}"
+    );
+    let similar = body["similar"].as_array().unwrap();
+    assert_eq!(similar.len(), 2);
+    assert_eq!(similar[0]["id"], id);
+}
+
+/// A photo with no text at all, an image that is not one, a cut-off JPEG, a decompression
+/// bomb and a file over 10 MB: each a 4xx with its message, and the site fine afterwards.
+#[tokio::test]
+async fn bad_photos_get_a_clear_4xx_and_the_server_is_fine_afterwards() {
+    let app = spawn_app().await;
+    let blank = {
+        let style = clear(DEJAVU_SANS);
+        label_photo("", "", &style)
+    };
+    let jpeg = label_photo("Ingredients:", "Water, Glycerin", &clear(DEJAVU_SANS));
+    let truncated = jpeg[..jpeg.len() / 3].to_vec();
+    let mut eleven_mb = jpeg.clone();
+    eleven_mb.resize(11 * 1024 * 1024, 0);
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        ("no text", blank, 400, "글자를 찾지 못했습니다"),
+        (
+            "not an image",
+            b"%PDF-1.4 not a photo".to_vec(),
+            415,
+            "JPEG, PNG, WebP",
+        ),
+        ("a truncated JPEG", truncated, 400, "깨져"),
+        (
+            "a 20,000 x 20,000 PNG",
+            png_claiming(20_000, 20_000),
+            413,
+            "화소",
+        ),
+        ("an 11 MB file", eleven_mb, 413, "10 MB"),
+    ];
+    for (what, bytes, status, says) in cases {
+        let (got, page) = upload_page(&app, bytes).await;
+        assert_eq!(got, status, "{what}");
+        let errors = texts(&page, "#label-photo-error").join(" ");
+        assert!(errors.contains(says), "{what}: {errors}");
+        let (_, home) = app.page("/").await;
+        assert!(
+            !texts(&home, "h1").is_empty(),
+            "the site answers after {what}"
+        );
+    }
+    let api = upload(&app, "/api/similar/photo", b"GIF89a".to_vec(), "x.gif").await;
+    assert_eq!(api.status().as_u16(), 415);
+    let body: Value = api.json().await.unwrap();
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("JPEG, PNG and WebP"));
+}
+
+/// A 1 x 1 PNG whose header claims `width` x `height`: small to send, huge to unpack.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_luma8(1, 1)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    bytes
+}
