@@ -39,6 +39,12 @@ fn main() {
             .unwrap_or_else(|e| panic!("importing {path}: {e}"));
     }
     let catalog = CatalogIndex::load(&mut conn).expect("the catalog");
+    // LABEL_SET=tune measures the products tuned on instead of the dev set.
+    let set = if std::env::var("LABEL_SET").is_ok_and(|s| s == "tune") {
+        0
+    } else {
+        3
+    };
     if let Some(out) = &out {
         std::fs::create_dir_all(out).expect("the output folder");
     }
@@ -46,7 +52,7 @@ fn main() {
         let mut products: Vec<_> = catalog
             .products()
             .iter()
-            .filter(|p| p.no_ingredients_reason.is_none() && p.id % 7 == 3)
+            .filter(|p| p.no_ingredients_reason.is_none() && p.id % 7 == set)
             .filter(|p| p.source.contains("oliveyoung") == korean)
             .collect();
         products.sort_by_key(|p| p.id);
@@ -75,6 +81,7 @@ fn main() {
             let started = Instant::now();
             let text = seongbun::label_photo::read_label(&jpeg);
             seconds.push(started.elapsed().as_secs_f64());
+            let read = text.clone().unwrap_or_default();
             let found = text
                 .ok()
                 .and_then(|t| PastedText::parse(&t).ok())
@@ -89,8 +96,14 @@ fn main() {
                 first += 1;
             } else {
                 misses.push(format!(
-                    "{} {} ({:?})",
-                    product.brand, product.name, style.font
+                    "{} {} {} ({}, {} px, {} wide): first {found:?}\n    read: {read}\n    list: {}",
+                    product.id,
+                    product.brand,
+                    product.name,
+                    style.font.rsplit('/').next().unwrap_or_default(),
+                    style.text_px,
+                    style.width,
+                    names.join(", ")
                 ));
             }
         }
@@ -114,7 +127,7 @@ fn main() {
             at(0.5),
             at(0.9)
         );
-        for miss in misses.iter().take(8) {
+        for miss in &misses {
             eprintln!("  missed: {miss}");
         }
     }

@@ -87,10 +87,13 @@ pub fn ingredient_part(text: &str) -> String {
     // `to_lowercase` keeps byte offsets for these scripts only when lengths match.
     let same_offsets = lower.len() == text.len();
     let haystack = if same_offsets { lower.as_str() } else { text };
+    // A heading read only in the second half is a word of the list or of what follows it,
+    // not the list's start: the whole text is kept then.
     let start = LIST_STARTS
         .iter()
         .filter_map(|marker| haystack.find(marker).map(|at| at + marker.len()))
         .min()
+        .filter(|at| *at < haystack.len() / 2)
         .unwrap_or(0);
     let rest = &text[start..];
     let rest_lower = &haystack[start..];

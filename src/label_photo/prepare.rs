@@ -1,25 +1,157 @@
-//! The picture made easy for Tesseract: grey, its contrast stretched, and scaled so the
-//! label's text is near the height Tesseract reads best (a phone photo is mostly scaled down,
-//! which also makes OCR faster; a small crop is scaled up).
+//! The picture made easy for Tesseract: upright (EXIF, in `check`), grey, scaled so the
+//! label's lines of text are as far apart as Tesseract reads best (a phone photo is mostly
+//! scaled down, which also makes OCR faster; small type is scaled up), turned level, its
+//! contrast stretched. Each step was kept because it measured better on the tuning photos
+//! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse and is not here.
 
 use image::imageops::FilterType;
 use image::{DynamicImage, GrayImage};
 
-/// The width a label photo is brought to: at this width a label's type is about 25 to 40
-/// pixels tall, in the range Tesseract's LSTM models were trained on.
-pub const TARGET_WIDTH: u32 = 1800;
+/// The distance from one line of text to the next that Tesseract reads best: its LSTM models
+/// were trained on type about 30 to 35 pixels tall, lines about 1.35 times that apart.
+pub const TARGET_LINE_PITCH: f64 = 45.0;
+/// A photo whose lines cannot be found is brought to this width (a phone photo of a label
+/// shows its type at about this scale).
+pub const FALLBACK_WIDTH: u32 = 1800;
 
 pub fn for_ocr(image: DynamicImage) -> GrayImage {
     let grey = image.to_luma8();
     let (width, height) = grey.dimensions();
-    let scaled = if !(TARGET_WIDTH / 2..=TARGET_WIDTH * 5 / 4).contains(&width) {
-        let factor = f64::from(TARGET_WIDTH) / f64::from(width.max(1));
-        let new_height = ((f64::from(height) * factor).round() as u32).max(1);
-        image::imageops::resize(&grey, TARGET_WIDTH, new_height, FilterType::Triangle)
-    } else {
-        grey
+    let factor = match line_pitch(&grey) {
+        Some(pitch) => (TARGET_LINE_PITCH / pitch).clamp(0.25, 3.0),
+        None => f64::from(FALLBACK_WIDTH) / f64::from(width.max(1)),
     };
-    stretched(scaled)
+    // Within 15 % the text is left as it is: resampling blurs it for nothing.
+    let scaled = if (0.87..=1.15).contains(&factor) {
+        grey
+    } else {
+        let new_width = ((f64::from(width) * factor).round() as u32).max(1);
+        let new_height = ((f64::from(height) * factor).round() as u32).max(1);
+        image::imageops::resize(&grey, new_width, new_height, FilterType::Triangle)
+    };
+    stretched(deskewed(scaled))
+}
+
+/// The largest slant straightened, in degrees (a photo taken by hand is rarely further off).
+const MOST_SLANT: f64 = 5.0;
+
+/// The picture turned so its lines of text run level. The slant is the angle at which the ink,
+/// summed along lines of that slope, piles up most sharply into rows; it is found on a copy at
+/// most 600 pixels wide, in steps of a quarter degree.
+pub fn deskewed(grey: GrayImage) -> GrayImage {
+    let angle = slant(&grey);
+    if angle.abs() < 0.3 {
+        return grey;
+    }
+    turned(&grey, -angle)
+}
+
+/// The slant of the text lines in degrees; positive when they run down to the right (the
+/// image's y axis points down).
+pub fn slant(grey: &GrayImage) -> f64 {
+    let small = if grey.width() > 600 {
+        let height = (u64::from(grey.height()) * 600 / u64::from(grey.width())).max(1) as u32;
+        image::imageops::resize(grey, 600, height, FilterType::Triangle)
+    } else {
+        grey.clone()
+    };
+    let (width, height) = small.dimensions();
+    // Ink: where brightness changes along the row (text), not flat paper or table.
+    let mut ink = Vec::new();
+    for y in 0..height {
+        for x in 1..width {
+            let change = small.get_pixel(x - 1, y).0[0].abs_diff(small.get_pixel(x, y).0[0]);
+            if change > 40 {
+                ink.push((f64::from(x), f64::from(y)));
+            }
+        }
+    }
+    if ink.len() < 100 {
+        return 0.0;
+    }
+    let sharpness = |degrees: f64| -> f64 {
+        let slope = degrees.to_radians().tan();
+        let offset = f64::from(width) * slope.abs();
+        let mut rows = vec![0.0f64; (f64::from(height) + 2.0 * offset) as usize + 2];
+        for (x, y) in &ink {
+            let row = (y - x * slope + offset) as usize;
+            if let Some(count) = rows.get_mut(row) {
+                *count += 1.0;
+            }
+        }
+        rows.iter().map(|c| c * c).sum()
+    };
+    let steps = (MOST_SLANT * 4.0) as i32;
+    (-steps..=steps)
+        .map(|step| f64::from(step) / 4.0)
+        .max_by(|a, b| sharpness(*a).total_cmp(&sharpness(*b)))
+        .unwrap_or(0.0)
+}
+
+/// `grey` turned by `degrees` about its centre (bilinear), the corners filled with the
+/// picture's own median grey.
+fn turned(grey: &GrayImage, degrees: f64) -> GrayImage {
+    let (width, height) = grey.dimensions();
+    let mut levels: Vec<u8> = grey.pixels().step_by(97).map(|p| p.0[0]).collect();
+    levels.sort_unstable();
+    let fill = levels.get(levels.len() / 2).copied().unwrap_or(255);
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (f64::from(width) / 2.0, f64::from(height) / 2.0);
+    GrayImage::from_fn(width, height, |x, y| {
+        let (dx, dy) = (f64::from(x) - cx, f64::from(y) - cy);
+        let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
+        if sx < 0.0 || sy < 0.0 || sx >= f64::from(width - 1) || sy >= f64::from(height - 1) {
+            return image::Luma([fill]);
+        }
+        let (x0, y0) = (sx.floor(), sy.floor());
+        let (fx, fy) = (sx - x0, sy - y0);
+        let at = |x: f64, y: f64| f64::from(grey.get_pixel(x as u32, y as u32).0[0]);
+        let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1.0, y0) * fx;
+        let bottom = at(x0, y0 + 1.0) * (1.0 - fx) + at(x0 + 1.0, y0 + 1.0) * fx;
+        image::Luma([(top * (1.0 - fy) + bottom * fy).round() as u8])
+    })
+}
+
+/// The distance in pixels between lines of text, from the period of the rows' ink: each row
+/// of a narrow strip down the middle (so a slant barely smears it) is scored by how much its
+/// brightness changes along the row, and the lag at which that profile best repeats itself is
+/// the line pitch. `None` when nothing repeats (no text, or a single line).
+pub fn line_pitch(grey: &GrayImage) -> Option<f64> {
+    let (width, height) = grey.dimensions();
+    if width < 16 || height < 40 {
+        return None;
+    }
+    let strip = (width / 6).clamp(8, 240);
+    let from = width / 2 - strip / 2;
+    let profile: Vec<f64> = (0..height)
+        .map(|y| {
+            (from + 1..from + strip)
+                .map(|x| {
+                    let (a, b) = (grey.get_pixel(x - 1, y).0[0], grey.get_pixel(x, y).0[0]);
+                    f64::from(a.abs_diff(b))
+                })
+                .sum()
+        })
+        .collect();
+    let mean = profile.iter().sum::<f64>() / profile.len() as f64;
+    let centred: Vec<f64> = profile.iter().map(|v| v - mean).collect();
+    let energy: f64 = centred.iter().map(|v| v * v).sum();
+    if energy <= 0.0 {
+        return None;
+    }
+    let correlation = |lag: usize| -> f64 {
+        centred
+            .iter()
+            .zip(&centred[lag..])
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+            / energy
+    };
+    let most = (height as usize / 3).min(400);
+    let (lag, best) = (8..most)
+        .map(|lag| (lag, correlation(lag)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    (best > 0.2).then_some(lag as f64)
 }
 
 /// The darkest 1 % made black and the lightest 1 % white, the rest spread between: a photo
@@ -66,11 +198,40 @@ fn stretched(mut grey: GrayImage) -> GrayImage {
 mod tests {
     use super::*;
 
+    /// Stripes like lines of type, `pitch` pixels apart.
+    fn lines(width: u32, height: u32, pitch: u32) -> GrayImage {
+        GrayImage::from_fn(width, height, |x, y| {
+            let ink = y % pitch < pitch * 2 / 3 && (x / 3) % 2 == 0;
+            image::Luma([if ink { 30 } else { 240 }])
+        })
+    }
+
     #[test]
-    fn a_phone_photo_is_scaled_to_the_target_width_and_a_dim_one_stretched() {
+    fn the_line_pitch_is_found_and_brought_to_the_target() {
+        assert_eq!(line_pitch(&lines(1200, 900, 90)), Some(90.0));
+        let prepared = for_ocr(DynamicImage::ImageLuma8(lines(1200, 900, 90)));
+        assert_eq!(prepared.dimensions(), (600, 450));
+        assert_eq!(
+            line_pitch(&GrayImage::from_pixel(500, 500, image::Luma([200]))),
+            None
+        );
+    }
+
+    #[test]
+    fn a_slanted_page_is_turned_level() {
+        let level = lines(800, 600, 40);
+        assert_eq!(slant(&level), 0.0);
+        let tilted = turned(&level, 3.0);
+        let found = slant(&tilted);
+        assert!((found.abs() - 3.0).abs() <= 0.5, "{found}");
+        assert!(slant(&deskewed(tilted)).abs() <= 0.5);
+    }
+
+    #[test]
+    fn a_photo_without_lines_is_scaled_to_the_fallback_width_and_a_dim_one_stretched() {
         let dim = GrayImage::from_fn(4000, 3000, |x, _| image::Luma([100 + (x % 40) as u8]));
         let prepared = for_ocr(DynamicImage::ImageLuma8(dim));
-        assert_eq!(prepared.dimensions(), (TARGET_WIDTH, 1350));
+        assert_eq!(prepared.dimensions(), (FALLBACK_WIDTH, 1350));
         let (min, max) = prepared
             .pixels()
             .fold((255, 0), |(lo, hi), p| (lo.min(p.0[0]), hi.max(p.0[0])));
