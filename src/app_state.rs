@@ -68,14 +68,12 @@ impl AppState {
         let Some(url) = url.map(|u| u.trim().trim_end_matches('/')) else {
             return Ok(self);
         };
-        let host = url
-            .strip_prefix("https://")
+        url.strip_prefix("https://")
             .or_else(|| url.strip_prefix("http://"))
             .filter(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']))
             .ok_or_else(|| {
                 format!("PUBLIC_URL must be like https://seongbun.example (no path), not {url:?}")
             })?;
-        debug_assert!(!host.is_empty());
         Ok(AppState {
             public_origin: Some(Arc::from(url)),
             ..self

@@ -150,3 +150,18 @@ fn wrapped(font: &FontVec, scale: PxScale, text: &str, width: u32) -> Vec<String
     }
     lines
 }
+
+/// A 1 x 1 PNG whose header claims `width` x `height` (its checksum made right): small to
+/// send, huge to unpack, what a decompression bomb looks like to a size check.
+pub fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_luma8(1, 1)
+        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .expect("a PNG in memory");
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    bytes
+}

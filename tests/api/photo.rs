@@ -8,7 +8,7 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, texts, TestApp};
-use crate::label_render::{label_photo, PhotoStyle, DEJAVU_SANS, NANUM_GOTHIC};
+use crate::label_render::{label_photo, png_claiming, PhotoStyle, DEJAVU_SANS, NANUM_GOTHIC};
 
 fn clear(font: &'static str) -> PhotoStyle {
     PhotoStyle::clear(font)
@@ -213,21 +213,4 @@ async fn bad_photos_get_a_clear_4xx_and_the_server_is_fine_afterwards() {
         .as_str()
         .unwrap()
         .contains("JPEG, PNG and WebP"));
-}
-
-/// A 1 x 1 PNG whose header claims `width` x `height`: small to send, huge to unpack.
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image::DynamicImage::new_luma8(1, 1)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes[16..20].copy_from_slice(&width.to_be_bytes());
-    bytes[20..24].copy_from_slice(&height.to_be_bytes());
-    let mut crc = flate2::Crc::new();
-    crc.update(&bytes[12..29]);
-    bytes[29..33].copy_from_slice(&crc.sum().to_be_bytes());
-    bytes
 }
