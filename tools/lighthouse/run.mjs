@@ -70,7 +70,9 @@ try {
           }
         }
         const errors = lhr.runtimeError ? lhr.runtimeError.message : null;
-        console.log(JSON.stringify({ page: name, path, lang, preset, scores, short, error: errors }));
+        // benchmarkIndex: Lighthouse's measure of this machine's speed, to read a CI run by.
+        const benchmark = Math.round(lhr.environment?.benchmarkIndex || 0);
+        console.log(JSON.stringify({ page: name, path, lang, preset, scores, short, error: errors, benchmark }));
       }
     }
   }
