@@ -45,6 +45,11 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        // Left out on purpose (src/web/security_headers.rs): a fresh process on every arrival.
+        assert!(
+            headers.get("cross-origin-opener-policy").is_none(),
+            "{path}"
+        );
     }
 }
 
