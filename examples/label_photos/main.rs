@@ -1,12 +1,14 @@
 //! The OCR dev set: label photos rendered from the real catalogs' lists (`render.rs`), read
-//! by the app's own pipeline (`label_photo::read_label`), answered as a pasted list; reports
+//! by the app's own pipeline (`label_photo::read_label_with`), answered as a pasted list; reports
 //! how often the product (or one with its identical formula) comes first, and seconds an
 //! image.
 //!
 //!   cargo run --release --example label_photos -- [COUNT_PER_LANGUAGE] [DATA_DIR] [OUT_DIR]
 //!
 //! The dev set is every 7th product with a list, counted from the 4th (id % 7 == 3); any
-//! tuning of the image preparation is done on other products (id % 7 == 0).
+//! tuning of the image preparation is done on other products (id % 7 == 0, `LABEL_SET=tune`).
+//! `LABEL_READINGS=45:6,60:4` tries other readings (line pitch:page mode, in turn) than the
+//! app's.
 
 // Shared with the tests, which use more of it than the report does.
 #[allow(dead_code)]
@@ -16,6 +18,7 @@ use std::time::Instant;
 
 use seongbun::catalog_index::CatalogIndex;
 use seongbun::ingredients::PastedText;
+use seongbun::label_photo::{read_label_with, Reading, Understood, READINGS};
 
 const FILES: [&str; 4] = [
     "sephora_cosmetics_1472.csv",
@@ -44,6 +47,20 @@ fn main() {
         0
     } else {
         3
+    };
+    // LABEL_READINGS=45:6,60:4 (line pitch:page mode, in turn) compares other readings.
+    let readings: Vec<Reading> = match std::env::var("LABEL_READINGS") {
+        Ok(list) => list
+            .split(',')
+            .map(|r| {
+                let (pitch, mode) = r.split_once(':').expect("pitch:mode");
+                Reading {
+                    line_pitch: pitch.parse().expect("a line pitch"),
+                    page_mode: mode.parse().expect("a page mode"),
+                }
+            })
+            .collect(),
+        Err(_) => READINGS.to_vec(),
     };
     if let Some(out) = &out {
         std::fs::create_dir_all(out).expect("the output folder");
@@ -79,7 +96,14 @@ fn main() {
                 std::fs::write(format!("{out}/{lang}-{}.jpg", product.id), &jpeg).unwrap();
             }
             let started = Instant::now();
-            let text = seongbun::label_photo::read_label(&jpeg);
+            let understood = |list: &str| {
+                let (known, unknown) = catalog.ingredients_named(list);
+                Understood {
+                    known: known.len(),
+                    unknown: unknown.len(),
+                }
+            };
+            let text = read_label_with(&jpeg, &readings, understood);
             seconds.push(started.elapsed().as_secs_f64());
             let read = text.clone().unwrap_or_default();
             let found = text

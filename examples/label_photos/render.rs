@@ -126,6 +126,29 @@ pub fn label_photo(heading: &str, list: &str, style: &PhotoStyle) -> Vec<u8> {
     jpeg
 }
 
+/// `jpeg` as a phone stores a photo taken held sideways: the pixels turned a quarter to the
+/// left, and (when `tagged`) an EXIF Orientation of 6 telling viewers to turn them back.
+pub fn stored_sideways(jpeg: &[u8], tagged: bool) -> Vec<u8> {
+    let upright = image::load_from_memory(jpeg).expect("a JPEG").to_luma8();
+    let sideways = image::imageops::rotate270(&upright);
+    let mut encoded = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut encoded), 90)
+        .encode_image(&sideways)
+        .expect("a JPEG in memory");
+    if !tagged {
+        return encoded;
+    }
+    // APP1: "Exif", a little-endian TIFF header, one IFD entry: Orientation (0x0112), SHORT, 6.
+    let mut exif: Vec<u8> = b"Exif\0\0II\x2a\0\x08\0\0\0\x01\0".to_vec();
+    exif.extend_from_slice(&[0x12, 0x01, 0x03, 0x00, 0x01, 0, 0, 0, 0x06, 0, 0, 0]);
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    with_exif.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    with_exif.extend_from_slice(&exif);
+    with_exif.extend_from_slice(&encoded[2..]);
+    with_exif
+}
+
 /// `text` in lines no wider than `width` pixels, broken between words.
 fn wrapped(font: &FontVec, scale: PxScale, text: &str, width: u32) -> Vec<String> {
     let scaled = font.as_scaled(scale);

@@ -15,17 +15,21 @@ fn program() -> String {
     std::env::var("TESSERACT").unwrap_or_else(|_| "tesseract".to_string())
 }
 
-/// The text Tesseract reads in `image`, Korean and English.
-pub fn recognise(image: &GrayImage, time_limit: Duration) -> Result<String, PhotoError> {
+/// The text Tesseract reads in `image`, Korean and English, with page segmentation mode
+/// `page_mode` (6: one block of text; 4: one column of lines of varied sizes).
+pub fn recognise(
+    image: &GrayImage,
+    page_mode: u8,
+    time_limit: Duration,
+) -> Result<String, PhotoError> {
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| PhotoError::Ocr(e.to_string()))?;
     let mut child = Command::new(program())
-        // A block of text in one column (labels are), LSTM models only.
-        .args([
-            "stdin", "stdout", "-l", "kor+eng", "--psm", "6", "--oem", "1",
-        ])
+        // LSTM models only.
+        .args(["stdin", "stdout", "-l", "kor+eng", "--oem", "1", "--psm"])
+        .arg(page_mode.to_string())
         // One thread a job: the jobs are limited to one per core already.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())

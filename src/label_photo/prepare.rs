@@ -5,7 +5,7 @@
 //! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse and is not here.
 
 use image::imageops::FilterType;
-use image::{DynamicImage, GrayImage};
+use image::GrayImage;
 
 /// The distance from one line of text to the next that Tesseract reads best: its LSTM models
 /// were trained on type about 30 to 35 pixels tall, lines about 1.35 times that apart.
@@ -14,11 +14,11 @@ pub const TARGET_LINE_PITCH: f64 = 45.0;
 /// shows its type at about this scale).
 pub const FALLBACK_WIDTH: u32 = 1800;
 
-pub fn for_ocr(image: DynamicImage) -> GrayImage {
-    let grey = image.to_luma8();
+/// `grey` prepared for OCR, its lines of text brought `target_pitch` pixels apart.
+pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
     let (width, height) = grey.dimensions();
     let factor = match line_pitch(&grey) {
-        Some(pitch) => (TARGET_LINE_PITCH / pitch).clamp(0.25, 3.0),
+        Some(pitch) => (target_pitch / pitch).clamp(0.25, 3.0),
         None => f64::from(FALLBACK_WIDTH) / f64::from(width.max(1)),
     };
     // Within 15 % the text is left as it is: resampling blurs it for nothing.
@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn the_line_pitch_is_found_and_brought_to_the_target() {
         assert_eq!(line_pitch(&lines(1200, 900, 90)), Some(90.0));
-        let prepared = for_ocr(DynamicImage::ImageLuma8(lines(1200, 900, 90)));
+        let prepared = for_ocr(lines(1200, 900, 90), TARGET_LINE_PITCH);
         assert_eq!(prepared.dimensions(), (600, 450));
         assert_eq!(
             line_pitch(&GrayImage::from_pixel(500, 500, image::Luma([200]))),
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn a_photo_without_lines_is_scaled_to_the_fallback_width_and_a_dim_one_stretched() {
         let dim = GrayImage::from_fn(4000, 3000, |x, _| image::Luma([100 + (x % 40) as u8]));
-        let prepared = for_ocr(DynamicImage::ImageLuma8(dim));
+        let prepared = for_ocr(dim, TARGET_LINE_PITCH);
         assert_eq!(prepared.dimensions(), (FALLBACK_WIDTH, 1350));
         let (min, max) = prepared
             .pixels()

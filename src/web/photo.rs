@@ -12,7 +12,7 @@ use super::blocking::with_storage;
 use super::errors::{ApiError, Failure, PageError};
 use super::visitor::client_address;
 use crate::app_state::AppState;
-use crate::label_photo::{self, PhotoError, MAX_IMAGE_BYTES};
+use crate::label_photo::{self, PhotoError, Understood, MAX_IMAGE_BYTES};
 
 /// What a photo upload carried.
 #[derive(Debug, Default)]
@@ -93,7 +93,15 @@ pub async fn read_photo(
         ))));
     }
     let _turn = state.ocr_jobs.turn().await.map_err(PhotoFailure::Photo)?;
-    web::block(move || label_photo::read_label(&image))
+    let index = state.catalog.snapshot();
+    let understood = move |list: &str| {
+        let (known, unknown) = index.ingredients_named(list);
+        Understood {
+            known: known.len(),
+            unknown: unknown.len(),
+        }
+    };
+    web::block(move || label_photo::read_label(&image, understood))
         .await
         .map_err(|e| PhotoFailure::Page(PageError::internal(e)))?
         .map_err(PhotoFailure::Photo)

@@ -8,7 +8,9 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, texts, TestApp};
-use crate::label_render::{label_photo, png_claiming, PhotoStyle, DEJAVU_SANS, NANUM_GOTHIC};
+use crate::label_render::{
+    label_photo, png_claiming, stored_sideways, PhotoStyle, DEJAVU_SANS, NANUM_GOTHIC,
+};
 
 fn clear(font: &'static str) -> PhotoStyle {
     PhotoStyle::clear(font)
@@ -76,6 +78,13 @@ fn first_card(page: &Html) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A demo cleanser's id and a clear photo of its English label under `heading`.
+async fn cleanser_label(app: &TestApp, heading: &str) -> (i64, Vec<u8>) {
+    let (brand, name) = ("Haneul Lab", "Low pH Gentle Gel Cleanser");
+    let photo = label_photo(heading, &demo_list(brand, name), &clear(DEJAVU_SANS));
+    (app.product_id(brand, name).await, photo)
+}
+
 #[tokio::test]
 async fn the_paste_page_offers_a_photo_upload_that_works_without_javascript() {
     let app = spawn_app().await;
@@ -126,13 +135,29 @@ async fn a_korean_label_photo_turned_a_little_finds_its_product_first() {
 }
 
 #[tokio::test]
+async fn a_photo_stored_sideways_is_turned_upright_by_its_exif_orientation() {
+    let app = spawn_app().await;
+    let (id, upright) = cleanser_label(&app, "Ingredients:").await;
+    let sideways = stored_sideways(&upright, true);
+    let stored = image::load_from_memory(&sideways).unwrap();
+    let shown = image::load_from_memory(&upright).unwrap();
+    assert_eq!(
+        (stored.width(), stored.height()),
+        (shown.height(), shown.width()),
+        "the pixels are stored turned"
+    );
+    let (status, page) = upload_page(&app, sideways).await;
+    assert_eq!(status, 200, "{:?}", texts(&page, ".error"));
+    assert_eq!(first_card(&page), Some(format!("/products/{id}")));
+    // The same pixels without the tag are read sideways, and that finds nothing like it.
+    let (_, page) = upload_page(&app, stored_sideways(&upright, false)).await;
+    assert_ne!(first_card(&page), Some(format!("/products/{id}")));
+}
+
+#[tokio::test]
 async fn the_api_reads_a_photo_into_text_ingredients_and_similar_products() {
     let app = spawn_app().await;
-    let id = app
-        .product_id("Haneul Lab", "Low pH Gentle Gel Cleanser")
-        .await;
-    let list = demo_list("Haneul Lab", "Low pH Gentle Gel Cleanser");
-    let photo = label_photo("INGREDIENTS:", &list, &clear(DEJAVU_SANS));
+    let (id, photo) = cleanser_label(&app, "INGREDIENTS:").await;
     let form = Form::new()
         .part("image", Part::bytes(photo).file_name("label.jpg"))
         .text("limit", "2");
