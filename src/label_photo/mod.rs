@@ -1,6 +1,7 @@
 //! A photo of a label's ingredient list (전성분) read into text, to be answered like a pasted
 //! list: the upload checked (`check`), the picture prepared for OCR (`prepare`), Tesseract run
-//! in a subprocess with a time limit (`ocr`), one job per core with a short queue (`jobs`).
+//! in a subprocess with a time limit (`ocr`), read a second way when the catalog understands
+//! the first read poorly (`read_label`), one job per core with a short queue (`jobs`).
 //! Nothing is stored.
 
 pub mod check;

@@ -2,7 +2,8 @@
 //! label's lines of text are as far apart as Tesseract reads best (a phone photo is mostly
 //! scaled down, which also makes OCR faster; small type is scaled up), turned level, its
 //! contrast stretched. Each step was kept because it measured better on the tuning photos
-//! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse and is not here.
+//! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse, and evening
+//! the paper's light square by square measured no better: neither is here.
 
 use image::imageops::FilterType;
 use image::GrayImage;
