@@ -1,11 +1,12 @@
 //! What every request handler can reach. Its own module so that `web` (which reads it) and
 //! `startup` (which makes it and hands it to `web`) depend on it, not on each other.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use crate::catalog_index::LiveCatalog;
 use crate::db::DbPool;
-use crate::label_photo::jobs::OcrJobs;
+use crate::job_queue::JobQueue;
 use crate::security::{SafeguardSettings, Safeguards};
 use crate::web::AnswerCache;
 
@@ -23,7 +24,14 @@ pub struct AppState {
     /// and the sitemap; without it, each request's own scheme and host.
     pub public_origin: Option<Arc<str>>,
     /// Label photos being read: one per core, a short queue behind.
-    pub ocr_jobs: Arc<OcrJobs>,
+    pub ocr_jobs: Arc<JobQueue>,
+    /// The OCR program (Tesseract; `TESSERACT` names another).
+    pub ocr_program: Arc<str>,
+    /// Pasted lists being guessed and ranked: one per core, a short queue behind, so that the
+    /// async workers (and `/healthz`, and every page) keep a core.
+    pub list_jobs: Arc<JobQueue>,
+    /// Database calls made for requests (`/metrics`: `seongbun_db_calls_total`).
+    pub db_calls: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -36,7 +44,10 @@ impl AppState {
             safeguards: Arc::new(Safeguards::new(SafeguardSettings::default())?),
             answers: Arc::new(AnswerCache::new(DEFAULT_ANSWER_CACHE_MIB << 20)),
             public_origin: None,
-            ocr_jobs: OcrJobs::per_core(),
+            ocr_jobs: JobQueue::per_core(),
+            ocr_program: Arc::from(crate::label_photo::ocr::default_program()),
+            list_jobs: JobQueue::per_core(),
+            db_calls: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -58,7 +69,23 @@ impl AppState {
     /// `at_once` photos read together, `waiting` more in line (tests make the line short).
     pub fn with_ocr_jobs(self, at_once: usize, waiting: usize) -> Self {
         AppState {
-            ocr_jobs: OcrJobs::new(at_once, waiting),
+            ocr_jobs: JobQueue::new(at_once, waiting),
+            ..self
+        }
+    }
+
+    /// `at_once` pasted lists ranked together, `waiting` more in line (0 at once: none).
+    pub fn with_list_jobs(self, at_once: usize, waiting: usize) -> Self {
+        AppState {
+            list_jobs: JobQueue::new(at_once, waiting),
+            ..self
+        }
+    }
+
+    /// Another OCR program than Tesseract on the `PATH` (tests use a stand-in).
+    pub fn with_ocr_program(self, program: &std::path::Path) -> Self {
+        AppState {
+            ocr_program: Arc::from(program.to_string_lossy().as_ref()),
             ..self
         }
     }

@@ -14,7 +14,7 @@ use crate::db::Conn;
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::catalog::store::{self, CatalogRows};
 use crate::id_table::IdTable;
-use crate::ingredients::fuzzy::NearestNames;
+use crate::ingredients::fuzzy::{GuessBudget, NearestNames};
 use crate::ingredients::{ingredient_key, CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::narrowing::brand_key;
@@ -349,7 +349,9 @@ impl CatalogIndex {
     }
 
     /// Each name of a label resolved, with the catalog's ingredient when some product holds it.
+    /// Names nobody knows are guessed within one list's budget (`GuessBudget::PER_LIST`).
     fn understand(&self, label: &LabelText) -> Vec<PastedIngredient<'_>> {
+        let mut budget = GuessBudget::PER_LIST;
         self.resolver
             .resolve_label(label)
             .into_iter()
@@ -358,7 +360,10 @@ impl CatalogIndex {
                 // A name nobody knows may be a known one bent by OCR or a slip of the keys.
                 let guessed = exact
                     .is_none()
-                    .then(|| self.nearest_names.nearest(&resolved.canonical.name))
+                    .then(|| {
+                        self.nearest_names
+                            .nearest_within(&resolved.canonical.name, &mut budget)
+                    })
                     .flatten();
                 let known = exact
                     .copied()

@@ -26,6 +26,20 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
     pub database_pool_size: u32,
 
+    /// PostgreSQL: how long a request waits for a lock (the write lock a long import holds)
+    /// before it is told to try again (503, the form kept). Imports and migrations are exempt.
+    #[arg(long, env = "DATABASE_LOCK_TIMEOUT_MS", default_value_t = crate::db::SessionLimits::DEFAULT.lock_timeout_ms, global = true)]
+    pub database_lock_timeout_ms: u32,
+
+    /// PostgreSQL: the longest one statement of a request may run.
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = crate::db::SessionLimits::DEFAULT.statement_timeout_ms, global = true)]
+    pub database_statement_timeout_ms: u32,
+
+    /// PostgreSQL: how long a connection may sit idle inside a transaction before the server
+    /// ends it (and the locks it holds).
+    #[arg(long, env = "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", default_value_t = crate::db::SessionLimits::DEFAULT.idle_in_transaction_timeout_ms, global = true)]
+    pub database_idle_in_transaction_timeout_ms: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -34,6 +48,11 @@ impl Cli {
     pub fn pool_settings(&self) -> crate::db::PoolSettings {
         crate::db::PoolSettings {
             postgres_pool_size: self.database_pool_size,
+            session_limits: Some(crate::db::SessionLimits {
+                lock_timeout_ms: self.database_lock_timeout_ms,
+                statement_timeout_ms: self.database_statement_timeout_ms,
+                idle_in_transaction_timeout_ms: self.database_idle_in_transaction_timeout_ms,
+            }),
         }
     }
 }
@@ -93,22 +112,41 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
 
     /// Behind a proxy (nginx, a load balancer): the header it sets to the client's address, as
-    /// `X-Real-IP`, so that rate limits count people, not the proxy. Set it only when every
-    /// request comes through a proxy that overwrites the header.
+    /// `X-Real-IP`, so that rate limits count people, not the proxy. Needs `TRUSTED_PROXIES`.
     #[arg(long, env = "REAL_IP_HEADER")]
     pub real_ip_header: Option<String>,
+
+    /// The proxies whose `REAL_IP_HEADER` is believed, comma-separated addresses or ranges
+    /// (`10.0.0.5,10.1.0.0/16`); from any other peer the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 
     /// Board posts one address may create per 10 minutes (0: no limit).
     #[arg(long, env = "POST_LIMIT", default_value_t = 10)]
     pub post_limit: usize,
 
-    /// Wrong passwords (posts and admin) one address may try per 10 minutes (0: no limit).
+    /// Password guesses one address may make at each target (the admin sign-in, each post)
+    /// per 10 minutes (0: no limit).
     #[arg(long, env = "PASSWORD_ATTEMPT_LIMIT", default_value_t = 10)]
     pub password_attempt_limit: usize,
 
     /// Label photos read per address per 10 minutes (0: no limit).
     #[arg(long, env = "PHOTO_LIMIT", default_value_t = 30)]
     pub photo_limit: usize,
+
+    /// Pasted ingredient lists ranked per address per minute, in each instance (0: no limit).
+    #[arg(long, env = "PASTED_LIST_LIMIT", default_value_t = 30)]
+    pub pasted_list_limit: usize,
+
+    /// Searches computed per address per minute, in each instance; answers already kept are
+    /// not counted (0: no limit).
+    #[arg(long, env = "SEARCH_LIMIT", default_value_t = 300)]
+    pub search_limit: usize,
+
+    /// Password checks (argon2) run at once; 32 times as many may wait, the rest are told to
+    /// retry (default: one per core).
+    #[arg(long, env = "PASSWORD_CHECKS_AT_ONCE", default_value_t = crate::job_queue::cores())]
+    pub password_checks_at_once: usize,
 
     /// Memory (KiB) each post password's argon2id hash fills: 1024 (about 2 ms a hash) takes
     /// over 500 posts a second on 2 cores; 19456 is OWASP's advice for passwords that guard
@@ -137,9 +175,13 @@ impl std::fmt::Debug for ServeArgs {
             .field("admin_password", &self.admin_password.as_ref().map(|_| "…"))
             .field("secure_cookies", &self.secure_cookies)
             .field("real_ip_header", &self.real_ip_header)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("post_limit", &self.post_limit)
             .field("password_attempt_limit", &self.password_attempt_limit)
             .field("photo_limit", &self.photo_limit)
+            .field("pasted_list_limit", &self.pasted_list_limit)
+            .field("search_limit", &self.search_limit)
+            .field("password_checks_at_once", &self.password_checks_at_once)
             .field("post_password_memory_kib", &self.post_password_memory_kib)
             .field("answer_cache_mib", &self.answer_cache_mib)
             .field("public_url", &self.public_url)
@@ -165,9 +207,13 @@ impl ServeArgs {
             admin_password: self.admin_password.clone(),
             secure_cookies: self.secure_cookies,
             real_ip_header: self.real_ip_header.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
             posts_per_window: self.post_limit,
             wrong_passwords_per_window: self.password_attempt_limit,
             photos_per_window: self.photo_limit,
+            pasted_lists_per_minute: self.pasted_list_limit,
+            searches_per_minute: self.search_limit,
+            password_checks_at_once: self.password_checks_at_once,
             post_password_cost: PasswordCost {
                 memory_kib: self.post_password_memory_kib,
             },

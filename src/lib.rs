@@ -20,6 +20,7 @@ pub mod form;
 pub mod i18n;
 pub mod id_table;
 pub mod ingredients;
+pub mod job_queue;
 pub mod label_photo;
 pub mod schema;
 pub mod search;

@@ -38,6 +38,7 @@ diesel::table! {
     post_views (post_id, viewer) {
         post_id -> Integer,
         viewer -> Text,
+        seen_at_ms -> BigInt,
     }
 }
 

@@ -36,8 +36,7 @@ pub fn prepare_with(database_url: &str, settings: db::PoolSettings) -> Result<Ap
 /// Starts the server on `listener`; the returned future runs it.
 pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     crate::catalog_watch::spawn(state.pool.clone(), Arc::downgrade(&state.catalog))?;
-    let metrics =
-        crate::web::metrics(state.pool.clone(), &state.catalog).map_err(std::io::Error::other)?;
+    let metrics = crate::web::metrics(&state).map_err(std::io::Error::other)?;
     crate::web::prepare_assets();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -155,8 +154,10 @@ pub fn gen_catalog(products: usize, seed: u64, data_dir: &str) -> Result<(), Str
     synthetic::write_csv(&catalog, out).map_err(|e| format!("cannot write the catalog: {e}"))
 }
 
-/// One connection to the (migrated) database, for a command that runs and ends.
+/// One connection to the (migrated) database, for a command that runs and ends (without the
+/// serving sessions' limits: an import holds the write lock for minutes).
 fn command_connection(database_url: &str) -> Result<db::DbConnection, String> {
-    let pool = db::open(database_url).map_err(|e| e.to_string())?;
+    let pool =
+        db::open_with(database_url, db::PoolSettings::for_command()).map_err(|e| e.to_string())?;
     pool.get().map_err(|e| e.to_string())
 }

@@ -1,11 +1,10 @@
 //! What can be done to a post, and by whom: plain functions over a connection, called by the
 //! handlers inside `web::block` and by tests directly.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::db::Conn;
-use crate::security::RateLimit;
+use crate::security::{RateKey, RateLimit};
 
 use super::draft::PostDraft;
 use super::fields::PostStatus;
@@ -47,21 +46,21 @@ pub fn hash_draft_password(
 }
 
 /// Stores a new post with its password hash (`hash_draft_password`). Returns its id, or how
-/// long the address must wait when `limit` (an address and its posting limit) is used up. The
+/// long the client must wait when `limit` (its posting limit and key) is used up. The
 /// limit is counted and the post stored in one write transaction, so that it holds in total
 /// however many instances take posts from that address at once.
 pub fn create_post(
     conn: &mut Conn,
     content: &PostContent,
     password_hash: Option<&str>,
-    limit: Option<(RateLimit, IpAddr)>,
+    limit: Option<(RateLimit, RateKey)>,
 ) -> Result<Result<i32, Duration>, BoardError> {
     crate::db::write_transaction(conn, |conn| {
-        if let Some((limit, address)) = limit {
-            if let Err(wait) = limit.check(conn, address)? {
+        if let Some((limit, who)) = limit {
+            if let Err(wait) = limit.check(conn, &who)? {
                 return Ok(Err(wait));
             }
-            limit.record(conn, address)?;
+            limit.record(conn, &who)?;
         }
         Ok(Ok(store::insert_post(conn, content, password_hash)?))
     })

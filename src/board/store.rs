@@ -86,6 +86,10 @@ pub struct PostContent {
 pub struct PostFilter {
     /// Words to find, and where.
     pub search: Option<(SearchField, String)>,
+    /// Whether the reader may search secret posts' text and author (the admin). Anyone else
+    /// finds a secret post by its title only: otherwise the list would answer "does the
+    /// hidden text hold 010-98…?" and rebuild it a character at a time.
+    pub sees_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +139,8 @@ impl SearchField {
 pub struct PostsPage {
     pub rows: Vec<PostRow>,
     pub total: i64,
+    /// The page shown: the one asked for, or the last one when it asked past the end.
+    pub page: i64,
 }
 
 pub fn insert_post(
@@ -177,8 +183,10 @@ pub fn pinned_posts(conn: &mut Conn) -> QueryResult<Vec<PostRow>> {
         .load(conn)
 }
 
-/// Page `page` (from 1) of the posts matching `filter`, newest first. Without a search the
-/// pinned posts are left out (they are on top already); a search looks through all posts.
+/// Page `page` (from 1) of the posts matching `filter`, newest first; a page past the last is
+/// the last (any number is safe: the offset is computed from the page that exists). Without a
+/// search the pinned posts are left out (they are on top already); a search looks through all
+/// posts.
 pub fn posts_page(conn: &mut Conn, filter: &PostFilter, page: i64) -> QueryResult<PostsPage> {
     let matching = || {
         let mut query = posts::table.into_boxed();
@@ -186,35 +194,39 @@ pub fn posts_page(conn: &mut Conn, filter: &PostFilter, page: i64) -> QueryResul
             None => query = query.filter(posts::is_pinned.eq(false)),
             Some((field, words)) => {
                 let pattern = lower(format!("%{}%", escape_like(words)));
-                query = match field {
-                    SearchField::Title => {
-                        query.filter(lower(posts::title).like(pattern).escape('\\'))
+                let in_title = || lower(posts::title).like(pattern.clone()).escape('\\');
+                let in_body = || lower(posts::body).like(pattern.clone()).escape('\\');
+                let in_author = || lower(posts::author).like(pattern.clone()).escape('\\');
+                let open = posts::is_secret.eq(false);
+                query = match (field, filter.sees_secrets) {
+                    (SearchField::Title, _) => query.filter(in_title()),
+                    (SearchField::Body, true) => query.filter(in_body()),
+                    (SearchField::Body, false) => query.filter(in_body().and(open)),
+                    (SearchField::Author, true) => query.filter(in_author()),
+                    (SearchField::Author, false) => query.filter(in_author().and(open)),
+                    (SearchField::TitleOrBody, true) => query.filter(in_title().or(in_body())),
+                    (SearchField::TitleOrBody, false) => {
+                        query.filter(in_title().or(in_body().and(open)))
                     }
-                    SearchField::Body => {
-                        query.filter(lower(posts::body).like(pattern).escape('\\'))
-                    }
-                    SearchField::Author => {
-                        query.filter(lower(posts::author).like(pattern).escape('\\'))
-                    }
-                    SearchField::TitleOrBody => query.filter(
-                        lower(posts::title)
-                            .like(pattern.clone())
-                            .escape('\\')
-                            .or(lower(posts::body).like(pattern).escape('\\')),
-                    ),
                 };
             }
         }
         query
     };
-    let total = matching().count().get_result(conn)?;
+    let total: i64 = matching().count().get_result(conn)?;
+    let page = page.clamp(1, last_page(total));
     let rows = matching()
         .order(posts::id.desc())
         .limit(POSTS_PER_PAGE)
-        .offset((page.max(1) - 1) * POSTS_PER_PAGE)
+        .offset((page - 1) * POSTS_PER_PAGE)
         .select(PostRow::as_select())
         .load(conn)?;
-    Ok(PostsPage { rows, total })
+    Ok(PostsPage { rows, total, page })
+}
+
+/// The number of the last list page for `total` posts (1 when there are none).
+pub fn last_page(total: i64) -> i64 {
+    (total.max(0) / POSTS_PER_PAGE + i64::from(total % POSTS_PER_PAGE > 0)).max(1)
 }
 
 /// `%`, `_` and `\` match themselves in a LIKE pattern escaped with `\`.
@@ -229,34 +241,67 @@ fn escape_like(words: &str) -> String {
     escaped
 }
 
-/// Counts a view of post `id` by `viewer` (a digest of the visitor's cookie) once. Returns
-/// whether it was counted.
+/// How long a visitor's view of a post counts once: a day. Views older than this are pruned.
+pub const VIEW_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Counts a view of post `id` by `viewer` (a digest of the visitor's cookie) once per
+/// `VIEW_WINDOW_MS`. Returns whether it was counted.
+///
+/// A repeat view within the window is one read. A new one is written in a plain transaction,
+/// not under the site's write lock (`db::write_transaction`): the post's row and the view's
+/// own key are all it touches, and the insert that loses a race to the same view changes no
+/// row. The post's views older than the window are dropped on the way; `prune_views` drops
+/// every post's now and then.
 pub fn record_view(conn: &mut Conn, id: i32, viewer: &str) -> QueryResult<bool> {
-    // A repeat view is only read: the write lock is taken for a first view alone.
-    let seen = diesel::select(diesel::dsl::exists(post_views::table.find((id, viewer))))
-        .get_result::<bool>(conn)?;
-    if seen {
+    let now = crate::security::tokens::unix_ms();
+    let fresh_after = now.saturating_sub(VIEW_WINDOW_MS);
+    let seen: Option<i64> = post_views::table
+        .find((id, viewer))
+        .select(post_views::seen_at_ms)
+        .first(conn)
+        .optional()?;
+    if seen.is_some_and(|at| at > fresh_after) {
         return Ok(false);
     }
-    crate::db::write_transaction(conn, |conn| {
-        // Writers take turns (`write_transaction`), so nobody adds this view between the look
-        // and the insert.
-        let seen = diesel::select(diesel::dsl::exists(post_views::table.find((id, viewer))))
-            .get_result::<bool>(conn)?;
-        let new = if seen {
-            0
-        } else {
-            diesel::insert_into(post_views::table)
-                .values((post_views::post_id.eq(id), post_views::viewer.eq(viewer)))
-                .execute(conn)?
+    let counted = conn.transaction(|conn| {
+        diesel::delete(
+            post_views::table
+                .filter(post_views::post_id.eq(id))
+                .filter(post_views::seen_at_ms.le(fresh_after)),
+        )
+        .execute(conn)?;
+        let view = diesel::insert_into(post_views::table)
+            .values((
+                post_views::post_id.eq(id),
+                post_views::viewer.eq(viewer),
+                post_views::seen_at_ms.eq(now),
+            ))
+            .on_conflict_do_nothing();
+        // Each engine's own connection: diesel's connection over both has no ON CONFLICT.
+        let new = match conn {
+            Conn::Sqlite(c) => view.execute(c)?,
+            Conn::Postgres(c) => view.execute(c)?,
         };
         if new > 0 {
             diesel::update(posts::table.find(id))
                 .set(posts::view_count.eq(posts::view_count + 1))
                 .execute(conn)?;
         }
-        Ok(new > 0)
-    })
+        Ok::<_, diesel::result::Error>(new > 0)
+    })?;
+    // About one counted view in a hundred clears every post's old views, on its own after
+    // the commit: inside, it would hold other posts' rows while this one's is held.
+    let mut coin = [0u8; 1];
+    if counted && getrandom::fill(&mut coin).is_ok() && coin[0] < 3 {
+        prune_views(conn)?;
+    }
+    Ok(counted)
+}
+
+/// Drops every view older than the counting window (the views of posts nobody opens again).
+pub fn prune_views(conn: &mut Conn) -> QueryResult<usize> {
+    let fresh_after = crate::security::tokens::unix_ms().saturating_sub(VIEW_WINDOW_MS);
+    diesel::delete(post_views::table.filter(post_views::seen_at_ms.le(fresh_after))).execute(conn)
 }
 
 /// Replaces what the author wrote; the answer, status and views stay. Returns rows changed.

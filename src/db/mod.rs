@@ -79,13 +79,56 @@ pub struct PoolSettings {
     /// Connections one process keeps at most (PostgreSQL; `DATABASE_POOL_SIZE`). SQLite keeps
     /// its own fixed size: it has one writer at a time whatever the pool.
     pub postgres_pool_size: u32,
+    /// What a serving pool's PostgreSQL sessions may wait and hold (`None`: no bound, for the
+    /// commands that import, migrate, back up and restore).
+    pub session_limits: Option<SessionLimits>,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
         PoolSettings {
             postgres_pool_size: DEFAULT_POOL_SIZE,
+            session_limits: Some(SessionLimits::DEFAULT),
         }
+    }
+}
+
+impl PoolSettings {
+    /// For a command that runs and ends (import, backup, restore): no session limits, as a
+    /// million products' import holds the write lock and runs statements for minutes.
+    pub fn for_command() -> Self {
+        PoolSettings {
+            session_limits: None,
+            ..PoolSettings::default()
+        }
+    }
+}
+
+/// PostgreSQL's bounds on a serving session, so that one slow writer (a long import holding
+/// the write lock) cannot park every instance's pool: a request waits `lock_timeout_ms` for a
+/// lock and is then told to try again (503, its form kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub lock_timeout_ms: u32,
+    pub statement_timeout_ms: u32,
+    pub idle_in_transaction_timeout_ms: u32,
+}
+
+impl SessionLimits {
+    pub const DEFAULT: SessionLimits = SessionLimits {
+        lock_timeout_ms: 3_000,
+        // A catalog rebuild reads 20,000 products' links a statement: well under this at 1M.
+        statement_timeout_ms: 30_000,
+        idle_in_transaction_timeout_ms: 60_000,
+    };
+
+    /// The `SET` statements a new session runs.
+    pub fn sql(&self) -> String {
+        format!(
+            "SET lock_timeout = {}; SET statement_timeout = {}; \
+             SET idle_in_transaction_session_timeout = {};",
+            self.lock_timeout_ms, self.statement_timeout_ms, self.idle_in_transaction_timeout_ms
+        )
     }
 }
 
@@ -97,7 +140,7 @@ pub fn open(url: &str) -> Result<DbPool, DbError> {
 pub fn open_with(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
     match Engine::of_url(url) {
         Engine::Sqlite => sqlite::open(sqlite_path(url)),
-        Engine::Postgres => postgres::open(url, settings.postgres_pool_size),
+        Engine::Postgres => postgres::open(url, settings),
     }
 }
 
@@ -308,6 +351,9 @@ pub(crate) fn is_temporary(error: &diesel::result::Error) -> bool {
         "full",
         "unable to open",
         "server closed the connection",
+        // PostgreSQL's session limits (`SessionLimits`): waited too long behind a writer.
+        "lock timeout",
+        "statement timeout",
         "terminating connection",
         "connection refused",
         "no connection to the server",

@@ -4,7 +4,13 @@
 
 use std::time::Duration;
 
-use super::{establish, run_migrations, ConnectionManager, DbError, DbPool};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::CustomizeConnection;
+
+use super::{
+    establish, run_migrations, Conn, ConnectionManager, DbError, DbPool, PoolSettings,
+    SessionLimits,
+};
 
 /// Connections one instance keeps unless set: reads are served from memory, so the pool
 /// carries writes and the catalog's rebuilds; a few instances stay well under PostgreSQL's
@@ -18,12 +24,27 @@ pub const NOTIFY_CHANNEL: &str = "seongbun_catalog";
 /// How long a request waits for a pooled connection before it is told to try again.
 const CONNECTION_WAIT: Duration = Duration::from_secs(3);
 
-pub(super) fn open(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
+/// Sets a serving session's limits on each new connection.
+#[derive(Debug)]
+struct Limited(SessionLimits);
+
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Limited {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&self.0.sql())
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+pub(super) fn open(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
     // One direct attempt first, so that a wrong address or password is reported at once and
     // in PostgreSQL's words, not as the pool's time-out.
     run_migrations(&mut establish(url)?)?;
-    r2d2::Pool::builder()
-        .max_size(pool_size.max(1))
+    let mut builder = r2d2::Pool::builder();
+    if let Some(limits) = settings.session_limits {
+        builder = builder.connection_customizer(Box::new(Limited(limits)));
+    }
+    builder
+        .max_size(settings.postgres_pool_size.max(1))
         // Keep none open ahead of need: a pool that must fill itself first would wait out a
         // down server at start-up and again after every restart of it.
         .min_idle(Some(0))

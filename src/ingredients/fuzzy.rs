@@ -14,6 +14,35 @@ pub struct NearestNames<T> {
     hangul: Vec<(usize, String, T)>,
 }
 
+/// How much guessing one list may do: a pasted list of a thousand made-up names would
+/// otherwise compare each with thousands of known ones (seconds of CPU for one request). A
+/// real list has a handful of bent names; past the budget the rest stay unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuessBudget {
+    /// Unknown names that may still be guessed.
+    pub names: usize,
+    /// Known names that may still be compared with them.
+    pub comparisons: usize,
+}
+
+impl GuessBudget {
+    /// One list's budget: 40 names, 120,000 comparisons (about 40 ms of a core on the real
+    /// catalogs; a typed or OCR'd list of real products uses a few thousand).
+    pub const PER_LIST: GuessBudget = GuessBudget {
+        names: 40,
+        comparisons: 120_000,
+    };
+
+    pub const UNLIMITED: GuessBudget = GuessBudget {
+        names: usize::MAX,
+        comparisons: usize::MAX,
+    };
+
+    pub fn is_spent(&self) -> bool {
+        self.names == 0 || self.comparisons == 0
+    }
+}
+
 /// Names shorter than this (in comparison letters) are never guessed: `Mica` one letter off
 /// is `Mina` or `Milk`, not a typo.
 const SHORTEST_GUESSED: usize = 5;
@@ -97,6 +126,14 @@ impl<T: Clone + PartialEq> NearestNames<T> {
 
     /// What `name` stands for, when one known name is nearest and within `allowed_edits`.
     pub fn nearest(&self, name: &str) -> Option<T> {
+        let mut unlimited = GuessBudget::UNLIMITED;
+        self.nearest_within(name, &mut unlimited)
+    }
+
+    /// `nearest`, paid from `budget`: one name, and one comparison per known name of about
+    /// its length. A guess the budget cannot pay for whole is not made (no partial answers:
+    /// the nearest of half the candidates could be the wrong one).
+    pub fn nearest_within(&self, name: &str, budget: &mut GuessBudget) -> Option<T> {
         let (form, known) = if text::has_hangul(name) {
             (hangul_form(name), &self.hangul)
         } else {
@@ -109,6 +146,12 @@ impl<T: Clone + PartialEq> NearestNames<T> {
         }
         let from = known.partition_point(|(length, _, _)| *length + allowed < letters);
         let to = known.partition_point(|(length, _, _)| *length <= letters + allowed);
+        if budget.names == 0 || budget.comparisons < to - from {
+            budget.names = 0;
+            return None;
+        }
+        budget.names -= 1;
+        budget.comparisons -= to - from;
         let mut best: Option<(usize, &T)> = None;
         let mut tied = false;
         for (_, candidate, meaning) in &known[from..to] {
@@ -156,6 +199,24 @@ mod tests {
             ("히알루론산", "hyaluronic acid"),
             ("히알루론산나트륨", "sodium hyaluronate"),
         ])
+    }
+
+    #[test]
+    fn guessing_stops_when_the_budget_is_spent() {
+        let known = known();
+        let mut budget = GuessBudget {
+            names: 2,
+            comparisons: 1_000,
+        };
+        assert!(known.nearest_within("G1ycerin", &mut budget).is_some());
+        assert!(known.nearest_within("Nlacinamlde", &mut budget).is_some());
+        assert!(budget.is_spent());
+        assert_eq!(known.nearest_within("Glycerln", &mut budget), None);
+        let mut poor = GuessBudget {
+            names: 10,
+            comparisons: 0,
+        };
+        assert_eq!(known.nearest_within("Glycerln", &mut poor), None);
     }
 
     #[test]

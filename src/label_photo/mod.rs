@@ -1,11 +1,10 @@
 //! A photo of a label's ingredient list (전성분) read into text, to be answered like a pasted
 //! list: the upload checked (`check`), the picture prepared for OCR (`prepare`), Tesseract run
 //! in a subprocess with a time limit (`ocr`), read a second way when the catalog understands
-//! the first read poorly (`read_label`), one job per core with a short queue (`jobs`).
+//! the first read poorly (`read_label`), one job per core with a short queue (`crate::job_queue`).
 //! Nothing is stored.
 
 pub mod check;
-pub mod jobs;
 pub mod ocr;
 pub mod prepare;
 
@@ -126,18 +125,30 @@ impl Understood {
     }
 }
 
-/// The text of the ingredient list in `bytes` (a JPEG, PNG or WebP photo). `understood` says
-/// how much of a read the catalog knows: a read not understood well is read again another way
-/// (`READINGS`) and the better kept, within one time limit for all.
+/// The text of the ingredient list in `bytes` (a JPEG, PNG or WebP photo), read by the OCR
+/// program `program` (Tesseract). `understood` says how much of a read the catalog knows: a
+/// read not understood well is read again another way (`READINGS`) and the better kept,
+/// within one time limit for all.
 pub fn read_label(
+    program: &str,
     bytes: &[u8],
     understood: impl Fn(&str) -> Understood,
 ) -> Result<String, PhotoError> {
-    read_label_with(bytes, READINGS, understood)
+    read_label_by(program, bytes, READINGS, understood)
 }
 
-/// `read_label` with the readings given (the label photo report compares them).
+/// `read_label` by the default Tesseract with the readings given (the label photo report
+/// compares them).
 pub fn read_label_with(
+    bytes: &[u8],
+    readings: &[Reading],
+    understood: impl Fn(&str) -> Understood,
+) -> Result<String, PhotoError> {
+    read_label_by(&ocr::default_program(), bytes, readings, understood)
+}
+
+fn read_label_by(
+    program: &str,
     bytes: &[u8],
     readings: &[Reading],
     understood: impl Fn(&str) -> Understood,
@@ -152,7 +163,7 @@ pub fn read_label_with(
             break;
         };
         let prepared = prepare::for_ocr(grey.clone(), reading.line_pitch);
-        let list = match ocr::recognise(&prepared, reading.page_mode, time_left) {
+        let list = match ocr::recognise(program, &prepared, reading.page_mode, time_left) {
             Ok(text) => ocr::ingredient_part(&text),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {

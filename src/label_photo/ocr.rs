@@ -10,14 +10,15 @@ use image::{GrayImage, ImageFormat};
 
 use super::PhotoError;
 
-/// The program run; `TESSERACT` names another (a test's stand-in, another install).
-fn program() -> String {
+/// The program run unless the site says otherwise: `TESSERACT` names another install.
+pub fn default_program() -> String {
     std::env::var("TESSERACT").unwrap_or_else(|_| "tesseract".to_string())
 }
 
-/// The text Tesseract reads in `image`, Korean and English, with page segmentation mode
+/// The text Tesseract (`program`) reads in `image`, Korean and English, with page segmentation mode
 /// `page_mode` (6: one block of text; 4: one column of lines of varied sizes).
 pub fn recognise(
+    program: &str,
     image: &GrayImage,
     page_mode: u8,
     time_limit: Duration,
@@ -26,7 +27,7 @@ pub fn recognise(
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| PhotoError::Ocr(e.to_string()))?;
-    let mut child = Command::new(program())
+    let mut child = Command::new(program)
         // LSTM models only.
         .args(["stdin", "stdout", "-l", "kor+eng", "--oem", "1", "--psm"])
         .arg(page_mode.to_string())
@@ -58,7 +59,12 @@ pub fn recognise(
                 return Err(PhotoError::TimedOut);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(PhotoError::Ocr(e.to_string())),
+            Err(e) => {
+                // Never left running or unreaped: the job's place is given back after this.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(PhotoError::Ocr(e.to_string()));
+            }
         }
     };
     let _ = writer.join();

@@ -1,12 +1,13 @@
-//! Slowing down one address: at most `max` events (posts, wrong passwords) in a sliding
-//! window. The events are rows in the database, so the limit holds in total across every
-//! instance serving the site (10 posts per 10 minutes means 10, however many instances).
+//! Slowing down one client: at most `max` events (posts, password guesses, photos) in a
+//! sliding window, counted under a `RateKey` (the client, and for guesses what it guessed at).
+//! The events are rows in the database, so the limit holds in total across every instance
+//! serving the site (10 posts per 10 minutes means 10, however many instances).
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use diesel::prelude::*;
 
+use super::client::RateKey;
 use super::tokens::{millis, unix_ms};
 use crate::db::Conn;
 use crate::schema::rate_events;
@@ -25,10 +26,10 @@ impl RateLimit {
         RateLimit { kind, max, window }
     }
 
-    /// `Ok(Err(wait))` when `address` has used up its events: how long until one frees up.
+    /// `Ok(Err(wait))` when `who` has used up its events: how long until one frees up.
     /// Counting and then acting is exact across instances when both are in one
-    /// `db::write_transaction`, as posting is.
-    pub fn check(&self, conn: &mut Conn, address: IpAddr) -> QueryResult<Result<(), Duration>> {
+    /// `db::write_transaction`, as posting and `take` are.
+    pub fn check(&self, conn: &mut Conn, who: &RateKey) -> QueryResult<Result<(), Duration>> {
         if self.max == 0 {
             return Ok(Ok(()));
         }
@@ -36,7 +37,7 @@ impl RateLimit {
         let window = millis(self.window);
         let recent: Vec<i64> = rate_events::table
             .filter(rate_events::kind.eq(self.kind))
-            .filter(rate_events::address.eq(address.to_string()))
+            .filter(rate_events::address.eq(who.as_str()))
             .filter(rate_events::at_ms.gt(now.saturating_sub(window)))
             .select(rate_events::at_ms)
             .order(rate_events::at_ms.desc())
@@ -51,8 +52,25 @@ impl RateLimit {
         })
     }
 
-    /// Counts one event for `address`; events that left the window are dropped on the way.
-    pub fn record(&self, conn: &mut Conn, address: IpAddr) -> QueryResult<()> {
+    /// Counts one event for `who`, unless it used up its events already (then: how long until
+    /// one frees up). The look and the count are one write transaction, so N requests at once
+    /// count N, whichever instance takes them: a password guess is counted this way before
+    /// it is checked.
+    pub fn take(&self, conn: &mut Conn, who: &RateKey) -> QueryResult<Result<(), Duration>> {
+        if self.max == 0 {
+            return Ok(Ok(()));
+        }
+        crate::db::write_transaction(conn, |conn| {
+            let verdict = self.check(conn, who)?;
+            if verdict.is_ok() {
+                self.record(conn, who)?;
+            }
+            Ok(verdict)
+        })
+    }
+
+    /// Counts one event for `who`; events that left the window are dropped on the way.
+    pub fn record(&self, conn: &mut Conn, who: &RateKey) -> QueryResult<()> {
         if self.max == 0 {
             return Ok(());
         }
@@ -66,19 +84,20 @@ impl RateLimit {
         diesel::insert_into(rate_events::table)
             .values((
                 rate_events::kind.eq(self.kind),
-                rate_events::address.eq(address.to_string()),
+                rate_events::address.eq(who.as_str()),
                 rate_events::at_ms.eq(now),
             ))
             .execute(conn)
             .map(|_| ())
     }
 
-    /// Forgets `address`'s events (a right password after wrong ones).
-    pub fn clear(&self, conn: &mut Conn, address: IpAddr) -> QueryResult<()> {
+    /// Forgets `who`'s events (a right password ends the count of guesses at its target, and
+    /// only that one).
+    pub fn clear(&self, conn: &mut Conn, who: &RateKey) -> QueryResult<()> {
         diesel::delete(
             rate_events::table
                 .filter(rate_events::kind.eq(self.kind))
-                .filter(rate_events::address.eq(address.to_string())),
+                .filter(rate_events::address.eq(who.as_str())),
         )
         .execute(conn)
         .map(|_| ())
@@ -100,8 +119,16 @@ pub fn describe_wait(wait: Duration) -> (String, String) {
 mod tests {
     use super::*;
 
-    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
-    const OTHER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+    use crate::security::client::{ClientKey, GuessTarget};
+    use std::net::IpAddr;
+
+    fn key(address: [u8; 4]) -> RateKey {
+        RateKey::client(ClientKey::of(IpAddr::from(address)))
+    }
+
+    fn home() -> RateKey {
+        key([127, 0, 0, 1])
+    }
 
     fn database() -> (tempfile::TempDir, crate::db::DbPool) {
         let dir = tempfile::tempdir().unwrap();
@@ -114,18 +141,18 @@ mod tests {
         let (_dir, pool) = database();
         let conn = &mut pool.get().unwrap();
         let limit = RateLimit::new("post", 2, Duration::from_secs(600));
-        limit.record(conn, HOME).unwrap();
-        assert!(limit.check(conn, HOME).unwrap().is_ok());
-        limit.record(conn, HOME).unwrap();
-        let wait = limit.check(conn, HOME).unwrap().unwrap_err();
+        limit.record(conn, &home()).unwrap();
+        assert!(limit.check(conn, &home()).unwrap().is_ok());
+        limit.record(conn, &home()).unwrap();
+        let wait = limit.check(conn, &home()).unwrap().unwrap_err();
         assert!(wait > Duration::from_secs(590), "{wait:?}");
         assert!(
-            limit.check(conn, OTHER).unwrap().is_ok(),
+            limit.check(conn, &key([10, 0, 0, 2])).unwrap().is_ok(),
             "other addresses are not affected"
         );
         let guesses = RateLimit::new("wrong_password", 2, Duration::from_secs(600));
         assert!(
-            guesses.check(conn, HOME).unwrap().is_ok(),
+            guesses.check(conn, &home()).unwrap().is_ok(),
             "kinds do not mix"
         );
     }
@@ -135,8 +162,8 @@ mod tests {
         let (_dir, pool) = database();
         let conn = &mut pool.get().unwrap();
         let limit = RateLimit::new("post", 1, Duration::ZERO);
-        limit.record(conn, HOME).unwrap();
-        assert!(limit.check(conn, HOME).unwrap().is_ok());
+        limit.record(conn, &home()).unwrap();
+        assert!(limit.check(conn, &home()).unwrap().is_ok());
     }
 
     #[test]
@@ -144,10 +171,10 @@ mod tests {
         let (_dir, pool) = database();
         let conn = &mut pool.get().unwrap();
         let limit = RateLimit::new("wrong_password", 1, Duration::from_secs(60));
-        limit.record(conn, HOME).unwrap();
-        assert!(limit.check(conn, HOME).unwrap().is_err());
-        limit.clear(conn, HOME).unwrap();
-        assert!(limit.check(conn, HOME).unwrap().is_ok());
+        limit.record(conn, &home()).unwrap();
+        assert!(limit.check(conn, &home()).unwrap().is_err());
+        limit.clear(conn, &home()).unwrap();
+        assert!(limit.check(conn, &home()).unwrap().is_ok());
     }
 
     #[test]
@@ -156,9 +183,32 @@ mod tests {
         let conn = &mut pool.get().unwrap();
         let limit = RateLimit::new("post", 0, Duration::from_secs(60));
         for _ in 0..100 {
-            limit.record(conn, HOME).unwrap();
+            limit.record(conn, &home()).unwrap();
         }
-        assert!(limit.check(conn, HOME).unwrap().is_ok());
+        assert!(limit.check(conn, &home()).unwrap().is_ok());
+    }
+
+    #[test]
+    fn takes_at_once_count_each_one() {
+        let (_dir, pool) = database();
+        let limit = RateLimit::new("wrong_password", 3, Duration::from_secs(600));
+        let who = RateKey::guessing(
+            ClientKey::of(IpAddr::from([203, 0, 113, 7])),
+            GuessTarget::AdminSignIn,
+        );
+        let taken: Vec<bool> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let (pool, who) = (pool.clone(), who.clone());
+                    scope.spawn(move || {
+                        let conn = &mut pool.get().unwrap();
+                        limit.take(conn, &who).unwrap().is_ok()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(taken.iter().filter(|t| **t).count(), 3, "{taken:?}");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 
 /// Lower-case hex. Written out: a visitor's first request makes a token, and a `format!` a
 /// byte was a visible share of serving a kept page.
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(bytes.len() * 2);
     for b in bytes {

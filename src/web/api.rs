@@ -2,13 +2,15 @@
 
 use actix_web::error::JsonPayloadError;
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::answer_cache::{Answer, AnswerKey};
+use super::blocking::{busy_message, on_job_queue};
 use super::errors::{ApiError, ErrorAnswer, ErrorDetail, Failure};
 use super::views::IngredientChip;
+use super::visitor::client_address;
 use crate::app_state::AppState;
 use crate::catalog::model::ProductSummary;
 use crate::catalog_index::{CatalogIndex, SimilarProduct};
@@ -140,6 +142,7 @@ fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJs
     responses(
         (status = 200, description = "The best name matches", body = SearchAnswer),
         (status = 400, description = "No query, or one too long or without letters", body = ErrorAnswer),
+        (status = 429, description = "Too many searches from this address (see Retry-After)", body = ErrorAnswer),
     )
 )]
 pub async fn search(
@@ -155,6 +158,9 @@ pub async fn search(
     let params = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("the query string could not be read"))?;
     let query = SearchQuery::parse(&params.q).map_err(|e| ApiError::bad_request(e.message()))?;
+    if let Err(wait) = state.safeguards.searches.take(client_address(&req)) {
+        return Ok(too_many(super::search::too_many_searches(wait), wait));
+    }
     let matches: Vec<NameMatchJson> = index
         .search(query.as_str(), MAX_MATCHES)
         .into_iter()
@@ -228,15 +234,24 @@ pub struct ListSimilarAnswer<'a> {
     path = "/api/suggest",
     tag = "search",
     params(("q" = Option<String>, Query, description = "What has been typed so far")),
-    responses((status = 200, description = "Products to offer", body = SuggestAnswer))
+    responses(
+        (status = 200, description = "Products to offer", body = SuggestAnswer),
+        (status = 429, description = "Too many searches from this address (see Retry-After)", body = ErrorAnswer),
+    )
 )]
 pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let typed = web::Query::<super::search::SearchParams>::from_query(req.query_string())
         .map(|q| q.into_inner().q)
         .unwrap_or_default();
     let index = state.catalog.snapshot();
-    let suggestions: Vec<SuggestionJson> = match SearchQuery::parse(&typed) {
-        Ok(query) => index
+    let query = SearchQuery::parse(&typed).ok();
+    if query.is_some() {
+        if let Err(wait) = state.safeguards.searches.take(client_address(&req)) {
+            return too_many(super::search::too_many_searches(wait), wait);
+        }
+    }
+    let suggestions: Vec<SuggestionJson> = match query {
+        Some(query) => index
             .search(query.as_str(), MAX_SUGGESTIONS)
             .into_iter()
             .map(|(p, _)| SuggestionJson {
@@ -246,7 +261,7 @@ pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
                 href: format!("/products/{}", p.id),
             })
             .collect(),
-        Err(_) => Vec::new(),
+        None => Vec::new(),
     };
     HttpResponse::Ok().json(SuggestAnswer { suggestions })
 }
@@ -349,27 +364,64 @@ pub struct PasteRequest {
         (status = 400, description = "No list, one too long, a limit out of range, or JSON that is not this shape", body = ErrorAnswer),
         (status = 413, description = "A body over 256 KB", body = ErrorAnswer),
         (status = 415, description = "A body that is not application/json", body = ErrorAnswer),
+        (status = 429, description = "Too many lists from this address (see Retry-After)", body = ErrorAnswer),
+        (status = 503, description = "Every list job is taken (see Retry-After)", body = ErrorAnswer),
     )
 )]
 pub async fn similar_to_list(
+    req: HttpRequest,
     body: web::Json<PasteRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let limit = parse_limit(request.limit.map(|n| n.to_string()).as_deref())?;
-    let pasted =
-        PastedText::parse(&request.ingredients).map_err(|e| ApiError::bad_request(e.message()))?;
+    if let Err(wait) = state.safeguards.pasted_lists.take(client_address(&req)) {
+        return Ok(too_many(super::similar::too_many_lists(wait), wait));
+    }
     let index = state.catalog.snapshot();
-    let (understood, found) = index.similar_to_pasted(&pasted, limit);
-    let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
-    let understood: Vec<&str> = understood
-        .iter()
-        .map(|u| u.canonical.name.as_str())
-        .collect();
-    Ok(HttpResponse::Ok().json(ListSimilarAnswer {
-        ingredients: understood,
-        similar,
-    }))
+    on_list_jobs(&state, move || {
+        let pasted = PastedText::parse(&request.ingredients)
+            .map_err(|e| ApiError::bad_request(e.message()))?;
+        let (understood, found) = index.similar_to_pasted(&pasted, limit);
+        let similar: Vec<SimilarJson> = found.iter().map(SimilarJson::new).collect();
+        let understood: Vec<&str> = understood
+            .iter()
+            .map(|u| u.canonical.name.as_str())
+            .collect();
+        json_body(&ListSimilarAnswer {
+            ingredients: understood,
+            similar,
+        })
+    })
+    .await
+}
+
+/// A 429 saying how long to wait, in words and in `Retry-After`.
+fn too_many(message: Message, wait: std::time::Duration) -> HttpResponse {
+    let mut response = ApiError(Failure::TooManyRequests(message)).error_response();
+    super::errors::set_retry_after(&mut response, wait);
+    response
+}
+
+/// Runs `answer` (a pasted list read and ranked, made into JSON) on the list jobs' blocking
+/// threads, off the async workers; a 503 when they and their queue are full.
+async fn on_list_jobs(
+    state: &AppState,
+    answer: impl FnOnce() -> Result<String, ApiError> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    match on_job_queue(&state.list_jobs, answer).await {
+        Ok(Ok(Ok(json))) => Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .body(json)),
+        Ok(Ok(Err(e))) => Err(e),
+        // Retry-After: the site's default for a 503 (`localized_errors`).
+        Ok(Err(_busy)) => Err(ApiError(Failure::Unavailable(busy_message()))),
+        Err(page) => Err(ApiError(page.0)),
+    }
+}
+
+fn json_body(answer: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(answer).map_err(|e| ApiError(Failure::Internal(e.to_string())))
 }
 
 /// One item of a photo's list as read: the label's name and the catalog ingredient it is.
@@ -431,31 +483,30 @@ pub async fn similar_to_photo(
     };
     let limit = match parse_limit(upload.limit.as_deref().map(str::trim)) {
         Ok(limit) => limit,
-        Err(e) => return actix_web::ResponseError::error_response(&e),
+        Err(e) => return e.error_response(),
     };
     let text = match read_photo(&req, &state, upload.image).await {
         Ok(text) => text,
         Err(failure) => return failure.api_response(),
     };
-    let pasted = match PastedText::parse(&text) {
-        Ok(pasted) => pasted,
-        Err(e) => {
-            return actix_web::ResponseError::error_response(&ApiError::bad_request(e.message()))
-        }
-    };
     let index = state.catalog.snapshot();
-    let (understood, found) = index.similar_to_pasted(&pasted, limit);
-    HttpResponse::Ok().json(PhotoSimilarAnswer {
-        text: &text,
-        ingredients: understood
-            .iter()
-            .map(|u| ReadIngredient {
-                label: &u.label_name,
-                ingredient_id: u.known.map(|i| i.id),
-            })
-            .collect(),
-        similar: found.iter().map(SimilarJson::new).collect(),
+    let answered = on_list_jobs(&state, move || {
+        let pasted = PastedText::parse(&text).map_err(|e| ApiError::bad_request(e.message()))?;
+        let (understood, found) = index.similar_to_pasted(&pasted, limit);
+        json_body(&PhotoSimilarAnswer {
+            text: &text,
+            ingredients: understood
+                .iter()
+                .map(|u| ReadIngredient {
+                    label: &u.label_name,
+                    ingredient_id: u.known.map(|i| i.id),
+                })
+                .collect(),
+            similar: found.iter().map(SimilarJson::new).collect(),
+        })
     })
+    .await;
+    answered.unwrap_or_else(|e| e.error_response())
 }
 
 /// A method the endpoint does not take: 405, with `Allow` naming the one it does.

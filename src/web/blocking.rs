@@ -21,6 +21,9 @@ where
     E: Send + 'static,
 {
     let pool = state.pool.clone();
+    state
+        .db_calls
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     web::block(move || {
         let mut conn = pool
             .get()
@@ -38,6 +41,41 @@ pub async fn with_storage<T: Send + 'static>(
     work: impl FnOnce(&mut Conn) -> Result<T, DieselError> + Send + 'static,
 ) -> Result<T, PageError> {
     with_connection(state, work).await?.map_err(storage_failure)
+}
+
+/// Runs CPU-heavy `work` (a pasted list guessed and ranked) on the blocking pool in a turn of
+/// `jobs` (`block_in_turn`). Past the queue's room: `Busy` (told as a 503 by the caller).
+pub async fn on_job_queue<T: Send + 'static>(
+    jobs: &std::sync::Arc<crate::job_queue::JobQueue>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<Result<T, crate::job_queue::Busy>, PageError> {
+    match jobs.turn().await {
+        Ok(turn) => block_in_turn(turn, work).await.map(Ok),
+        Err(busy) => Ok(Err(busy)),
+    }
+}
+
+/// Runs `work` on the blocking pool holding `turn` until the work has ended: the turn goes
+/// with the work, so a client that goes away frees nothing while the work (an argon2 check,
+/// a Tesseract process) still runs.
+pub async fn block_in_turn<T: Send + 'static>(
+    turn: crate::job_queue::JobTurn,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PageError> {
+    web::block(move || {
+        let _turn = turn;
+        work()
+    })
+    .await
+    .map_err(PageError::internal)
+}
+
+/// "Busy, try again shortly": every job of a kind is taken and its queue is full.
+pub fn busy_message() -> Message {
+    Message::new(
+        "지금은 요청이 많아 처리할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        "Too many requests are being handled right now; please try again shortly.",
+    )
 }
 
 /// A storage error as the visitor meets it.

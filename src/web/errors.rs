@@ -1,7 +1,7 @@
 //! Errors as a visitor meets them: an HTML page with a clear message and the right status, or
 //! JSON for the API. The detail of an internal error goes to the log, never to the visitor.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -245,5 +245,13 @@ impl ResponseError for ApiError {
             },
         };
         HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+/// `Retry-After` in whole seconds, rounded up.
+pub fn set_retry_after(response: &mut HttpResponse, wait: std::time::Duration) {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }

@@ -10,7 +10,9 @@ use crate::app_state::AppState;
 use crate::i18n::Lang;
 
 /// The site's address as visitors see it (`https://seongbun.example`): the configured public
-/// URL, else the scheme and host the request came by.
+/// URL, else the request's own `Host` (https when the site marks its cookies Secure). Never
+/// `X-Forwarded-Host` or `Forwarded`: anyone can send those, and a canonical link, a share
+/// card or a sitemap naming another site is what a cache poisoner wants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin(pub String);
 
@@ -21,8 +23,12 @@ impl Origin {
             .and_then(|state| state.public_origin.clone());
         Origin(configured.map_or_else(
             || {
-                let info = req.connection_info();
-                format!("{}://{}", info.scheme(), info.host())
+                let scheme = if super::visitor::secure_cookies(req) {
+                    "https"
+                } else {
+                    "http"
+                };
+                format!("{scheme}://{}", request_host(req))
             },
             |origin| origin.to_string(),
         ))
@@ -41,6 +47,23 @@ impl FromRequest for Origin {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         ready(Ok(Origin::of(req)))
     }
+}
+
+/// The request's `Host` when it is a plain host name or address with an optional port;
+/// `localhost` otherwise (no quote, slash or space reaches a link).
+fn request_host(req: &HttpRequest) -> &str {
+    req.headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .filter(|host| {
+            !host.is_empty()
+                && host.len() <= 255
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost")
 }
 
 /// The `<head>` lines a page writes beyond its title.

@@ -4,7 +4,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 
@@ -47,6 +47,21 @@ pub async fn localized_errors(
         header::VARY,
         header::HeaderValue::from_static("Accept-Language, Cookie"),
     );
+    // "Try again later" says when: a handler that knows the wait (a rate limit) set it
+    // already; otherwise a busy or locked site asks for a few seconds, a limit for a minute.
+    let retry = match response.status() {
+        StatusCode::SERVICE_UNAVAILABLE => Some("10"),
+        StatusCode::TOO_MANY_REQUESTS => Some("60"),
+        _ => None,
+    };
+    if let Some(seconds) = retry {
+        if !response.headers().contains_key(header::RETRY_AFTER) {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(seconds),
+            );
+        }
+    }
     let failure = response
         .response()
         .extensions()

@@ -1,8 +1,10 @@
 //! Prometheus metrics at `/metrics` (actix-web-prom and the prometheus crate): requests and
 //! their latency by route pattern (`/products/{id}`, so a million products are one series),
-//! and, read at each scrape, the pool's connections in use, the catalog's version and size
-//! and its rebuilds. An operator should keep the path to the private network (docs/deploy.md).
+//! and, read at each scrape, the pool's connections in use, the catalog's version, size and
+//! rebuilds, and the database calls made for requests. An operator should keep the path to
+//! the private network (docs/deploy.md).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
@@ -10,16 +12,18 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
 use prometheus::{Gauge, IntCounter, IntGauge, Opts, Registry};
 
+use crate::app_state::AppState;
 use crate::catalog_index::LiveCatalog;
 use crate::db::DbPool;
 
 /// The middleware that counts every request and answers `/metrics`.
-pub fn metrics(pool: DbPool, catalog: &Arc<LiveCatalog>) -> Result<PrometheusMetrics, String> {
+pub fn metrics(state: &AppState) -> Result<PrometheusMetrics, String> {
     let registry = Registry::new();
     registry
         .register(Box::new(StateCollector::new(
-            pool,
-            Arc::downgrade(catalog),
+            state.pool.clone(),
+            Arc::downgrade(&state.catalog),
+            state.db_calls.clone(),
         )?))
         .map_err(|e| e.to_string())?;
     PrometheusMetricsBuilder::new("seongbun")
@@ -41,10 +45,16 @@ struct StateCollector {
     catalog_products: IntGauge,
     rebuilds: IntCounter,
     last_rebuild_seconds: Gauge,
+    calls: Arc<AtomicU64>,
+    db_calls: IntCounter,
 }
 
 impl StateCollector {
-    fn new(pool: DbPool, catalog: Weak<LiveCatalog>) -> Result<Self, String> {
+    fn new(
+        pool: DbPool,
+        catalog: Weak<LiveCatalog>,
+        calls: Arc<AtomicU64>,
+    ) -> Result<Self, String> {
         let opts = |name: &str, help: &str| Opts::new(name, help).namespace("seongbun");
         let gauge = |name: &str, help: &str| {
             IntGauge::with_opts(opts(name, help)).map_err(|e| e.to_string())
@@ -75,6 +85,12 @@ impl StateCollector {
                 "How long the last rebuild of the index took",
             ))
             .map_err(|e| e.to_string())?,
+            calls,
+            db_calls: IntCounter::with_opts(opts(
+                "db_calls_total",
+                "Database calls made for requests (a kept page needs none)",
+            ))
+            .map_err(|e| e.to_string())?,
         })
     }
 }
@@ -88,6 +104,7 @@ impl Collector for StateCollector {
             self.catalog_products.desc(),
             self.rebuilds.desc(),
             self.last_rebuild_seconds.desc(),
+            self.db_calls.desc(),
         ]
         .concat()
     }
@@ -98,6 +115,8 @@ impl Collector for StateCollector {
         self.connections_idle.set(idle);
         self.connections_in_use
             .set(i64::from(pool.connections) - idle);
+        self.db_calls.reset();
+        self.db_calls.inc_by(self.calls.load(Ordering::Relaxed));
         if let Some(catalog) = self.catalog.upgrade() {
             let index = catalog.snapshot();
             self.catalog_version.set(i64::from(index.version()));
@@ -116,6 +135,7 @@ impl Collector for StateCollector {
             self.catalog_products.collect(),
             self.rebuilds.collect(),
             self.last_rebuild_seconds.collect(),
+            self.db_calls.collect(),
         ]
         .concat()
     }

@@ -1,18 +1,19 @@
 //! A photo of a label answered like a pasted list: `POST /similar/photo` (the paste page's
 //! upload form, no JavaScript needed) and `POST /api/similar/photo`. The upload is read here
 //! (multipart, at most 10 MB), the address's photo limit checked, then the photo is read by
-//! `label_photo` on a blocking thread, one job per core.
+//! `label_photo` on a blocking thread, one job per core (`AppState::ocr_jobs`).
 
 use actix_multipart::Multipart;
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 
-use super::blocking::with_storage;
+use super::blocking::{block_in_turn, with_storage};
 use super::errors::{ApiError, Failure, PageError};
 use super::visitor::client_address;
 use crate::app_state::AppState;
 use crate::label_photo::{self, PhotoError, Understood, MAX_IMAGE_BYTES};
+use crate::security::RateKey;
 
 /// What a photo upload carried.
 #[derive(Debug, Default)]
@@ -73,16 +74,10 @@ pub async fn read_photo(
     image: Vec<u8>,
 ) -> Result<String, PhotoFailure> {
     let limit = state.safeguards.photo_reads;
-    let address = client_address(req);
-    let allowed = with_storage(state, move |conn| {
-        let verdict = limit.check(conn, address)?;
-        if verdict.is_ok() {
-            limit.record(conn, address)?;
-        }
-        Ok(verdict)
-    })
-    .await
-    .map_err(PhotoFailure::Page)?;
+    let who = RateKey::client(client_address(req));
+    let allowed = with_storage(state, move |conn| limit.take(conn, &who))
+        .await
+        .map_err(PhotoFailure::Page)?;
     if let Err(wait) = allowed {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return Err(PhotoFailure::Page(PageError(Failure::TooManyRequests(
@@ -92,8 +87,13 @@ pub async fn read_photo(
             ),
         ))));
     }
-    let _turn = state.ocr_jobs.turn().await.map_err(PhotoFailure::Photo)?;
+    let turn = state
+        .ocr_jobs
+        .turn()
+        .await
+        .map_err(|_| PhotoFailure::Photo(PhotoError::Busy))?;
     let index = state.catalog.snapshot();
+    let program = state.ocr_program.clone();
     let understood = move |list: &str| {
         let (known, unknown) = index.ingredients_named(list);
         Understood {
@@ -101,10 +101,14 @@ pub async fn read_photo(
             unknown: unknown.len(),
         }
     };
-    web::block(move || label_photo::read_label(&image, understood))
-        .await
-        .map_err(|e| PhotoFailure::Page(PageError::internal(e)))?
-        .map_err(PhotoFailure::Photo)
+    // The turn is given back when Tesseract has exited and been reaped, not when this
+    // request's client goes away.
+    block_in_turn(turn, move || {
+        label_photo::read_label(&program, &image, understood)
+    })
+    .await
+    .map_err(PhotoFailure::Page)?
+    .map_err(PhotoFailure::Photo)
 }
 
 /// Why a photo gave no answer: the photo itself, or the site (limit, storage).

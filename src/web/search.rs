@@ -6,10 +6,16 @@ use serde::Deserialize;
 use super::errors::{render, render_with, PageError};
 use super::head::{Head, Origin};
 use super::views::ProductView;
+use super::visitor::client_address;
 use crate::app_state::AppState;
 use crate::i18n::{fill, Lang, Message, Texts};
 use crate::search::query::SearchQuery;
 use crate::search::SearchOutcome;
+
+/// "Too many searches from here; try again in …".
+pub fn too_many_searches(wait: std::time::Duration) -> Message {
+    super::safeguards::wait_message(wait, ("검색이", "searches"))
+}
 
 /// How many candidates a search shows at most.
 pub const MAX_CANDIDATES: usize = 10;
@@ -64,6 +70,18 @@ pub async fn search_page(
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
     };
+    if let Err(wait) = state.safeguards.searches.take(client_address(&req)) {
+        let page = SearchPage {
+            t: lang.texts(),
+            head: Head::new(fill(lang.texts().describe_search, &raw)),
+            query: raw,
+            error: Some(too_many_searches(wait)),
+            candidates: Vec::new(),
+        };
+        let mut response = render_with(StatusCode::TOO_MANY_REQUESTS, &page)?;
+        super::errors::set_retry_after(&mut response, wait);
+        return Ok(response);
+    }
     let index = state.catalog.snapshot();
     let candidates = match index.find(query.as_str(), MAX_CANDIDATES) {
         SearchOutcome::Clear(found) => {

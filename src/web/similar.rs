@@ -5,11 +5,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::blocking::{busy_message, on_job_queue};
 use super::errors::{render, render_with, Failure, PageError};
 use super::head::{Head, Origin};
 use super::photo::PhotoFailure;
 use super::views::{shared_ids, IngredientChip, SimilarCard};
+use super::visitor::client_address;
 use crate::app_state::AppState;
+use crate::catalog_index::CatalogIndex;
 use crate::i18n::{Lang, Texts};
 use crate::ingredients::PastedText;
 use actix_multipart::Multipart;
@@ -73,7 +76,7 @@ pub async fn paste_form(
         .map(|q| q.into_inner().ingredients)
         .unwrap_or_default();
     if !asked.trim().is_empty() {
-        return results_page(asked, &state, lang);
+        return results_page(asked, &req, &state, lang).await;
     }
     render(&PastePage {
         head: Head::new(lang.texts().describe_paste).canonical(&Origin::of(&req), "/similar"),
@@ -82,11 +85,12 @@ pub async fn paste_form(
 }
 
 pub async fn paste_results(
+    req: HttpRequest,
     form: web::Form<PasteForm>,
     state: web::Data<AppState>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    results_page(form.into_inner().ingredients, &state, lang)
+    results_page(form.into_inner().ingredients, &req, &state, lang).await
 }
 
 /// `POST /similar/photo`: the label photo read, then answered as the list it holds; the list
@@ -103,7 +107,8 @@ pub async fn photo_results(
         Err(e) => Err(PhotoFailure::Photo(e)),
     };
     match text {
-        Ok(text) => results_page(text, &state, lang),
+        // The photo was counted against the photo limit already.
+        Ok(text) => ranked_page(text, &state, lang).await,
         Err(failure) => {
             let error = failure.failure();
             let page = PastePage {
@@ -122,8 +127,56 @@ pub async fn photo_results(
     }
 }
 
-/// The pasted list as understood and the products most like it.
-fn results_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpResponse, PageError> {
+/// The pasted list as understood and the products most like it, within the client's
+/// allowance of pasted lists (`PASTED_LIST_LIMIT`).
+async fn results_page(
+    raw: String,
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    if let Err(wait) = state.safeguards.pasted_lists.take(client_address(req)) {
+        let page = PastePage {
+            pasted: raw,
+            error: Some(too_many_lists(wait)),
+            ..PastePage::empty(lang)
+        };
+        let mut response = render_with(StatusCode::TOO_MANY_REQUESTS, &page)?;
+        super::errors::set_retry_after(&mut response, wait);
+        return Ok(response);
+    }
+    ranked_page(raw, state, lang).await
+}
+
+/// Reading, guessing and ranking a list grow with its size: they run on the list jobs'
+/// blocking threads (one per core, a short queue), never on the async workers that answer
+/// every other request.
+async fn ranked_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpResponse, PageError> {
+    let index = state.catalog.snapshot();
+    let pasted = raw.clone();
+    let ranked = on_job_queue(&state.list_jobs, move || {
+        let (status, page) = understood_page(pasted, &index, lang);
+        page.render().map(|html| (status, html))
+    })
+    .await?;
+    match ranked {
+        Ok(Ok((status, html))) => Ok(HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html)),
+        Ok(Err(e)) => Err(PageError::internal(e)),
+        Err(_busy) => render_with(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &PastePage {
+                pasted: raw,
+                error: Some(busy_message()),
+                ..PastePage::empty(lang)
+            },
+        ),
+    }
+}
+
+/// The page for a pasted list: its reading and its similar products, or why it has none.
+fn understood_page(raw: String, index: &CatalogIndex, lang: Lang) -> (StatusCode, PastePage) {
     let pasted = match PastedText::parse(&raw) {
         Ok(pasted) => pasted,
         Err(e) => {
@@ -132,31 +185,36 @@ fn results_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpRespons
                 error: Some(e.message()),
                 ..PastePage::empty(lang)
             };
-            return render_with(StatusCode::BAD_REQUEST, &page);
+            return (StatusCode::BAD_REQUEST, page);
         }
     };
-    let index = state.catalog.snapshot();
     let (understood, found) = index.similar_to_pasted(&pasted, super::product::SIMILAR_ON_PAGE);
-    let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(&index, f)).collect();
+    let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(index, f)).collect();
     let shared = shared_ids(&similar);
     let understood = understood
         .into_iter()
         .map(|p| UnderstoodIngredient {
             chip: p
                 .known
-                .map(|i| IngredientChip::new(&index, i, shared.contains(&i.id))),
+                .map(|i| IngredientChip::new(index, i, shared.contains(&i.id))),
             resolved_name: p.canonical.name,
             label_name: p.label_name,
             guessed: p.guessed,
         })
         .collect();
-    render(&PastePage {
+    let page = PastePage {
         pasted: raw,
         understood,
         similar,
         searched: true,
         ..PastePage::empty(lang)
-    })
+    };
+    (StatusCode::OK, page)
+}
+
+/// "Too many lists from here; try again in …".
+pub fn too_many_lists(wait: std::time::Duration) -> Message {
+    super::safeguards::wait_message(wait, ("붙여 넣은 목록이", "pasted lists"))
 }
 
 /// A form body that could not be read: too large (413) or not a form (400).

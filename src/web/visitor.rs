@@ -23,7 +23,7 @@ use serde::Deserialize;
 use super::errors::{Failure, PageError};
 use crate::app_state::AppState;
 use crate::security::tokens::looks_like_token;
-use crate::security::{random_token, same_secret, token_digest};
+use crate::security::{random_token, same_secret, token_digest, ClientKey};
 
 pub const VISITOR_COOKIE: &str = "sb_visitor";
 pub const ADMIN_COOKIE: &str = "sb_admin";
@@ -32,9 +32,17 @@ pub const ADMIN_COOKIE: &str = "sb_admin";
 #[derive(Debug, Clone)]
 pub struct Visitor {
     token: String,
+    /// It sent the cookie: a browser that keeps cookies, not a first request (or a crawler or
+    /// a script that never sends one back, and would get a new token each time).
+    returning: bool,
 }
 
 impl Visitor {
+    /// Whether the visitor sent its cookie back (only such a visitor's view of a post counts).
+    pub fn is_returning(&self) -> bool {
+        self.returning
+    }
+
     /// The value every form that changes data must send back.
     pub fn csrf_token(&self) -> &str {
         &self.token
@@ -60,6 +68,7 @@ pub async fn visitor_cookie(
     let secure = secure_cookies(req.request());
     req.extensions_mut().insert(Visitor {
         token: token.clone(),
+        returning: !fresh,
     });
     let mut response = next.call(req).await?;
     if fresh {
@@ -114,8 +123,9 @@ pub struct AdminStatus {
 
 impl AdminStatus {
     /// Asks the database (every instance's sessions) only when the request carries an admin
-    /// cookie, so a visitor's request costs nothing here. A database that cannot answer shows
-    /// the page as to a visitor; whatever then needs the admin is refused, not done.
+    /// cookie sealed under this site's key (`SessionSeal`), so a visitor's request, or one
+    /// with a made-up cookie, costs nothing here. A database that cannot answer shows the page
+    /// as to a visitor; whatever then needs the admin is refused, not done.
     pub async fn of(req: &HttpRequest) -> Self {
         let (Some(cookie), Some(state)) = (
             req.cookie(ADMIN_COOKIE),
@@ -123,11 +133,16 @@ impl AdminStatus {
         ) else {
             return AdminStatus::default();
         };
-        if !crate::security::tokens::looks_like_token(cookie.value()) {
+        let Some(token) = state
+            .safeguards
+            .session_seal
+            .as_ref()
+            .and_then(|seal| seal.open(cookie.value()))
+        else {
             return AdminStatus::default();
-        }
+        };
         let sessions = state.safeguards.admin_sessions;
-        let token = cookie.value().to_string();
+        let token = token.to_string();
         match super::blocking::with_storage(state, move |conn| sessions.get(conn, &token)).await {
             Ok(found) => AdminStatus {
                 signed_in: found.is_some(),
@@ -168,25 +183,31 @@ impl FromRequest for AdminStatus {
     }
 }
 
-/// The client's address: as the connection shows it, or, behind a proxy that the settings
-/// trust (`REAL_IP_HEADER`), as that proxy's header says. Forwarded headers are otherwise not
-/// trusted, since anyone can send them.
-pub fn client_address(req: &HttpRequest) -> IpAddr {
+/// The client as limits count it: its address as the connection shows it, or, when the
+/// connection comes from a proxy the settings trust (`TRUSTED_PROXIES`), as that proxy's
+/// header (`REAL_IP_HEADER`) says; IPv6 clients by their /64. From any other peer the header
+/// is ignored, since anyone can send it.
+pub fn client_address(req: &HttpRequest) -> ClientKey {
     let connection = req
         .peer_addr()
         .map(|a| a.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let Some(header) = req
+    let Some(safeguards) = req
         .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.safeguards.real_ip_header.as_deref())
+        .map(|state| &state.safeguards)
     else {
-        return connection;
+        return ClientKey::of(connection);
     };
-    req.headers()
-        .get(header)
+    let named = safeguards
+        .real_ip_header
+        .as_deref()
+        .filter(|_| safeguards.trusted_proxies.trusts(connection))
+        .and_then(|header| req.headers().get(header))
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(connection)
+        // `X-Forwarded-For: client, proxy…`: the proxy we trust appended the last entry.
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|value| value.trim().parse::<IpAddr>().ok());
+    ClientKey::of(named.unwrap_or(connection))
 }
 
 #[derive(Deserialize)]

@@ -116,6 +116,33 @@ impl Browser {
         self.submit(&form.page, "/board/new", &changes).await
     }
 
+    /// Submits a new post through the form with `X-Real-IP: claimed`, as a proxy in front
+    /// would name the visitor (or a client would, to pass for someone else); the status.
+    pub async fn post_claiming(&self, claimed: &str, title: &str) -> u16 {
+        let form = self.get("/board/new").await;
+        let fields = form_fields(
+            &form.page,
+            "/board/new",
+            &[
+                ("category", "question"),
+                ("title", title),
+                ("body", "behind a proxy"),
+                ("author", "proxy"),
+                ("password", "proxy-1234"),
+            ],
+        );
+        self.client
+            .post(format!("{}/board/new", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-real-ip", claimed)
+            .body(serde_urlencoded::to_string(&fields).unwrap())
+            .send()
+            .await
+            .expect("the request is answered")
+            .status()
+            .as_u16()
+    }
+
     /// Writes a post through the form; returns its id.
     pub async fn write_post(&self, title: &str, body: &str, password: &str, secret: bool) -> i32 {
         let sent = self.try_post(title, body, password, secret).await;

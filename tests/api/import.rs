@@ -545,8 +545,8 @@ fn migrate_brings_a_new_database_up_to_date_and_then_has_nothing_to_do() {
     let (status, said) = crate::process::run_command(&database, &["migrate"]);
     assert!(status.success(), "{said}");
     let migrations = match crate::BACKEND {
-        crate::helpers::Backend::Sqlite => 5,
-        crate::helpers::Backend::Postgres => 3,
+        crate::helpers::Backend::Sqlite => 6,
+        crate::helpers::Backend::Postgres => 4,
     };
     assert!(
         said.contains(&format!("ran {migrations} migration(s)")),

@@ -34,6 +34,10 @@ enum Request {
     PhotosAtOnce,
     /// Uploads until the address's photo limit refuses one.
     PhotosPastTheLimit,
+    /// Sends the same request until the address's limit refuses one.
+    UntilRefused(Box<Request>),
+    /// The request, to the same app with its list jobs switched off (all taken).
+    WithoutListJobs(Value),
 }
 
 async fn cases(app: &TestApp) -> Vec<Case> {
@@ -45,6 +49,19 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         case("get", "/api/search", 200, get("/api/search?q=ceramide")),
         case("get", "/api/search", 400, get("/api/search?q=")),
         case("get", "/api/suggest", 200, get("/api/suggest?q=cera")),
+        case(
+            "get",
+            "/api/search",
+            429,
+            // A new query each time: a kept answer is not counted.
+            Request::UntilRefused(Box::new(get("/api/search?q=barrier+{n}"))),
+        ),
+        case(
+            "get",
+            "/api/suggest",
+            429,
+            Request::UntilRefused(Box::new(get("/api/suggest?q=barr+{n}"))),
+        ),
         case(
             "get",
             similar,
@@ -84,6 +101,20 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             415,
             Request::Raw("text/plain", "Water, Glycerin".into()),
         ),
+        case(
+            "post",
+            "/api/similar",
+            503,
+            Request::WithoutListJobs(json!({"ingredients": "Water, Glycerin"})),
+        ),
+        case(
+            "post",
+            "/api/similar",
+            429,
+            Request::UntilRefused(Box::new(Request::Json(
+                json!({"ingredients": "Water, Glycerin"}),
+            ))),
+        ),
         case("get", "/healthz", 200, get("/healthz")),
         case("get", "/readyz", 200, get("/readyz")),
         case("post", "/api/similar/photo", 200, Request::Photo(label())),
@@ -119,6 +150,31 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             Request::WithoutDatabase("/readyz".into()),
         ),
     ]
+}
+
+/// The allowances of the documented-status test's app.
+fn limits() -> SafeguardSettings {
+    SafeguardSettings {
+        photos_per_window: PHOTO_LIMIT,
+        searches_per_minute: 12,
+        pasted_lists_per_minute: 6,
+        ..SafeguardSettings::default()
+    }
+}
+
+/// A plain request (a GET, a JSON body) to `path`.
+async fn send(app: &TestApp, path: &str, request: &Request) -> reqwest::Response {
+    match request {
+        Request::Get(target) => app.get(target).await,
+        Request::Json(body) => app
+            .client
+            .post(format!("{}{path}", app.address))
+            .json(body)
+            .send()
+            .await
+            .unwrap(),
+        _ => unreachable!("only plain requests are repeated"),
+    }
 }
 
 /// A clear English label of a demo product.
@@ -209,16 +265,9 @@ fn drop_database(app: &TestApp) -> bool {
 
 #[tokio::test]
 async fn every_documented_status_is_one_a_real_request_gets_with_the_documented_body() {
-    // Photos are read one at a time with no queue, and 8 an address may send.
-    let app = spawn_app_tuned(
-        &[],
-        SafeguardSettings {
-            photos_per_window: PHOTO_LIMIT,
-            ..SafeguardSettings::default()
-        },
-        |state| state.with_ocr_jobs(1, 0),
-    )
-    .await;
+    // Photos are read one at a time with no queue, and 8 an address may send; searches and
+    // lists have small allowances, so that their 429 comes soon.
+    let app = spawn_app_tuned(&[], limits(), |state| state.with_ocr_jobs(1, 0)).await;
     let (status, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
     let mut documented = BTreeSet::new();
@@ -242,14 +291,30 @@ async fn every_documented_status_is_one_a_real_request_gets_with_the_documented_
     // The database goes last: nothing answers after it.
     for case in &cases {
         let response = match &case.send {
-            Request::Get(path) => app.get(path).await,
-            Request::Json(body) => app
-                .client
-                .post(format!("{}{}", app.address, case.path))
-                .json(body)
-                .send()
-                .await
-                .unwrap(),
+            Request::UntilRefused(request) => {
+                let numbered = |n: usize| match request.as_ref() {
+                    Request::Get(target) => Request::Get(target.replace("{n}", &n.to_string())),
+                    Request::Json(body) => Request::Json(body.clone()),
+                    _ => unreachable!("only plain requests are repeated"),
+                };
+                let mut last = send(&app, case.path, &numbered(0)).await;
+                for n in 1..40 {
+                    if last.status().as_u16() == 429 {
+                        break;
+                    }
+                    last = send(&app, case.path, &numbered(n)).await;
+                }
+                assert!(last.headers().contains_key("retry-after"));
+                last
+            }
+            Request::WithoutListJobs(body) => {
+                let closed =
+                    spawn_app_tuned(&[], limits(), |state| state.with_list_jobs(0, 0)).await;
+                let refused = send(&closed, case.path, &Request::Json(body.clone())).await;
+                assert!(refused.headers().contains_key("retry-after"));
+                refused
+            }
+            plain @ (Request::Get(_) | Request::Json(_)) => send(&app, case.path, plain).await,
             Request::Raw(content_type, body) => {
                 app.post_raw(case.path, content_type, body.clone()).await
             }

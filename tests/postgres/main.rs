@@ -64,5 +64,8 @@ mod storage_faults;
 #[path = "../api/storm.rs"]
 mod storm;
 
+/// The attacks of tests/hostile (issue 25), on PostgreSQL.
+#[path = "../hostile/cases.rs"]
+mod cases;
 mod cluster;
 mod instances;

@@ -7,10 +7,11 @@ use serde::Deserialize;
 
 use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
+use crate::security::GuessTarget;
 use crate::web::blocking::with_storage;
 use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
-use crate::web::safeguards::{rate_limited, WRONG_PASSWORDS};
+use crate::web::safeguards::{guess_password, Guess};
 use crate::web::visitor::{
     client_address, site_cookie, AdminStatus, CheckedForm, Visitor, ADMIN_COOKIE,
 };
@@ -82,7 +83,6 @@ pub async fn sign_in(
     let LoginForm { password, next } = form.0;
     let next = safe_next(&next);
     let address = client_address(&req);
-    let guard = state.safeguards.wrong_passwords;
     let page = |status, error: Message| {
         render_with(
             status,
@@ -100,32 +100,33 @@ pub async fn sign_in(
     if !state.safeguards.admin_enabled() {
         return page(StatusCode::FORBIDDEN, disabled());
     }
-    if let Some(message) = rate_limited(&state, guard, address, WRONG_PASSWORDS).await? {
-        return page(StatusCode::TOO_MANY_REQUESTS, message);
-    }
     let safeguards = state.safeguards.clone();
-    let right = web::block(move || safeguards.is_admin_password(&password))
-        .await
-        .map_err(PageError::internal)?;
-    if !right {
-        with_storage(&state, move |conn| guard.record(conn, address)).await?;
-        log::warn!("a wrong admin password from {address}");
-        return page(
-            StatusCode::FORBIDDEN,
-            Message::new(
-                "관리자 비밀번호가 맞지 않습니다.",
-                "The admin password is wrong.",
-            ),
-        );
-    }
-    let sessions = state.safeguards.admin_sessions;
-    let token = with_storage(&state, move |conn| {
-        guard.clear(conn, address)?;
-        sessions.issue(conn, None)
+    let guess = guess_password(&state, address, GuessTarget::AdminSignIn, move || {
+        safeguards.is_admin_password(&password)
     })
     .await?;
+    if let Guess::Refused(status, message) = guess {
+        if status == StatusCode::FORBIDDEN {
+            log::warn!("a wrong admin password from {address}");
+            return page(
+                status,
+                Message::new(
+                    "관리자 비밀번호가 맞지 않습니다.",
+                    "The admin password is wrong.",
+                ),
+            );
+        }
+        return page(status, message);
+    }
+    // Sign-in is on (checked above), so the seal is there.
+    let Some(seal) = state.safeguards.session_seal.as_ref() else {
+        return page(StatusCode::FORBIDDEN, disabled());
+    };
+    let sessions = state.safeguards.admin_sessions;
+    let token = with_storage(&state, move |conn| sessions.issue(conn, None)).await?;
+    let sealed = seal.seal(&token);
     log::info!("the admin signed in from {address}");
-    let cookie = site_cookie(ADMIN_COOKIE, token, state.safeguards.secure_cookies).finish();
+    let cookie = site_cookie(ADMIN_COOKIE, sealed, state.safeguards.secure_cookies).finish();
     let mut response = see_other(next);
     response.add_cookie(&cookie).map_err(PageError::internal)?;
     Ok(response)
@@ -168,9 +169,13 @@ pub async fn sign_out(
     _form: CheckedForm<NextParam>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    if let Some(cookie) = req.cookie(ADMIN_COOKIE) {
+    let token = req.cookie(ADMIN_COOKIE).and_then(|cookie| {
+        let seal = state.safeguards.session_seal.as_ref()?;
+        seal.open(cookie.value()).map(str::to_string)
+    });
+    if let Some(token) = token {
         // Ended for every instance: the session is a row they all read.
-        let (sessions, token) = (state.safeguards.admin_sessions, cookie.value().to_string());
+        let sessions = state.safeguards.admin_sessions;
         with_storage(&state, move |conn| sessions.revoke(conn, &token)).await?;
     }
     let mut removal = Cookie::build(ADMIN_COOKIE, "").path("/").finish();

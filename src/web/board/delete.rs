@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::edit::PasswordPage;
-use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use super::{check_post_password, find_post, post_id, see_other, Guess, PasswordForm};
 use crate::app_state::AppState;
 use crate::board::{actions, Actor};
 use crate::i18n::Lang;
@@ -40,8 +40,8 @@ pub async fn delete_post(
     let id = post_id(&path)?;
     if !admin.signed_in {
         match check_post_password(&state, client_address(&req), id, form.0.password).await? {
-            PasswordCheck::Right => {}
-            PasswordCheck::Refused(status, message) => {
+            Guess::Right => {}
+            Guess::Refused(status, message) => {
                 let post = find_post(&state, id).await?;
                 return render_with(
                     status,

@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::form_page::PostFormPage;
 use super::write::ask_product;
-use super::{check_post_password, find_post, post_id, see_other, PasswordCheck, PasswordForm};
+use super::{check_post_password, find_post, post_id, see_other, Guess, PasswordForm};
 use crate::app_state::AppState;
 use crate::board::product_link::{choose_product, NOT_LISTED};
 use crate::board::store::Post;
@@ -120,13 +120,13 @@ pub async fn edit_verify(
 ) -> Result<HttpResponse, PageError> {
     let id = post_id(&path)?;
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
-        PasswordCheck::Right => {
+        Guess::Right => {
             let post = find_post(&state, id).await?;
             let grants = state.safeguards.edit_grants;
             let grant = with_storage(&state, move |conn| grants.issue(conn, Some(id))).await?;
             edit_page(&state, &post, admin, &visitor, grant, lang).render(StatusCode::OK)
         }
-        PasswordCheck::Refused(status, message) => {
+        Guess::Refused(status, message) => {
             let post = find_post(&state, id).await?;
             render_with(
                 status,

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::views::PostListItem;
 use crate::app_state::AppState;
-use crate::board::store::{self, PostFilter, SearchField, POSTS_PER_PAGE};
+use crate::board::store::{self, PostFilter, SearchField};
 use crate::i18n::{Lang, Message, Texts};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render, PageError};
@@ -84,13 +84,13 @@ pub async fn board_page(
     let params = web::Query::<ListParams>::from_query(req.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
-    let page = params
-        .page
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|p| *p >= 1)
-        .unwrap_or(1);
+    // A number past i64 is past the last page too; `posts_page` shows the last one then.
+    let asked = params.page.trim();
+    let page = match asked.parse::<i64>() {
+        Ok(page) => page.max(1),
+        Err(_) if !asked.is_empty() && asked.bytes().all(|b| b.is_ascii_digit()) => i64::MAX,
+        Err(_) => 1,
+    };
     let field = SearchField::from_slug(&params.field);
     // Control characters are in no stored text, and PostgreSQL refuses a NUL in any: they
     // separate words like spaces.
@@ -107,6 +107,7 @@ pub async fn board_page(
     } else {
         PostFilter {
             search: Some((field, words.clone())),
+            sees_secrets: admin.signed_in,
         }
     };
     let searching = filter.search.is_some();
@@ -119,7 +120,8 @@ pub async fn board_page(
         Ok((pinned, store::posts_page(conn, &filter, page)?))
     })
     .await?;
-    let last_page = ((found.total + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+    let page = found.page;
+    let last_page = store::last_page(found.total);
     let first_link = ((page - 1) / PAGE_LINKS) * PAGE_LINKS + 1;
     let page_links = (first_link..=(first_link + PAGE_LINKS - 1).min(last_page))
         .map(|number| PageLink {

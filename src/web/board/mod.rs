@@ -11,17 +11,17 @@ mod post;
 mod views;
 mod write;
 
-use std::net::IpAddr;
-
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::blocking::{storage_failure, with_storage};
+use super::blocking::storage_failure;
 use super::errors::{Failure, PageError};
-use super::safeguards::{rate_limited, WRONG_PASSWORDS};
+use super::safeguards::guess_password;
+pub use super::safeguards::Guess;
 use crate::board::BoardError;
 use crate::i18n::Message;
+use crate::security::{ClientKey, GuessTarget};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/board", web::get().to(list::board_page))
@@ -94,47 +94,17 @@ pub fn see_other(location: String) -> HttpResponse {
         .finish()
 }
 
-/// The outcome of an author's password for a post.
-pub enum PasswordCheck {
-    Right,
-    /// Wrong, or too many wrong ones from this address: the status and the message to show.
-    Refused(actix_web::http::StatusCode, Message),
-}
-
-/// Checks `password` for post `id`, counting wrong ones per address (and refusing to check at
-/// all once an address has too many).
+/// Checks `password` for post `id` as a guess from `client` at that post (see
+/// `safeguards::guess_password`: capped, counted first, per post).
 pub async fn check_post_password(
     state: &crate::app_state::AppState,
-    address: IpAddr,
+    client: ClientKey,
     id: i32,
     password: String,
-) -> Result<PasswordCheck, PageError> {
-    use actix_web::http::StatusCode;
-    let guard = state.safeguards.wrong_passwords;
-    if let Some(message) = rate_limited(state, guard, address, WRONG_PASSWORDS).await? {
-        return Ok(PasswordCheck::Refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            message,
-        ));
-    }
+) -> Result<Guess, PageError> {
     let post = find_post(state, id).await?;
-    let checked = web::block(move || {
-        crate::board::actions::may_change(&post, crate::board::Actor::Author(&password))
+    guess_password(state, client, GuessTarget::Post(id), move || {
+        crate::board::actions::may_change(&post, crate::board::Actor::Author(&password)).is_ok()
     })
     .await
-    .map_err(PageError::internal)?;
-    match checked {
-        Ok(_) => {
-            with_storage(state, move |conn| guard.clear(conn, address)).await?;
-            Ok(PasswordCheck::Right)
-        }
-        Err(BoardError::WrongPassword) => {
-            with_storage(state, move |conn| guard.record(conn, address)).await?;
-            Ok(PasswordCheck::Refused(
-                StatusCode::FORBIDDEN,
-                wrong_password(),
-            ))
-        }
-        Err(other) => Err(other.into()),
-    }
 }

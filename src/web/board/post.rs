@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::views::PostView;
-use super::{check_post_password, post_id, PasswordCheck, PasswordForm};
+use super::{check_post_password, post_id, Guess, PasswordForm};
 use crate::app_state::AppState;
 use crate::board::actions::can_read;
 use crate::board::store::{self, Post};
@@ -70,7 +70,8 @@ impl PostPage {
     }
 }
 
-/// Reads post `id` and whether it may be shown; a shown post counts the visitor's view once.
+/// Reads post `id` and whether it may be shown; a shown post counts a returning visitor's view
+/// once a day (`store::record_view`).
 async fn read_post(
     state: &AppState,
     id: i32,
@@ -79,10 +80,13 @@ async fn read_post(
     unlocked: bool,
 ) -> Result<(Post, bool), PageError> {
     let viewer = visitor.viewer_key();
+    let returning = visitor.is_returning();
     Ok(with_connection(state, move |conn| {
         let mut post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
         let readable = can_read(&post, is_admin, unlocked);
-        if readable {
+        // Only a visitor who sent its cookie back is counted: a crawler or a script that
+        // keeps no cookie would be a new visitor, and a write, on every request.
+        if readable && returning {
             match store::record_view(conn, id, &viewer) {
                 Ok(true) => post.view_count += 1,
                 Ok(false) => {}
@@ -127,8 +131,8 @@ pub async fn unlock_post(
     let id = post_id(&path)?;
     let address = client_address(&req);
     let refusal = match check_post_password(&state, address, id, form.0.password).await? {
-        PasswordCheck::Right => None,
-        PasswordCheck::Refused(status, message) => Some((status, message)),
+        Guess::Right => None,
+        Guess::Refused(status, message) => Some((status, message)),
     };
     let unlocked = refusal.is_none();
     let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, unlocked).await?;

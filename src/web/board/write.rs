@@ -9,6 +9,7 @@ use crate::board::actions;
 use crate::board::product_link::choose_product;
 use crate::board::{PostCategory, PostDraft, PostForm};
 use crate::i18n::{Lang, Message};
+use crate::security::RateKey;
 use crate::web::blocking::with_connection;
 use crate::web::errors::PageError;
 use crate::web::safeguards::{wait_message, POSTS};
@@ -97,7 +98,7 @@ pub async fn create_post(
     let password_hash = web::block(move || actions::hash_draft_password(&draft, cost))
         .await
         .map_err(PageError::internal)??;
-    let limit = (!admin.signed_in).then_some((state.safeguards.posting, address));
+    let limit = (!admin.signed_in).then(|| (state.safeguards.posting, RateKey::client(address)));
     let created = with_connection(&state, move |conn| {
         actions::create_post(conn, &content, password_hash.as_deref(), limit)
     })

@@ -1,0 +1,2 @@
+DROP INDEX post_views_by_time;
+ALTER TABLE post_views DROP COLUMN seen_at_ms;
