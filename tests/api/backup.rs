@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::helpers::{sqlite_only, test_database, texts, Backend};
-use crate::process::{integrity_check, run_command, stored_posts, ServerProcess};
-use crate::storm::write_storm;
+use crate::suite::process::{integrity_check, run_command, stored_posts, ServerProcess};
+use crate::suite::storm::write_storm;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_taken_during_a_write_storm_restores_every_post_written_before_it() {

@@ -9,7 +9,7 @@ use seongbun::security::SafeguardSettings;
 
 use crate::browser::{form_fields, Browser};
 use crate::helpers::{spawn_app_guarded, urlencode, TestApp};
-use crate::hostile_input::{
+use crate::suite::hostile_input::{
     all_text_payloads, edge_cases, injected_markup, sql_fragments, xss_payloads, BROKEN_ENCODINGS,
 };
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::helpers::{test_database, Backend};
-use crate::process::{integrity_check, stored_posts, ServerProcess};
-use crate::storm::write_storm;
+use crate::suite::process::{integrity_check, stored_posts, ServerProcess};
+use crate::suite::storm::write_storm;
 use crate::BACKEND;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -542,7 +542,7 @@ fn reading_every_link_in_label_order_is_one_scan_without_a_sort() {
 fn migrate_brings_a_new_database_up_to_date_and_then_has_nothing_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let database = test_database(&dir, "migrate.db");
-    let (status, said) = crate::process::run_command(&database, &["migrate"]);
+    let (status, said) = crate::suite::process::run_command(&database, &["migrate"]);
     assert!(status.success(), "{said}");
     let migrations = match crate::BACKEND {
         crate::helpers::Backend::Sqlite => 6,
@@ -552,7 +552,7 @@ fn migrate_brings_a_new_database_up_to_date_and_then_has_nothing_to_do() {
         said.contains(&format!("ran {migrations} migration(s)")),
         "{said}"
     );
-    let (status, said) = crate::process::run_command(&database, &["migrate"]);
+    let (status, said) = crate::suite::process::run_command(&database, &["migrate"]);
     assert!(status.success(), "{said}");
     assert!(said.contains("the database is up to date"), "{said}");
     // The tables are there: the app opens it without migrating and finds no catalog yet.

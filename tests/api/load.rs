@@ -9,7 +9,7 @@ use seongbun::security::SafeguardSettings;
 
 use crate::browser::{errors_on, form_fields, post_id_of, Browser};
 use crate::helpers::{spawn_app, spawn_app_guarded, texts, SEPHORA_1472};
-use crate::process::stored_posts;
+use crate::suite::process::stored_posts;
 
 const WRITERS: usize = 64;
 const READERS: usize = 8;

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::browser::{field_value, form_fields};
 use crate::helpers::texts;
-use crate::process::{stored_posts, ServerProcess};
+use crate::suite::process::{stored_posts, ServerProcess};
 
 /// A tmpfs of `megabytes`, mounted on a temp folder for the test and unmounted after it.
 struct SmallDisk {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::browser::{field_value, Browser};
 use crate::helpers::{test_database, texts};
-use crate::process::{run_command, stored_posts, ServerProcess};
-use crate::storm::write_storm;
+use crate::suite::process::{run_command, stored_posts, ServerProcess};
+use crate::suite::storm::write_storm;
 
 const ADMIN_PASSWORD: &str = "instances-admin-pw";
 /// What the issue asks of a catalog change: every instance serves it within this.
