@@ -41,10 +41,55 @@ pub fn test_database(dir: &tempfile::TempDir, name: &str) -> String {
     }
 }
 
+/// Whether a test must stop for want of an extra this machine lacks (Chromium, Tesseract,
+/// Lighthouse, Schemathesis: what `scripts/test` installs). Outside CI the test says what it
+/// skipped and why, and passes, so plain `cargo test` works on any machine; in CI a missing
+/// extra is a failure.
+pub fn missing_extra(present: bool, what: &str, install: &str) -> bool {
+    if present {
+        return false;
+    }
+    if in_ci() {
+        panic!("{what} is missing (CI must have it): {install}");
+    }
+    // Written past the test harness's capture, which would hide it on a passing test.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nskipped, {what} is missing: {install} (scripts/test installs it)"
+    );
+    true
+}
+
+/// CI runs everything: there a missing server or tool fails the run instead of skipping.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|ci| ci == "true")
+}
+
+/// Whether the label-photo tests must stop: they need Tesseract with its Korean and English
+/// models, and the fonts the test photos are drawn in.
+pub fn missing_ocr() -> bool {
+    let languages = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    let present = languages.lines().any(|l| l.trim() == "kor")
+        && languages.lines().any(|l| l.trim() == "eng")
+        && std::path::Path::new("/usr/share/fonts/truetype/nanum/NanumGothic.ttf").exists()
+        && std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists();
+    missing_extra(
+        present,
+        "Tesseract (with kor and eng) or the Nanum and DejaVu fonts",
+        "apt-get install tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng fonts-nanum \
+         fonts-dejavu-core",
+    )
+}
+
 /// The test PostgreSQL server's URL; without one, the run is skipped (outside CI) or fails.
 pub fn postgres_server() -> String {
     let Ok(server) = std::env::var("SEONGBUN_TEST_POSTGRES_URL") else {
-        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        if in_ci() {
             panic!("CI runs the suite on PostgreSQL: SEONGBUN_TEST_POSTGRES_URL must be set");
         }
         // Written past the test harness's capture, which the exit would drop.

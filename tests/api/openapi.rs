@@ -290,6 +290,15 @@ async fn every_documented_status_is_one_a_real_request_gets_with_the_documented_
 
     // The database goes last: nothing answers after it.
     for case in &cases {
+        // A label read needs Tesseract: without it (outside CI) the two cases that read one
+        // say they skipped.
+        if matches!(
+            (case.status, &case.send),
+            (200, Request::Photo(_)) | (503, Request::PhotosAtOnce)
+        ) && crate::helpers::missing_ocr()
+        {
+            continue;
+        }
         let response = match &case.send {
             Request::UntilRefused(request) => {
                 let numbered = |n: usize| match request.as_ref() {

