@@ -240,9 +240,7 @@ pub struct ListSimilarAnswer<'a> {
     )
 )]
 pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let typed = web::Query::<super::search::SearchParams>::from_query(req.query_string())
-        .map(|q| q.into_inner().q)
-        .unwrap_or_default();
+    let typed = crate::web::lenient_query::<super::search::SearchParams>(&req).q;
     let index = state.catalog.snapshot();
     let query = SearchQuery::parse(&typed).ok();
     if query.is_some() {
@@ -324,7 +322,7 @@ pub async fn similar_to_product(
     let limit = parse_limit(params.limit.as_deref())?;
     let other_brands = parse_other_brands(params.other_brands.as_deref())?;
     let not_found = || ApiError::not_found(format!("no product with id {path}"));
-    let id = super::parse_product_id(&path).ok_or_else(not_found)?;
+    let id = super::parse_row_id(&path).ok_or_else(not_found)?;
     let index = state.catalog.snapshot();
     let product = index.product(id).ok_or_else(not_found)?;
     let narrowing = Narrowing {

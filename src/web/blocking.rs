@@ -34,13 +34,24 @@ where
     .map_err(PageError::internal)?
 }
 
-/// `with_connection` for work whose only errors are the database's, told to the visitor as
-/// `storage_failure` tells them.
-pub async fn with_storage<T: Send + 'static>(
+/// `with_connection` for work whose errors are told to the visitor as they are (a database
+/// error as `storage_failure` tells it, a board error as the board's page does): one
+/// `PageError` whichever failed, the pool, the thread or the work.
+pub async fn with_storage<T, E>(
     state: &AppState,
-    work: impl FnOnce(&mut Conn) -> Result<T, DieselError> + Send + 'static,
-) -> Result<T, PageError> {
-    with_connection(state, work).await?.map_err(storage_failure)
+    work: impl FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
+) -> Result<T, PageError>
+where
+    T: Send + 'static,
+    E: Into<PageError> + Send + 'static,
+{
+    with_connection(state, work).await?.map_err(Into::into)
+}
+
+impl From<DieselError> for PageError {
+    fn from(error: DieselError) -> Self {
+        storage_failure(error)
+    }
 }
 
 /// Runs CPU-heavy `work` (a pasted list guessed and ranked) on the blocking pool in a turn of

@@ -37,9 +37,7 @@ pub async fn compare_page(
     state: web::Data<AppState>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let params = web::Query::<CompareParams>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
+    let params = crate::web::lenient_query::<CompareParams>(&req);
     if params.a.trim().is_empty() || params.b.trim().is_empty() {
         return Err(PageError(super::errors::Failure::BadRequest(Message::new(
             "비교할 두 제품을 골라 주세요 (제품 페이지의 '성분 나란히 비교' 링크).",
@@ -48,7 +46,7 @@ pub async fn compare_page(
     }
     let index = state.catalog.snapshot();
     let product = |raw: &str| {
-        super::parse_product_id(raw)
+        super::parse_row_id(raw)
             .and_then(|id| index.product(id))
             .ok_or_else(|| no_such_product(raw))
     };

@@ -53,9 +53,10 @@ pub async fn ingredient_page(
     let holding = index.products_with(ingredient.id);
     let last_page = holding.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
     // A page past the end shows the last one; anything unreadable, the first.
-    let page = web::Query::<PageParam>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.page.trim().parse::<usize>().ok())
+    let page = crate::web::lenient_query::<PageParam>(&req)
+        .page
+        .trim()
+        .parse::<usize>()
         .unwrap_or(1)
         .clamp(1, last_page);
     let start = (page - 1) * PRODUCTS_PER_PAGE;

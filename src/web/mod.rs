@@ -129,7 +129,47 @@ fn local_path(path: &str) -> Option<&str> {
     (plain && path.starts_with('/') && !path.starts_with("//")).then_some(path)
 }
 
-/// A product id from a path segment; anything but a positive number is no product.
-fn parse_product_id(raw: &str) -> Option<i32> {
+/// A stored row's id (a product's, a post's) from a path segment; anything but a positive
+/// number names no row.
+fn parse_row_id(raw: &str) -> Option<i32> {
     raw.parse::<i32>().ok().filter(|id| *id > 0)
+}
+
+/// What a path's `{id}` names, and what a visitor is told when it names nothing.
+pub trait RowKind {
+    fn not_found() -> errors::PageError;
+}
+
+/// The `{id}` of a page's path, read once at the edge: a positive number, or the kind's "no
+/// such ..." page before the handler runs (`PathId<board::PostRow>`, `PathId<admin::ProductRow>`).
+pub struct PathId<K>(pub i32, std::marker::PhantomData<K>);
+
+impl<K: RowKind> actix_web::FromRequest for PathId<K> {
+    type Error = errors::PageError;
+    type Future = std::future::Ready<Result<Self, errors::PageError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .and_then(parse_row_id)
+                .map(|id| PathId(id, std::marker::PhantomData))
+                .ok_or_else(K::not_found),
+        )
+    }
+}
+
+/// A page's query string, read as leniently as people type addresses: a parameter that cannot
+/// be read is as if it were not given (the page shows its default, never an error).
+pub fn lenient_query<T: serde::de::DeserializeOwned + Default>(req: &actix_web::HttpRequest) -> T {
+    actix_web::web::Query::<T>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
+}
+
+/// "See other": where a form that changed something sends the browser next.
+pub fn see_other(location: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
 }

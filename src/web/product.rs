@@ -78,12 +78,10 @@ fn product_answer(
     admin: AdminStatus,
     lang: Lang,
 ) -> Result<Answer, PageError> {
-    let id = super::parse_product_id(path).ok_or_else(|| no_such_product(path))?;
+    let id = super::parse_row_id(path).ok_or_else(|| no_such_product(path))?;
     let product = index.product(id).ok_or_else(|| no_such_product(path))?;
     // An unreadable query string narrows nothing: the page is still worth showing.
-    let form = web::Query::<NarrowingForm>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
+    let form = crate::web::lenient_query::<NarrowingForm>(req);
     let asked = form.read(index, product);
     let similar: Vec<SimilarCard> = index
         .similar_products_narrowed(id, SIMILAR_ON_PAGE, &asked.narrowing)

@@ -20,7 +20,7 @@ pub fn too_many_searches(wait: std::time::Duration) -> Message {
 /// How many candidates a search shows at most.
 pub const MAX_CANDIDATES: usize = 10;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
@@ -54,9 +54,7 @@ pub async fn search_page(
     state: web::Data<AppState>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let raw = web::Query::<SearchParams>::from_query(req.query_string())
-        .map(|q| q.into_inner().q)
-        .unwrap_or_default();
+    let raw = crate::web::lenient_query::<SearchParams>(&req).q;
     let query = match SearchQuery::parse(&raw) {
         Ok(query) => query,
         Err(e) => {

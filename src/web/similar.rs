@@ -17,7 +17,7 @@ use crate::i18n::{Lang, Texts};
 use crate::ingredients::PastedText;
 use actix_multipart::Multipart;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct PasteForm {
     #[serde(default)]
     pub ingredients: String,
@@ -72,9 +72,7 @@ pub async fn paste_form(
     state: web::Data<AppState>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let asked = web::Query::<PasteForm>::from_query(req.query_string())
-        .map(|q| q.into_inner().ingredients)
-        .unwrap_or_default();
+    let asked = crate::web::lenient_query::<PasteForm>(&req).ingredients;
     if !asked.trim().is_empty() {
         return results_page(asked, &req, &state, lang).await;
     }

@@ -183,6 +183,22 @@ impl FromRequest for AdminStatus {
     }
 }
 
+/// The signed-in admin. A handler that takes it is refused to anyone else (with how to sign
+/// in, or "try again shortly" when the sign-in cannot be checked) before its body runs, so an
+/// admin action cannot forget the check.
+#[derive(Debug, Clone, Copy)]
+pub struct Admin;
+
+impl FromRequest for Admin {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { AdminStatus::of(&req).await.require().map(|()| Admin) })
+    }
+}
+
 /// The client as limits count it: its address as the connection shows it, or, when the
 /// connection comes from a proxy the settings trust (`TRUSTED_PROXIES`), as that proxy's
 /// header (`REAL_IP_HEADER`) says; IPv6 clients by their /64. From any other peer the header

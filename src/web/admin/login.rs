@@ -9,9 +9,9 @@ use crate::app_state::AppState;
 use crate::i18n::{Lang, Message, Texts};
 use crate::security::GuessTarget;
 use crate::web::blocking::with_storage;
-use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
 use crate::web::safeguards::{guess_password, Guess};
+use crate::web::see_other;
 use crate::web::visitor::{
     client_address, site_cookie, AdminStatus, CheckedForm, Visitor, ADMIN_COOKIE,
 };
@@ -56,9 +56,7 @@ pub async fn login_form(
     admin: AdminStatus,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let next = web::Query::<NextParam>::from_query(req.query_string())
-        .map(|q| q.into_inner().next)
-        .unwrap_or_default();
+    let next = crate::web::lenient_query::<NextParam>(&req).next;
     render_with(
         StatusCode::OK,
         &LoginPage {

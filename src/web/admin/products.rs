@@ -18,9 +18,10 @@ use crate::catalog_index::LiveCatalog;
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
 use crate::web::blocking::{storage_failure, with_connection, with_storage};
-use crate::web::board::see_other;
 use crate::web::errors::{render_with, PageError};
-use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
+use crate::web::see_other;
+use crate::web::visitor::{Admin, CheckedForm, Visitor};
+use crate::web::PathId;
 
 pub struct CategoryOption {
     pub slug: &'static str,
@@ -69,8 +70,13 @@ impl ProductFormPage {
     }
 }
 
-fn product_id(raw: &str) -> Result<i32, PageError> {
-    crate::web::parse_product_id(raw).ok_or_else(|| edit_failure(EditError::NotFound))
+/// A product, as an admin page's `{id}` names it (`PathId<ProductRow>`).
+pub struct ProductRow;
+
+impl crate::web::RowKind for ProductRow {
+    fn not_found() -> PageError {
+        edit_failure(EditError::NotFound)
+    }
 }
 
 fn edit_failure(error: EditError) -> PageError {
@@ -114,13 +120,13 @@ pub async fn new_product_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let post = web::Query::<NewProductParams>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.post.parse::<i32>().ok());
+    let post = crate::web::lenient_query::<NewProductParams>(&req)
+        .post
+        .parse::<i32>()
+        .ok();
     let mut form = ProductForm::default();
     if let Some(post_id) = post {
         let found = with_storage(&state, move |conn| board_store::find_post(conn, post_id)).await?;
@@ -139,10 +145,9 @@ pub async fn add_product(
     form: CheckedForm<ProductForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
@@ -200,14 +205,12 @@ fn exists_errors(id: i32) -> FieldErrors {
 }
 
 pub async fn edit_product_form(
-    path: web::Path<String>,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
+    PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let id = product_id(&path)?;
     let stored = with_storage(&state, move |conn| store::stored_product(conn, id))
         .await?
         .ok_or_else(|| edit_failure(EditError::NotFound))?;
@@ -226,15 +229,13 @@ pub async fn edit_product_form(
 }
 
 pub async fn save_product(
-    path: web::Path<String>,
     form: CheckedForm<ProductForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
+    PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let id = product_id(&path)?;
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
         Ok(draft) => draft,
@@ -269,14 +270,12 @@ struct DeleteProductPage {
 }
 
 pub async fn delete_product_confirm(
-    path: web::Path<String>,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
+    PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let id = product_id(&path)?;
     let index = state.catalog.snapshot();
     let product = index
         .product(id)
@@ -295,13 +294,11 @@ pub async fn delete_product_confirm(
 }
 
 pub async fn delete_product(
-    path: web::Path<String>,
     _form: CheckedForm<NewProductParams>,
     state: web::Data<AppState>,
-    admin: AdminStatus,
+    _admin: Admin,
+    PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let id = product_id(&path)?;
     write_and_refresh(&state, move |conn| store::delete_product(conn, id))
         .await?
         .map_err(edit_failure)?;

@@ -5,22 +5,22 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::edit::PasswordPage;
-use super::{check_post_password, find_post, post_id, see_other, Guess, PasswordForm};
+use super::{check_post_password, find_post, see_other, Guess, PasswordForm, PostId};
 use crate::app_state::AppState;
 use crate::board::{actions, Actor};
 use crate::i18n::Lang;
-use crate::web::blocking::with_connection;
+use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::PathId;
 
 pub async fn delete_confirm(
-    path: web::Path<String>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     let post = find_post(&state, id).await?;
     render_with(
         StatusCode::OK,
@@ -30,14 +30,13 @@ pub async fn delete_confirm(
 
 pub async fn delete_post(
     req: HttpRequest,
-    path: web::Path<String>,
     form: CheckedForm<PasswordForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     if !admin.signed_in {
         match check_post_password(&state, client_address(&req), id, form.0.password).await? {
             Guess::Right => {}
@@ -51,10 +50,10 @@ pub async fn delete_post(
         }
     }
     // The password was checked above; the admin needs none.
-    with_connection(&state, move |conn| {
+    with_storage(&state, move |conn| {
         actions::delete_post(conn, id, Actor::Admin)
     })
-    .await??;
+    .await?;
     log::info!(
         "post {id} deleted by {}",
         if admin.signed_in {

@@ -8,16 +8,16 @@ use askama::Template;
 
 use super::form_page::PostFormPage;
 use super::write::ask_product;
-use super::{check_post_password, find_post, post_id, see_other, Guess, PasswordForm};
+use super::{check_post_password, find_post, see_other, Guess, PasswordForm, PostId};
 use crate::app_state::AppState;
 use crate::board::product_link::{choose_product, NOT_LISTED};
 use crate::board::store::Post;
 use crate::board::{actions, PostDraft, PostForm};
 use crate::i18n::{Lang, Message, Texts};
-use crate::web::blocking::with_connection;
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::PathId;
 
 /// The page asking for a post's password before an action (edit, delete).
 #[derive(Template)]
@@ -92,13 +92,13 @@ fn edit_page(
 }
 
 pub async fn edit_start(
-    path: web::Path<String>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let post = find_post(&state, post_id(&path)?).await?;
+    let post = find_post(&state, id).await?;
     if admin.signed_in {
         return edit_page(&state, &post, admin, &visitor, String::new(), lang)
             .render(StatusCode::OK);
@@ -111,14 +111,13 @@ pub async fn edit_start(
 
 pub async fn edit_verify(
     req: HttpRequest,
-    path: web::Path<String>,
     form: CheckedForm<PasswordForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
         Guess::Right => {
             let post = find_post(&state, id).await?;
@@ -146,14 +145,13 @@ pub struct EditForm {
 }
 
 pub async fn save_edit(
-    path: web::Path<String>,
     form: CheckedForm<EditForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     let EditForm { grant, post: form } = form.0;
     let index = state.catalog.snapshot();
     let choice = choose_product(&index, &form.product_id, &form.product);
@@ -198,9 +196,7 @@ pub async fn save_edit(
         .render(StatusCode::OK);
     };
     let content = draft.content(product_id, &product_name);
-    let saved = with_connection(&state, move |conn| actions::edit_post(conn, id, &content))
-        .await
-        .and_then(|saved| saved.map_err(PageError::from));
+    let saved = with_storage(&state, move |conn| actions::edit_post(conn, id, &content)).await;
     if let Err(error) = saved {
         // The grant stays, so the same form can be sent again once saving works.
         return page(form).after_failed_save(error);

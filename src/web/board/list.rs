@@ -81,9 +81,7 @@ pub async fn board_page(
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     // An unreadable query string is treated as no query: the list is still worth showing.
-    let params = web::Query::<ListParams>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
+    let params = crate::web::lenient_query::<ListParams>(&req);
     // A number past i64 is past the last page too; `posts_page` shows the last one then.
     let asked = params.page.trim();
     let page = match asked.parse::<i64>() {
@@ -117,7 +115,7 @@ pub async fn board_page(
         } else {
             store::pinned_posts(conn)?
         };
-        Ok((pinned, store::posts_page(conn, &filter, page)?))
+        Ok::<_, diesel::result::Error>((pinned, store::posts_page(conn, &filter, page)?))
     })
     .await?;
     let page = found.page;

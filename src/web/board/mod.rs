@@ -11,8 +11,9 @@ mod post;
 mod views;
 mod write;
 
-use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use super::see_other;
+
+use actix_web::web;
 use serde::Deserialize;
 
 use super::blocking::storage_failure;
@@ -52,19 +53,23 @@ async fn find_post(
     state: &crate::app_state::AppState,
     id: i32,
 ) -> Result<crate::board::store::Post, PageError> {
-    Ok(super::blocking::with_connection(state, move |conn| {
+    super::blocking::with_storage(state, move |conn| {
         crate::board::store::find_post(conn, id)?.ok_or(BoardError::NotFound)
     })
-    .await??)
+    .await
 }
 
-/// A post id from the path; anything else is no post.
-fn post_id(raw: &str) -> Result<i32, PageError> {
-    raw.parse::<i32>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(no_such_post)
+/// A post, as a path's `{id}` names it (`PathId<PostRow>`).
+pub struct PostRow;
+
+impl super::RowKind for PostRow {
+    fn not_found() -> PageError {
+        no_such_post()
+    }
 }
+
+/// The post a board page's path names.
+pub type PostId = super::PathId<PostRow>;
 
 fn no_such_post() -> PageError {
     PageError::not_found(Message::new(
@@ -86,12 +91,6 @@ impl From<BoardError> for PageError {
             BoardError::Storage(e) => storage_failure(e),
         }
     }
-}
-
-pub fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// Checks `password` for post `id` as a guess from `client` at that post (see

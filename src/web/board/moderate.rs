@@ -6,16 +6,17 @@ use serde::Deserialize;
 
 use super::post::PostPage;
 use super::views::PostView;
-use super::{post_id, see_other};
+use super::{see_other, PostId};
 use crate::app_state::AppState;
 use crate::board::fields::Answer;
 use crate::board::store;
 use crate::board::{actions, BoardError, PostStatus};
 use crate::form::FieldErrors;
 use crate::i18n::Lang;
-use crate::web::blocking::with_connection;
+use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
-use crate::web::visitor::{AdminStatus, CheckedForm, Visitor};
+use crate::web::visitor::{Admin, CheckedForm, Visitor};
+use crate::web::PathId;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ModerationForm {
@@ -29,15 +30,13 @@ pub struct ModerationForm {
 }
 
 pub async fn moderate_post(
-    path: web::Path<String>,
     form: CheckedForm<ModerationForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
-    admin: AdminStatus,
+    _admin: Admin,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    admin.require()?;
-    let id = post_id(&path)?;
     let form = form.0;
     let mut errors = FieldErrors::default();
     let status = errors.take("status", PostStatus::parse(&form.status));
@@ -45,11 +44,10 @@ pub async fn moderate_post(
     let pinned = form.pinned.is_some();
     let mut shown_status = StatusCode::BAD_REQUEST;
     if let (Some(status), Some(answer)) = (status, answer) {
-        let saved = with_connection(&state, move |conn| {
+        let saved = with_storage(&state, move |conn| {
             actions::moderate_post(conn, id, status, pinned, answer.as_str())
         })
-        .await
-        .and_then(|saved| saved.map_err(PageError::from));
+        .await;
         match saved {
             Ok(()) => return Ok(see_other(format!("/board/{id}"))),
             // The database cannot take it now: the answer stays in its box for another try.
@@ -63,10 +61,10 @@ pub async fn moderate_post(
         }
     }
     // Show the post again with the admin's input kept and the messages beside it.
-    let mut post = with_connection(&state, move |conn| {
+    let mut post = with_storage(&state, move |conn| {
         store::find_post(conn, id)?.ok_or(BoardError::NotFound)
     })
-    .await??;
+    .await?;
     post.answer = form.answer;
     post.is_pinned = pinned;
     let mut page = PostPage::new(

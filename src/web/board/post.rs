@@ -4,16 +4,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::views::PostView;
-use super::{check_post_password, post_id, Guess, PasswordForm};
+use super::{check_post_password, Guess, PasswordForm, PostId};
 use crate::app_state::AppState;
 use crate::board::actions::can_read;
 use crate::board::store::{self, Post};
 use crate::board::{BoardError, PostStatus};
 use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
-use crate::web::blocking::with_connection;
+use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::PathId;
 
 pub struct StatusOption {
     pub slug: &'static str,
@@ -81,7 +82,7 @@ async fn read_post(
 ) -> Result<(Post, bool), PageError> {
     let viewer = visitor.viewer_key();
     let returning = visitor.is_returning();
-    Ok(with_connection(state, move |conn| {
+    with_storage(state, move |conn| {
         let mut post = store::find_post(conn, id)?.ok_or(BoardError::NotFound)?;
         let readable = can_read(&post, is_admin, unlocked);
         // Only a visitor who sent its cookie back is counted: a crawler or a script that
@@ -96,17 +97,16 @@ async fn read_post(
         }
         Ok::<_, BoardError>((post, readable))
     })
-    .await??)
+    .await
 }
 
 pub async fn post_page(
-    path: web::Path<String>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, false).await?;
     let page = PostPage::new(
         PostView::new(post, &state.catalog.snapshot(), lang),
@@ -121,14 +121,13 @@ pub async fn post_page(
 /// A secret post's password typed: the post is shown (this response only).
 pub async fn unlock_post(
     req: HttpRequest,
-    path: web::Path<String>,
     form: CheckedForm<PasswordForm>,
     state: web::Data<AppState>,
     visitor: Visitor,
     admin: AdminStatus,
     lang: Lang,
+    PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
-    let id = post_id(&path)?;
     let address = client_address(&req);
     let refusal = match check_post_password(&state, address, id, form.0.password).await? {
         Guess::Right => None,

@@ -10,7 +10,7 @@ use crate::board::product_link::choose_product;
 use crate::board::{PostCategory, PostDraft, PostForm};
 use crate::i18n::{Lang, Message};
 use crate::security::RateKey;
-use crate::web::blocking::with_connection;
+use crate::web::blocking::with_storage;
 use crate::web::errors::PageError;
 use crate::web::safeguards::{wait_message, POSTS};
 use crate::web::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
@@ -34,9 +34,7 @@ pub async fn new_post_form(
     admin: AdminStatus,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
-    let params = web::Query::<NewPostParams>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
+    let params = crate::web::lenient_query::<NewPostParams>(&req);
     let product: String = params.product.chars().take(200).collect();
     let title = match (params.category.as_str(), product.trim()) {
         ("request", name) if !name.is_empty() => {
@@ -99,11 +97,10 @@ pub async fn create_post(
         .await
         .map_err(PageError::internal)??;
     let limit = (!admin.signed_in).then(|| (state.safeguards.posting, RateKey::client(address)));
-    let created = with_connection(&state, move |conn| {
+    let created = with_storage(&state, move |conn| {
         actions::create_post(conn, &content, password_hash.as_deref(), limit)
     })
-    .await
-    .and_then(|created| created.map_err(PageError::from));
+    .await;
     let id = match created {
         Ok(Ok(id)) => id,
         Ok(Err(wait)) => {
