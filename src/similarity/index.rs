@@ -1212,6 +1212,7 @@ const PREFETCH_AHEAD: usize = 8;
 /// Starts reading `slice[index]` into the cache, if there is one: a hint, no effect on what
 /// the program computes.
 #[inline(always)]
+#[allow(unsafe_code)]
 pub(crate) fn prefetch<T>(slice: &[T], index: usize) {
     #[cfg(target_arch = "x86_64")]
     if let Some(item) = slice.get(index) {
