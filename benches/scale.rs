@@ -16,8 +16,8 @@ use criterion::Criterion;
 
 use seongbun::catalog::model::NewProduct;
 use seongbun::catalog::synthetic::{self, CatalogShape, SeededRng};
-use seongbun::catalog_index::CatalogIndex;
 use seongbun::ingredients::{PastedText, Resolver};
+use seongbun::live_catalog::CatalogIndex;
 use seongbun::similarity::Narrowing;
 
 const DATA_DIR: &str = "../shared/data";

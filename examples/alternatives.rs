@@ -16,7 +16,7 @@
 //! the trace line), each for all brands and for other brands only.
 
 use seongbun::catalog::model::ProductSummary;
-use seongbun::catalog_index::CatalogIndex;
+use seongbun::live_catalog::CatalogIndex;
 use seongbun::similarity::narrowing::same_brand;
 use seongbun::similarity::SimilarityIndex;
 

@@ -4,11 +4,11 @@
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use crate::catalog_index::LiveCatalog;
+use crate::answer_cache::AnswerCache;
 use crate::db::DbPool;
 use crate::job_queue::JobQueue;
+use crate::live_catalog::LiveCatalog;
 use crate::security::{SafeguardSettings, Safeguards};
-use crate::web::AnswerCache;
 
 /// The answer cache's size unless set (`ANSWER_CACHE_MIB`).
 pub const DEFAULT_ANSWER_CACHE_MIB: u64 = 128;

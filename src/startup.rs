@@ -9,9 +9,9 @@ use actix_web::{web, App, HttpServer};
 
 use crate::app_state::AppState;
 use crate::catalog::{demo, import, synthetic};
-use crate::catalog_index::{CatalogIndex, LiveCatalog};
 use crate::config::ServeArgs;
 use crate::db::{self, DbPool};
+use crate::live_catalog::{CatalogIndex, LiveCatalog};
 
 /// Opens the database (migrating it), loads the demo catalog into an empty one, and indexes
 /// the catalog. Admin sign-in is off until `with_safeguards` sets a password.
@@ -35,7 +35,7 @@ pub fn prepare_with(database_url: &str, settings: db::PoolSettings) -> Result<Ap
 
 /// Starts the server on `listener`; the returned future runs it.
 pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    crate::catalog_watch::spawn(state.pool.clone(), Arc::downgrade(&state.catalog))?;
+    crate::live_catalog::watch::spawn(state.pool.clone(), Arc::downgrade(&state.catalog))?;
     let metrics = crate::web::metrics(&state).map_err(std::io::Error::other)?;
     crate::web::prepare_assets();
     let data = web::Data::new(state);

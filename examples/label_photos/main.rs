@@ -16,9 +16,9 @@ mod render;
 
 use std::time::Instant;
 
-use seongbun::catalog_index::CatalogIndex;
 use seongbun::ingredients::PastedText;
 use seongbun::label_photo::{read_label_with, Reading, Understood, READINGS};
+use seongbun::live_catalog::CatalogIndex;
 
 const FILES: [&str; 4] = [
     "sephora_cosmetics_1472.csv",

@@ -3,7 +3,7 @@
 //! is never linked without the author's choice: a request is often for a product the catalog
 //! lacks, whose name looks like one it has.
 
-use crate::catalog_index::CatalogIndex;
+use crate::live_catalog::CatalogIndex;
 use crate::search::SearchOutcome;
 
 /// How many matches the form offers.

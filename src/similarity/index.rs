@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::id_table::IdTable;
+use crate::live_catalog::id_table::IdTable;
 
 use super::common_bounds::{CommonBounds, CommonTerms, BLOCK};
 use super::weights::{brand_spread, idf, trace_factor, Rarity, TraceLine, TRACE_LINE_FROM};

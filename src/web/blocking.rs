@@ -7,8 +7,8 @@ use crate::i18n::Message;
 use actix_web::web;
 use diesel::result::Error as DieselError;
 
-use super::errors::{Failure, PageError};
 use crate::app_state::AppState;
+use crate::web::errors::{Failure, PageError};
 
 /// Runs `work` with a pooled connection on the blocking thread pool. The outer error is the
 /// pool or thread failing; the inner result is the work's own.

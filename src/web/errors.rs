@@ -120,7 +120,7 @@ impl PageError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: &'static Texts,
-    head: super::head::Head,
+    head: crate::web::pages::head::Head,
     title: &'a str,
     message: &'a str,
 }
@@ -136,7 +136,7 @@ pub fn error_page_body(failure: &Failure, lang: Lang) -> String {
     let message = failure.public_message(lang);
     ErrorPage {
         t,
-        head: super::head::Head::new(format!("{message} {}", t.describe_site)),
+        head: crate::web::pages::head::Head::new(format!("{message} {}", t.describe_site)),
         title: failure.title(t),
         message,
     }

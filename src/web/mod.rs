@@ -1,45 +1,36 @@
-//! HTTP: pages (`home`, `search`, `product`, `compare`, `ingredient`, `similar`), the JSON API
-//! (`api`), the load balancer's checks (`health`), the page language (`language`), and how errors and catalog values are shown
-//! (`errors`, `views`). Handlers stay thin: parse, call the
-//! catalog index, render.
+//! HTTP, by job: `pages/` (the HTML pages: search, product, paste and photo results,
+//! compare, ingredient, the board and the admin's pages, assets and crawler files), `api/` (the
+//! JSON API, its OpenAPI document, the load balancer's health checks), `middleware/` (the
+//! visitor cookie and CSRF, the page language and error pages, security headers, metrics); and
+//! beside them what all of those share: errors as a visitor meets them, running blocking work
+//! (`blocking`), rate limits and password guesses (`safeguards`), photo uploads, the catalog's
+//! view models (`views`), kept answers as requests meet them and content codings. Handlers stay thin: parse, call the
+//! catalog index or a store, render.
 
-mod admin;
-mod answer_cache;
 mod api;
-mod assets;
 mod blocking;
-mod board;
-mod compare;
-mod crawlers;
 mod encoding;
 mod errors;
-mod head;
-mod health;
-mod home;
-mod ingredient;
-mod language;
-mod metrics;
-mod narrowing;
-mod openapi;
+mod kept_answers;
+mod middleware;
+mod pages;
 mod photo;
-mod product;
 mod safeguards;
-mod search;
-mod security_headers;
-mod similar;
 mod views;
-mod visitor;
+
+use api::{health, openapi};
+use middleware::language;
+use pages::{admin, assets, board, compare, crawlers, home, ingredient, product, search, similar};
 
 use crate::i18n::Message;
 use actix_web::{web, HttpResponse};
 
-pub use answer_cache::AnswerCache;
-pub use assets::{prepare as prepare_assets, url as asset_url};
 pub use errors::{ApiError, PageError};
-pub use language::localized_errors;
-pub use metrics::metrics;
-pub use security_headers::{security_headers, CONTENT_SECURITY_POLICY};
-pub use visitor::visitor_cookie;
+pub use middleware::language::localized_errors;
+pub use middleware::metrics::metrics;
+pub use middleware::security_headers::{security_headers, CONTENT_SECURITY_POLICY};
+pub use middleware::visitor::visitor_cookie;
+pub use pages::assets::{prepare as prepare_assets, url as asset_url};
 
 /// Largest form body accepted (a pasted list of 20,000 Korean characters, percent-encoded).
 pub const FORM_LIMIT_BYTES: usize = 256 * 1024;

@@ -8,12 +8,12 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 
-use super::blocking::{block_in_turn, with_storage};
-use super::errors::{ApiError, Failure, PageError};
-use super::visitor::client_address;
 use crate::app_state::AppState;
 use crate::label_photo::{self, PhotoError, Understood, MAX_IMAGE_BYTES};
 use crate::security::RateKey;
+use crate::web::blocking::{block_in_turn, with_storage};
+use crate::web::errors::{ApiError, Failure, PageError};
+use crate::web::middleware::visitor::client_address;
 
 /// What a photo upload carried.
 #[derive(Debug, Default)]

@@ -4,12 +4,12 @@
 
 use actix_web::http::StatusCode;
 
-use super::blocking::{block_in_turn, busy_message, with_storage};
-use super::errors::PageError;
 use crate::app_state::AppState;
 use crate::i18n::Message;
 use crate::security::rate_limit::describe_wait;
 use crate::security::{ClientKey, GuessTarget, RateKey};
+use crate::web::blocking::{block_in_turn, busy_message, with_storage};
+use crate::web::errors::PageError;
 
 /// What an address has done too often, in Korean and English ("글이", "posts").
 pub type Doing = (&'static str, &'static str);
@@ -71,7 +71,7 @@ pub async fn guess_password(
     if !right {
         return Ok(Guess::Refused(
             StatusCode::FORBIDDEN,
-            super::board::wrong_password(),
+            crate::web::pages::board::wrong_password(),
         ));
     }
     with_storage(state, move |conn| limit.clear(conn, &who)).await?;

@@ -5,8 +5,8 @@ use serde::Serialize;
 use crate::catalog::category::category_label;
 use crate::catalog::demo::DEMO_SOURCE;
 use crate::catalog::model::{Ingredient, ProductSummary};
-use crate::catalog_index::{CatalogIndex, SimilarProduct};
 use crate::i18n::Texts;
+use crate::live_catalog::{CatalogIndex, SimilarProduct};
 
 /// An ingredient as a chip: its name, Korean name, functions, and whether it is shared.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

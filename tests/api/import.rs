@@ -61,7 +61,7 @@ fn products_without_ingredients_are_searchable_but_never_offered_as_similar() {
     let (_dir, pool) = temp_db();
     let mut conn = pool.get().unwrap();
     import_file(&mut conn, SEPHORA_1472).unwrap();
-    let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
+    let index = seongbun::live_catalog::CatalogIndex::load(&mut conn).unwrap();
     let found = index.search("DR. JART+ Water Drop Hydrating Moisturizer", 3);
     let (product, _) = found.first().expect("found by name");
     assert!(product.no_ingredients_reason.is_some());
@@ -127,7 +127,7 @@ fn a_dictionary_imported_after_a_catalog_resolves_its_korean_ingredients() {
     let mut conn = pool.get().unwrap();
     import_file(&mut conn, OLIVE_YOUNG).unwrap();
     let korean_share = |conn: &mut _| {
-        let index = seongbun::catalog_index::CatalogIndex::load(conn).unwrap();
+        let index = seongbun::live_catalog::CatalogIndex::load(conn).unwrap();
         let product = index.search("라운드랩 1025 독도 토너", 1)[0].0.id;
         let names: Vec<String> = index
             .ingredients_of(product)
@@ -229,7 +229,7 @@ fn which_products_contain_an_ingredient_is_one_indexed_query() {
     let (_dir, pool) = temp_db();
     let mut conn = pool.get().unwrap();
     seongbun::catalog::demo::seed_if_empty(&mut conn).unwrap();
-    let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
+    let index = seongbun::live_catalog::CatalogIndex::load(&mut conn).unwrap();
     let cica_cream = index.search("Quiet Cica Cica Recovery Cream", 1)[0].0.id;
     let madecassoside = index
         .ingredients_of(cica_cream)
@@ -421,7 +421,7 @@ fn every_link_is_written_in_label_order_whatever_the_list_length() {
     assert_eq!(stored.len(), expected.len());
     assert_eq!(stored, expected);
     // Same label name, same ingredient, wherever it stands.
-    let index = seongbun::catalog_index::CatalogIndex::load(&mut conn).unwrap();
+    let index = seongbun::live_catalog::CatalogIndex::load(&mut conn).unwrap();
     let longest = index.search("Length Test 070", 1)[0].0.id;
     assert_eq!(index.ingredients_of(longest).len(), 70);
     // The references hold after the import (PostgreSQL's import drops and adds them back):

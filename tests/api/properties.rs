@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use seongbun::catalog::import::import_text;
-use seongbun::catalog_index::CatalogIndex;
 use seongbun::ingredients::{parse_label, PastedText, Resolver};
+use seongbun::live_catalog::CatalogIndex;
 use seongbun::search::query::SearchQuery;
 
 /// No single input may take longer than this (a hang or a quadratic blow-up shows here; the

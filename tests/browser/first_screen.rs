@@ -13,7 +13,7 @@ const PRODUCTS: usize = 200;
 /// length of each one's list as the catalog holds it.
 fn sample(database: &str) -> Vec<(i32, usize)> {
     let pool = seongbun::db::open(database).unwrap();
-    let index = seongbun::catalog_index::CatalogIndex::load(&mut pool.get().unwrap()).unwrap();
+    let index = seongbun::live_catalog::CatalogIndex::load(&mut pool.get().unwrap()).unwrap();
     let mut with_lists: Vec<(i32, usize)> =
         seongbun::catalog::store::all_products(&mut pool.get().unwrap())
             .unwrap()

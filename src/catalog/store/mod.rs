@@ -30,7 +30,7 @@ pub fn catalog_version(conn: &mut Conn) -> QueryResult<i32> {
 
 /// Moves the catalog version on, so that every running instance rebuilds its index. On
 /// PostgreSQL the change is also announced (delivered at commit) to the instances listening
-/// (`catalog_watch`), which then rebuild at once instead of at their next check.
+/// (`live_catalog::watch`), which then rebuild at once instead of at their next check.
 pub(super) fn bump_catalog_version(conn: &mut Conn) -> QueryResult<()> {
     diesel::update(catalog_state::table)
         .set(catalog_state::version.eq(catalog_state::version + 1))

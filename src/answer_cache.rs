@@ -1,0 +1,207 @@
+//! Finished answers of the pages that cost the most to make and are the same for every
+//! visitor: the product page (4 similar products ranked, then rendered) and `/api/search`
+//! (trigram candidates scored with strsim). Each is kept by the catalog version it was made
+//! from, so an import, an admin edit or a restore makes every older answer unreachable at once;
+//! nothing is ever served from a catalog other than the one in use. The cache is bounded in
+//! bytes (S3-FIFO eviction, `quick_cache`): popular pages stay, one-off ones leave.
+//!
+//! Only successful answers to visitors who are not the admin are kept (the admin's pages carry
+//! edit links); cookies and security headers are added around a kept answer as around a fresh
+//! one, by the middleware (`web::kept_answers` serves it). A kept answer is gzipped once, when kept, and served so to browsers
+//! that accept it: a product page of 30 KB becomes about 5 KB, and copying the bytes out had
+//! been a quarter of what serving a kept page cost.
+
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+
+use crate::i18n::Lang;
+
+/// Which answer: the catalog it was made from, the page's language, the site's address (a
+/// page's canonical link and share card name it) and the path with its query string exactly
+/// as asked. (`web::kept_answers` reads them off a request.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AnswerKey {
+    catalog_version: i32,
+    lang: Lang,
+    origin: String,
+    target: String,
+}
+
+impl AnswerKey {
+    pub fn new(catalog_version: i32, lang: Lang, origin: String, target: String) -> Self {
+        AnswerKey {
+            catalog_version,
+            lang,
+            origin,
+            target,
+        }
+    }
+}
+
+/// A whole answer: status, content type and body (and the body gzipped, once kept).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    gzipped: Option<Bytes>,
+}
+
+impl Answer {
+    pub fn html(status: StatusCode, body: String) -> Self {
+        Answer {
+            status,
+            content_type: "text/html; charset=utf-8",
+            body: Bytes::from(body),
+            gzipped: None,
+        }
+    }
+
+    pub fn json(value: &impl serde::Serialize) -> Result<Self, serde_json::Error> {
+        Ok(Answer {
+            status: StatusCode::OK,
+            content_type: "application/json",
+            body: Bytes::from(serde_json::to_vec(value)?),
+            gzipped: None,
+        })
+    }
+
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body gzipped, once the answer is kept.
+    pub fn gzipped(&self) -> Option<&Bytes> {
+        self.gzipped.as_ref()
+    }
+
+    fn with_gzipped_body(mut self) -> Self {
+        // Writing to memory cannot fail; if it ever did, the answer is served plain.
+        self.gzipped = crate::compression::gzip(&self.body).map(Bytes::from);
+        self
+    }
+}
+
+/// Roughly what an entry costs beyond its key and body: the map slot, the key and answer
+/// structs, the allocator's rounding.
+const ENTRY_OVERHEAD_BYTES: u64 = 128;
+
+#[derive(Clone)]
+struct AnswerBytes;
+
+impl Weighter<AnswerKey, Answer> for AnswerBytes {
+    fn weight(&self, key: &AnswerKey, answer: &Answer) -> u64 {
+        let gzipped = answer.gzipped.as_ref().map_or(0, Bytes::len);
+        (key.origin.len() + key.target.len() + answer.body.len() + gzipped) as u64
+            + ENTRY_OVERHEAD_BYTES
+    }
+}
+
+/// The kept answers; `None` when the cache is turned off (a size of 0).
+pub struct AnswerCache {
+    kept: Option<Cache<AnswerKey, Answer, AnswerBytes>>,
+}
+
+/// Entries a cache of this many bytes is sized for: product pages are 2–70 KB, search
+/// answers about 2 KB.
+const TYPICAL_ANSWER_BYTES: u64 = 8 * 1024;
+
+impl AnswerCache {
+    /// A cache holding at most about `capacity_bytes` of answers (0: keep nothing).
+    pub fn new(capacity_bytes: u64) -> Self {
+        let kept = (capacity_bytes > 0).then(|| {
+            let estimated_items = (capacity_bytes / TYPICAL_ANSWER_BYTES).max(16) as usize;
+            Cache::with_weighter(estimated_items, capacity_bytes, AnswerBytes)
+        });
+        AnswerCache { kept }
+    }
+
+    pub fn get(&self, key: &AnswerKey) -> Option<Answer> {
+        self.kept.as_ref()?.get(key)
+    }
+
+    /// Keeps a successful answer, gzipped; any other status is made afresh each time. Returns
+    /// the answer to serve now.
+    pub fn keep(&self, key: AnswerKey, answer: Answer) -> Answer {
+        match &self.kept {
+            Some(kept) if answer.status == StatusCode::OK => {
+                let answer = answer.with_gzipped_body();
+                kept.insert(key, answer.clone());
+                answer
+            }
+            _ => answer,
+        }
+    }
+
+    /// Bytes held now (keys, bodies and the per-entry estimate).
+    pub fn weight(&self) -> u64 {
+        self.kept.as_ref().map_or(0, |kept| kept.weight())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(target: &str, version: i32, lang: Lang) -> AnswerKey {
+        AnswerKey::new(
+            version,
+            lang,
+            "http://localhost".to_string(),
+            target.to_string(),
+        )
+    }
+
+    fn page(text: &str) -> Answer {
+        Answer::html(StatusCode::OK, text.to_string())
+    }
+
+    #[test]
+    fn an_answer_is_found_only_under_its_catalog_version_language_and_query() {
+        let cache = AnswerCache::new(1 << 20);
+        cache.keep(key("/products/7?no_alcohol=on", 3, Lang::Ko), page("ko v3"));
+        let found = cache.get(&key("/products/7?no_alcohol=on", 3, Lang::Ko));
+        assert_eq!(found.map(|a| a.body), Some(Bytes::from("ko v3")));
+        for other in [
+            key("/products/7?no_alcohol=on", 4, Lang::Ko),
+            key("/products/7?no_alcohol=on", 3, Lang::En),
+            key("/products/7", 3, Lang::Ko),
+            key("/products/7?no_fragrance=on", 3, Lang::Ko),
+        ] {
+            assert!(cache.get(&other).is_none(), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn failures_are_not_kept_and_a_zero_size_keeps_nothing() {
+        let cache = AnswerCache::new(1 << 20);
+        let refused = Answer::html(StatusCode::BAD_REQUEST, "bad price".to_string());
+        cache.keep(key("/products/7?max_price=x", 1, Lang::Ko), refused);
+        assert!(cache
+            .get(&key("/products/7?max_price=x", 1, Lang::Ko))
+            .is_none());
+
+        let off = AnswerCache::new(0);
+        off.keep(key("/products/7", 1, Lang::Ko), page("p"));
+        assert!(off.get(&key("/products/7", 1, Lang::Ko)).is_none());
+        assert_eq!(off.weight(), 0);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_size() {
+        let capacity = 64 * 1024;
+        let cache = AnswerCache::new(capacity);
+        let body = "x".repeat(1000);
+        for id in 0..1000 {
+            cache.keep(key(&format!("/products/{id}"), 1, Lang::Ko), page(&body));
+            assert!(cache.weight() <= capacity, "{} bytes", cache.weight());
+        }
+        assert!(cache.weight() > capacity / 2, "it is used");
+    }
+}

@@ -1,0 +1,172 @@
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::answer_cache::Answer;
+use crate::app_state::AppState;
+use crate::catalog::model::ProductSummary;
+use crate::i18n::{Lang, Message, Texts};
+use crate::live_catalog::CatalogIndex;
+use crate::similarity::narrowing::same_brand;
+use crate::web::errors::PageError;
+use crate::web::kept_answers::{answer_key, respond};
+use crate::web::middleware::visitor::AdminStatus;
+use crate::web::pages::head::{Head, Origin};
+use crate::web::pages::narrowing_form::{NarrowingForm, NarrowingView};
+use crate::web::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
+
+/// How many similar products a product page shows.
+pub const SIMILAR_ON_PAGE: usize = 4;
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage {
+    t: &'static Texts,
+    head: Head,
+    product: ProductView,
+    ingredients: Vec<IngredientChip>,
+    similar: Vec<SimilarCard>,
+    is_admin: bool,
+    filters: NarrowingView,
+    without_note: Option<Message>,
+    price_error: Option<Message>,
+    /// Each card links to a side-by-side comparison with this product.
+    compare_with: Option<i32>,
+    /// How many of `ingredients` are shown before the fold; the rest are one tap away.
+    folded_at: usize,
+    /// The other products with this product's formula (its Mini, its Refill).
+    same_formula: Vec<ProductView>,
+    /// Whether all of a full set of similar products are this product's brand.
+    all_same_brand: bool,
+}
+
+/// The ingredients a product page shows before folding the rest (a label has 30 to 60).
+const INGREDIENTS_BEFORE_FOLD: usize = 12;
+
+/// A product id that names no product.
+pub fn no_such_product(raw: &str) -> PageError {
+    PageError::not_found(Message::new(
+        format!("상품 '{raw}'을(를) 찾을 수 없습니다."),
+        format!("No product '{raw}'."),
+    ))
+}
+
+pub async fn product_page(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    admin: AdminStatus,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    let index = state.catalog.snapshot();
+    // The admin's page carries edit links: made afresh, never kept.
+    let key = (!admin.signed_in).then(|| answer_key(&req, index.version(), lang));
+    if let Some(kept) = key.as_ref().and_then(|key| state.answers.get(key)) {
+        return Ok(respond(&kept, &req));
+    }
+    let mut answer = product_answer(&req, &path, &index, admin, lang)?;
+    if let Some(key) = key {
+        answer = state.answers.keep(key, answer);
+    }
+    Ok(respond(&answer, &req))
+}
+
+/// The product page: the product, its ingredients, the 4 most similar (narrowed as asked).
+fn product_answer(
+    req: &HttpRequest,
+    path: &str,
+    index: &CatalogIndex,
+    admin: AdminStatus,
+    lang: Lang,
+) -> Result<Answer, PageError> {
+    let id = crate::web::parse_row_id(path).ok_or_else(|| no_such_product(path))?;
+    let product = index.product(id).ok_or_else(|| no_such_product(path))?;
+    // An unreadable query string narrows nothing: the page is still worth showing.
+    let form = crate::web::lenient_query::<NarrowingForm>(req);
+    let asked = form.read(index, product);
+    let similar: Vec<SimilarCard> = index
+        .similar_products_narrowed(id, SIMILAR_ON_PAGE, &asked.narrowing)
+        .unwrap_or_default()
+        .iter()
+        .map(|found| SimilarCard::new(index, found))
+        .collect();
+    let all_same_brand = similar.len() == SIMILAR_ON_PAGE
+        && similar
+            .iter()
+            .all(|card| same_brand(&card.product.brand, &product.brand));
+    let shared_with_any = shared_ids(&similar);
+    let ingredients: Vec<IngredientChip> = index
+        .ingredients_of(id)
+        .into_iter()
+        .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
+        .collect();
+    // A list a few chips longer than the fold is shown whole: folding 2 saves nothing.
+    let folded_at = if ingredients.len() <= INGREDIENTS_BEFORE_FOLD + 3 {
+        ingredients.len()
+    } else {
+        INGREDIENTS_BEFORE_FOLD
+    };
+    let status = if asked.price_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let page = ProductPage {
+        t: lang.texts(),
+        head: product_head(req, product, &ingredients, lang),
+        product: ProductView::new(product),
+        ingredients,
+        similar,
+        is_admin: admin.signed_in,
+        filters: asked.view,
+        without_note: asked.without_note,
+        price_error: asked.price_error,
+        compare_with: Some(id),
+        folded_at,
+        same_formula: index
+            .same_formula_as(id)
+            .into_iter()
+            .map(ProductView::new)
+            .collect(),
+        all_same_brand,
+    };
+    let body = page.render().map_err(PageError::internal)?;
+    Ok(Answer::html(status, body))
+}
+
+/// How many of a product's first ingredients its description names.
+const LEADING_IN_DESCRIPTION: usize = 5;
+
+/// A product page's description (brand, name, leading ingredients), its one address (without
+/// the narrowing conditions) and its share card.
+fn product_head(
+    req: &HttpRequest,
+    product: &ProductSummary,
+    ingredients: &[IngredientChip],
+    lang: Lang,
+) -> Head {
+    let t = lang.texts();
+    let title = format!("{} {}", product.brand, product.name);
+    // The product and its leading ingredients first: search engines cut a description short.
+    let mut description = title.clone();
+    if !ingredients.is_empty() {
+        let leading: Vec<&str> = ingredients
+            .iter()
+            .take(LEADING_IN_DESCRIPTION)
+            .map(|chip| match (lang, &chip.name_ko) {
+                (Lang::Ko, Some(ko)) => ko.as_str(),
+                _ => chip.name.as_str(),
+            })
+            .collect();
+        description = format!(
+            "{description} — {}: {}.",
+            t.describe_leading,
+            leading.join(", ")
+        );
+    }
+    let description = format!("{description} {}", t.describe_product);
+    let origin = Origin::of(req);
+    Head::new(description)
+        .canonical(&origin, &format!("/products/{}", product.id))
+        .card(&origin, title, lang)
+}
