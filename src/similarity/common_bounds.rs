@@ -208,21 +208,21 @@ impl CommonBounds {
         self.at_of[formula as usize]
     }
 
-    /// Starts reading what `common_of(formula)` reads (see `index::prefetch`).
+    /// Starts reading what `common_of(formula)` reads (see `prefetch`).
     pub fn prefetch_common_of(&self, formula: u32) {
-        super::index::prefetch(&self.common_of, formula as usize);
+        super::prefetch::prefetch(&self.common_of, formula as usize);
     }
 
     /// Starts reading what `shared` reads of formula slot `formula`, step `step` of three:
     /// 0 its place in block order, 1 where its entries start (its place read by then), 2 its
-    /// entries (their start read by then). See `index::prefetch`.
+    /// entries (their start read by then). See `prefetch`.
     pub fn prefetch(&self, formula: u32, step: u8) {
         let f = formula as usize;
         match step {
-            0 => super::index::prefetch(&self.at_of, f),
+            0 => super::prefetch::prefetch(&self.at_of, f),
             1 => {
                 if let Some(at) = self.at_of.get(f) {
-                    super::index::prefetch(&self.entry_starts, *at as usize);
+                    super::prefetch::prefetch(&self.entry_starts, *at as usize);
                 }
             }
             _ => {
@@ -231,8 +231,8 @@ impl CommonBounds {
                     .get(f)
                     .and_then(|at| self.entry_starts.get(*at as usize));
                 if let Some(start) = start {
-                    super::index::prefetch(&self.entry_places, *start as usize);
-                    super::index::prefetch(&self.entry_weights, *start as usize);
+                    super::prefetch::prefetch(&self.entry_places, *start as usize);
+                    super::prefetch::prefetch(&self.entry_weights, *start as usize);
                 }
             }
         }

@@ -5,6 +5,7 @@
 mod common_bounds;
 pub mod index;
 pub mod narrowing;
+mod prefetch;
 pub mod weights;
 
 pub use index::{Comparison, SimilarMatch, SimilarityIndex};

@@ -1,0 +1,628 @@
+//! The top-k engine: the `limit` best formulas for a query, exactly those of scoring every
+//! formula, without reading every posting (`top_scores`), the common ingredients' formulas
+//! found through their bounds (`common_candidates`), and the score they are ranked by, written
+//! once (`score`, and the bound of a formula not yet read: `blended`).
+
+use super::scratch::{Candidate, Scratch};
+use super::{Comparison, SimilarMatch, SimilarityIndex};
+use crate::similarity::common_bounds::{CommonTerms, BLOCK};
+use crate::similarity::prefetch::prefetch;
+
+impl SimilarityIndex {
+    /// The ranking of the formulas `candidate` allows whose products `keep` keeps.
+    pub(super) fn rank(
+        &self,
+        ranking: Ranking,
+        candidate: impl Fn(u32) -> bool,
+        keep: impl Fn(i32) -> bool,
+    ) -> Vec<SimilarMatch> {
+        let Ranking { query, limit, .. } = ranking;
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let keep_formula = |f: u32| candidate(f) && self.shown(f, &keep).is_some();
+        let scored = SCRATCH.with_borrow_mut(|scratch| {
+            scratch.fit(
+                self.first_product_of_formula.len(),
+                self.ingredient_ids.len(),
+            );
+            scratch.work_left = self.work_budget;
+            let scored = self.top_scores(scratch, ranking, &keep_formula);
+            if scratch.ran_out {
+                self.rankings_cut
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            scratch.clear(query);
+            scored
+        });
+        scored
+            .into_iter()
+            .filter_map(|(slot, score)| {
+                let mut kept = self.members_of(slot).filter(|id| keep(*id));
+                Some(SimilarMatch {
+                    product_id: kept.next()?,
+                    same_formula: kept.collect(),
+                    score,
+                    shared: self.shared(query, slot),
+                })
+            })
+            .collect()
+    }
+
+    /// The `limit` best (formula slot, score), best first, ties by product id: exactly those
+    /// of scoring every formula (`ranked_exhaustively`), without reading every posting.
+    ///
+    /// The query's ingredients are read in order of weight per posting (rare, early ones first)
+    /// into a dense accumulator. A formula none of whose ingredients has been read yet shares at
+    /// most the weight still unread, and its score is at most that over the query's total; once
+    /// that falls below the `limit`-th best score found so far, no unseen formula can enter the
+    /// results. The candidates' scores are then completed from their own lists, the most
+    /// promising first, stopping when the rest cannot reach the results. `keep` is asked only of
+    /// those promising ones.
+    ///
+    /// Common ingredients' postings (water, glycerin: as long as the catalog) are never read in
+    /// a big catalog: formulas sharing only those with the query are found through
+    /// `CommonBounds`, block by block, best bound first (`common_candidates`).
+    fn top_scores(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(u32) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let Ranking {
+            query,
+            query_total,
+            comparison,
+            limit,
+        } = ranking;
+        // `None`: every posting is read (a small catalog, or a query naming a common
+        // ingredient twice).
+        let common = if self.common.active() {
+            self.common.terms_of(query)
+        } else {
+            None
+        };
+        let skipped = |slot: u32| common.is_some() && self.common.is_common(slot);
+        let mut terms: Vec<(u32, f32)> = query.iter().copied().filter(|t| !skipped(t.0)).collect();
+        terms.sort_by(|a, b| {
+            let per_posting = |t: &(u32, f32)| t.1 / (self.postings[t.0 as usize].len() + 1) as f32;
+            per_posting(b)
+                .total_cmp(&per_posting(a))
+                .then(a.0.cmp(&b.0))
+        });
+        for (slot, weight) in query {
+            scratch.query_weight[*slot as usize] += weight;
+            scratch.query_terms[*slot as usize] += 1;
+        }
+        let common_weight = common.as_ref().map_or(0.0, |c| c.weight);
+        let mut unread: f32 = terms.iter().map(|t| t.1).sum::<f32>() + common_weight;
+        let mut threshold = 0.0f32;
+        let mut read = 0;
+        for (ingredient, query_weight) in &terms {
+            // A check reads only the leaders, so it is made before every ingredient.
+            threshold = self.threshold(scratch, &ranking, keep, threshold);
+            if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
+                break;
+            }
+            for (product, weight) in &self.postings[*ingredient as usize] {
+                // One memory access a posting: a product is new while it shares nothing (every
+                // weight is above 0). Its `state` is set once it is a candidate, below.
+                let shared = &mut scratch.shared[*product as usize];
+                let before = *shared;
+                if before == 0.0 {
+                    scratch.touched.push(*product);
+                }
+                *shared += query_weight.min(*weight);
+                if before <= scratch.cut && *shared > scratch.cut {
+                    scratch.leaders.push(*product);
+                }
+            }
+            unread -= query_weight;
+            read += 1;
+        }
+        let complete = read == terms.len() && common_weight == 0.0;
+        // Every posting but the common ingredients' read: what a candidate shares besides is
+        // what it shares of those, at most its common weight, and summed exactly from its few
+        // common ingredients before its whole list is read.
+        let common_left = common.as_ref().filter(|_| read == terms.len() && !complete);
+        if let Some(common) = common_left {
+            scratch.common_weight.resize(self.common.count(), 0.0);
+            self.common.spread(common, &mut scratch.common_weight);
+        }
+        // Each candidate with the most its score can still be (its exact score when every
+        // posting was read), most promising first.
+        let mut bounds: Vec<(u32, f32)> = Vec::new();
+        for (i, product) in scratch.touched.iter().enumerate() {
+            // The candidates are scattered over the catalog: each read is a cache miss in a
+            // big one, so the reads of one a few ahead are started now (PREFETCH_AHEAD).
+            if let Some(ahead) = scratch.touched.get(i + PREFETCH_AHEAD) {
+                let a = *ahead as usize;
+                prefetch(&scratch.state, a);
+                prefetch(&scratch.shared, a);
+                prefetch(&self.totals, a);
+                self.common.prefetch_common_of(*ahead);
+            }
+            let p = *product as usize;
+            if scratch.state[p] == Candidate::Dropped {
+                continue;
+            }
+            let total = self.totals[p];
+            let shared = scratch.shared[p];
+            let most = if complete {
+                shared
+            } else if common_left.is_some() {
+                shared + common_weight.min(self.common.common_of(*product))
+            } else {
+                (shared + unread).min(total).min(query_total)
+            };
+            let bound = score(comparison, most, query_total, total);
+            if bound >= threshold - ROUNDING {
+                bounds.push((*product, bound));
+            }
+        }
+        let mut scored = TopScores::new(limit);
+        let ordered = by_bound_buckets(&bounds);
+        for (i, &(product, bound, bucket_top)) in ordered.iter().enumerate() {
+            // In three steps, each reading what the one before brought in: the candidate's
+            // own values and its place among the blocks, then where its entries start, then
+            // the entries (`CommonBounds::prefetch`).
+            if let Some((ahead, _, _)) = ordered.get(i + 2 * PREFETCH_AHEAD) {
+                let a = *ahead as usize;
+                prefetch(&self.first_product_of_formula, a);
+                prefetch(&self.groups, a);
+                prefetch(&self.totals, a);
+                prefetch(&scratch.state, a);
+                prefetch(&scratch.shared, a);
+                self.common.prefetch(*ahead, 0);
+            }
+            if let Some((ahead, _, _)) = ordered.get(i + PREFETCH_AHEAD) {
+                self.common.prefetch(*ahead, 1);
+            }
+            if let Some((ahead, _, _)) = ordered.get(i + PREFETCH_AHEAD / 2) {
+                self.common.prefetch(*ahead, 2);
+            }
+            let threshold = scored.threshold() - ROUNDING;
+            if bucket_top < threshold {
+                break;
+            }
+            if bound < threshold {
+                continue;
+            }
+            if scratch.work_left < CANDIDATE_WORK {
+                scratch.ran_out = true;
+                break;
+            }
+            scratch.work_left -= CANDIDATE_WORK;
+            // `keep` first: a narrowed ranking (one category) drops most candidates, its
+            // threshold is low, and asking costs less than summing what they share.
+            if !self.kept(scratch, product, keep) {
+                continue;
+            }
+            let total = self.totals[product as usize];
+            if common_left.is_some() {
+                // All but the last bits of the exact score: the candidates it leaves out are
+                // most of them, and need not have their whole list read.
+                let at = self.common.at_of(product);
+                let common = self.common.shared(at, &scratch.common_weight);
+                let nearly = scratch.shared[product as usize] + common;
+                if score(comparison, nearly, query_total, total) < threshold - ROUNDING {
+                    continue;
+                }
+            }
+            // Always from the product's list, as the threshold's exact scores are: sums in
+            // another order could differ in the last bits.
+            let shared = self.shared_weight(scratch, query, product);
+            let exact = score(comparison, shared, query_total, total);
+            scored.offer((product, exact), |a, b| self.by_score_then_id(a, b));
+        }
+        if let Some(common) = common_left {
+            if !scratch.ran_out {
+                self.common_candidates(scratch, ranking, keep, common, &mut scored);
+            }
+            scratch.common_weight.fill(0.0);
+        }
+        scored.into_best()
+    }
+
+    /// Offers `scored` every formula that shares with the query only common ingredients (none
+    /// of the postings read) and could reach its `limit`-th score, scored exactly. Two ways,
+    /// whichever reads less: the blocks of `CommonBounds` whose bound reaches that score, best
+    /// first, and in each the formulas whose own bound does (few blocks, usually); or the common
+    /// ingredients' postings read whole and every formula scored from the sums (a query whose
+    /// best matches share little, so that most blocks might hold one).
+    fn common_candidates(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(u32) -> bool,
+        common: &CommonTerms,
+        scored: &mut TopScores,
+    ) {
+        let Ranking {
+            query,
+            query_total,
+            comparison,
+            ..
+        } = ranking;
+        // A formula sharing `shared` and holding `rest` besides: its union with the query is at
+        // least the query's total and `rest` (what it shares is at most its common weight).
+        let bound =
+            |shared: f32, rest: f32| blended(comparison, shared, query_total, query_total + rest);
+        let blocks = self
+            .common
+            .blocks_reaching(common, scored.threshold() - ROUNDING, bound);
+        let by_blocks = blocks.len() * BLOCK * FORMULA_COST;
+        let by_postings: usize = query
+            .iter()
+            .filter(|(slot, _)| self.common.is_common(*slot))
+            .map(|(slot, _)| self.postings[*slot as usize].len())
+            .sum::<usize>()
+            + self.first_product_of_formula.len();
+        // Touched formulas were scored above, or could not reach the results: marked, so that
+        // neither way scores them again.
+        for formula in &scratch.touched {
+            let state = &mut scratch.state[*formula as usize];
+            if *state == Candidate::Unseen {
+                *state = Candidate::Passed;
+            }
+        }
+        if by_blocks > by_postings {
+            self.common_by_postings(scratch, ranking, keep, scored);
+            return;
+        }
+        for (block, most, bucket_top) in by_bound_buckets(&blocks) {
+            let threshold = scored.threshold() - ROUNDING;
+            if bucket_top < threshold {
+                break;
+            }
+            if most < threshold {
+                continue;
+            }
+            if scratch.work_left == 0 {
+                scratch.ran_out = true;
+                break;
+            }
+            for candidate in self.common.formulas_in(block, common.weight) {
+                let threshold = scored.threshold() - ROUNDING;
+                if bound(candidate.most_shared, candidate.rest) < threshold {
+                    continue;
+                }
+                scratch.work_left = scratch.work_left.saturating_sub(1);
+                let shared = self.common.shared(candidate.at, &scratch.common_weight);
+                if shared <= 0.0 {
+                    continue;
+                }
+                let exact = score(comparison, shared, query_total, candidate.total);
+                let formula = candidate.formula;
+                // A touched formula shares more than its common ingredients: it was scored
+                // above (or could not reach the results), and is not scored again here.
+                if exact < threshold || scratch.state[formula as usize] != Candidate::Unseen {
+                    continue;
+                }
+                // Remembered in `touched`, so that `clear` forgets its state.
+                scratch.touched.push(formula);
+                if self.kept(scratch, formula, keep) {
+                    scored.offer((formula, exact), |a, b| self.by_score_then_id(a, b));
+                }
+            }
+        }
+    }
+
+    /// `common_candidates` by reading the common ingredients' postings into the accumulator:
+    /// then every formula's shared weight is whole, and each is scored from it.
+    fn common_by_postings(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(u32) -> bool,
+        scored: &mut TopScores,
+    ) {
+        let (query, query_total) = (ranking.query, ranking.query_total);
+        for (slot, query_weight) in query {
+            if !self.common.is_common(*slot) {
+                continue;
+            }
+            for (formula, weight) in &self.postings[*slot as usize] {
+                scratch.shared[*formula as usize] += query_weight.min(*weight);
+            }
+        }
+        // Most formulas are written to: `clear` zeroes them all.
+        scratch.shared_everywhere = true;
+        for f in 0..self.first_product_of_formula.len() {
+            let shared = scratch.shared[f];
+            if shared <= 0.0 || scratch.state[f] != Candidate::Unseen {
+                continue;
+            }
+            let most = score(ranking.comparison, shared, query_total, self.totals[f]);
+            if most < scored.threshold() - ROUNDING {
+                continue;
+            }
+            let formula = f as u32;
+            scratch.touched.push(formula);
+            if self.kept(scratch, formula, keep) {
+                // From the formula's list, as every other score is.
+                let shared = self.shared_weight(scratch, query, formula);
+                let exact = score(ranking.comparison, shared, query_total, self.totals[f]);
+                scored.offer((formula, exact), |a, b| self.by_score_then_id(a, b));
+            }
+        }
+    }
+
+    /// The order of results: best score first, then by product id (the same on every run).
+    pub(super) fn by_score_then_id(&self, a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+        b.1.total_cmp(&a.1).then_with(|| {
+            self.first_product_of_formula[a.0 as usize]
+                .cmp(&self.first_product_of_formula[b.0 as usize])
+        })
+    }
+
+    /// Whether `keep` keeps the candidate, asked once per query and remembered.
+    fn kept(&self, scratch: &mut Scratch, formula: u32, keep: &impl Fn(u32) -> bool) -> bool {
+        let f = formula as usize;
+        if scratch.state[f] == Candidate::Unseen {
+            scratch.state[f] = if keep(formula) {
+                Candidate::Kept
+            } else {
+                Candidate::Dropped
+            };
+        }
+        scratch.state[f] == Candidate::Kept
+    }
+
+    /// The `limit`-th best score among the kept candidates so far, counting only the weight
+    /// read: a score the final results are sure to reach (never below `known`, an earlier one).
+    /// `keep` is asked of candidates from the best down, until `limit` are kept.
+    fn threshold(
+        &self,
+        scratch: &mut Scratch,
+        ranking: &Ranking,
+        keep: &impl Fn(u32) -> bool,
+        known: f32,
+    ) -> f32 {
+        let Ranking {
+            query,
+            query_total,
+            comparison,
+            limit,
+        } = *ranking;
+        let mut lower: Vec<(u32, f32)> = scratch
+            .leaders
+            .iter()
+            .filter(|p| scratch.state[**p as usize] != Candidate::Dropped)
+            .map(|p| {
+                let slot = *p as usize;
+                let lower = score(
+                    comparison,
+                    scratch.shared[slot],
+                    query_total,
+                    self.totals[slot],
+                );
+                (*p, lower)
+            })
+            .filter(|(_, lower)| *lower > known)
+            .collect();
+        // Exact scores of the most promising few: any `limit` kept candidates' scores bound
+        // the final `limit`-th best from below, and exact ones far more tightly than the
+        // weight read so far does.
+        let mut exact: Vec<f32> = Vec::with_capacity(limit * EXACT_FOR_THRESHOLD);
+        best_first(
+            &mut lower,
+            |a, b| b.1.total_cmp(&a.1),
+            |(product, _)| {
+                if self.kept(scratch, *product, keep) {
+                    let shared = self.shared_weight(scratch, query, *product);
+                    let total = self.totals[*product as usize];
+                    exact.push(score(comparison, shared, query_total, total));
+                }
+                exact.len() < limit * EXACT_FOR_THRESHOLD
+            },
+        );
+        scratch.keep_leaders(LEADERS.max(limit * EXACT_FOR_THRESHOLD));
+        if exact.len() < limit {
+            return known;
+        }
+        exact.sort_unstable_by(|a, b| b.total_cmp(a));
+        exact[limit - 1].max(known)
+    }
+
+    /// The weight product `slot` shares with the query (as the postings would sum it), from the
+    /// product's own list and the query's weights spread in `scratch`.
+    fn shared_weight(&self, scratch: &Scratch, query: &[(u32, f32)], slot: u32) -> f32 {
+        self.list(slot)
+            .iter()
+            .enumerate()
+            .map(|(position, ingredient)| {
+                let i = *ingredient as usize;
+                match scratch.query_terms[i] {
+                    0 => 0.0,
+                    1 => scratch.query_weight[i].min(self.weight(slot, *ingredient, position)),
+                    // The query names this ingredient more than once: each counts.
+                    _ => {
+                        let weight = self.weight(slot, *ingredient, position);
+                        query
+                            .iter()
+                            .filter(|(s, _)| s == ingredient)
+                            .map(|(_, w)| w.min(weight))
+                            .sum()
+                    }
+                }
+            })
+            .sum()
+    }
+}
+
+/// How many candidates ahead of the one scored their reads are started (`prefetch`).
+const PREFETCH_AHEAD: usize = 8;
+
+/// `items` (an item and the most it can score) from the highest bound down, by buckets of
+/// bounds: (item, bound, the top of its bucket). An exact sort of the tens of thousands of
+/// candidates a ranking can have cost more than the visits it saved (perf); a visit stops when
+/// the top of the bucket it reached is below the results, and skips items below them.
+fn by_bound_buckets(items: &[(u32, f32)]) -> Vec<(u32, f32, f32)> {
+    const BUCKETS: usize = 1024;
+    let (low, high) = items.iter().fold((f32::MAX, f32::MIN), |(l, h), (_, b)| {
+        (l.min(*b), h.max(*b))
+    });
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let width = ((high - low) / BUCKETS as f32).max(f32::MIN_POSITIVE);
+    // The same expression sorts into buckets and gives each bucket's top.
+    let bucket = |bound: f32| (((bound - low) / width) as usize).min(BUCKETS - 1);
+    let mut starts = vec![0usize; BUCKETS + 1];
+    for (_, bound) in items {
+        // Highest bucket first.
+        starts[BUCKETS - bucket(*bound)] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut ordered = vec![(0u32, 0.0f32, 0.0f32); items.len()];
+    for (item, bound) in items {
+        let b = bucket(*bound);
+        let at = &mut starts[BUCKETS - 1 - b];
+        // The bucket's top is the highest bound it holds at most: `high` for the top bucket.
+        let top = if b == BUCKETS - 1 {
+            high
+        } else {
+            low + (b + 1) as f32 * width
+        };
+        ordered[*at] = (*item, *bound, top.max(*bound));
+        *at += 1;
+    }
+    ordered
+}
+
+/// Visits `items` in `order` until `visit` says stop, sorting only as far as it gets: a few
+/// dozen of tens of thousands of candidates are usually enough.
+fn best_first<T>(
+    items: &mut [T],
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+    mut visit: impl FnMut(&T) -> bool,
+) {
+    let mut start = 0;
+    let mut chunk = 32;
+    while start < items.len() {
+        let rest = &mut items[start..];
+        let end = chunk.min(rest.len());
+        if end < rest.len() {
+            rest.select_nth_unstable_by(end - 1, &order);
+        }
+        rest[..end].sort_unstable_by(&order);
+        for item in &rest[..end] {
+            if !visit(item) {
+                return;
+            }
+        }
+        start += end;
+        chunk *= 4;
+    }
+}
+
+/// What one ranking compares and how many it wants.
+#[derive(Clone, Copy)]
+pub(super) struct Ranking<'q> {
+    pub(super) query: &'q [(u32, f32)],
+    pub(super) query_total: f32,
+    pub(super) comparison: Comparison,
+    pub(super) limit: usize,
+}
+
+/// The best `limit` (formula slot, score) offered so far, best first.
+struct TopScores {
+    limit: usize,
+    best: Vec<(u32, f32)>,
+}
+
+impl TopScores {
+    fn new(limit: usize) -> Self {
+        TopScores {
+            limit,
+            best: Vec::with_capacity(limit + 1),
+        }
+    }
+
+    /// The score a formula must reach to enter: the `limit`-th best, 0 until there are `limit`.
+    fn threshold(&self) -> f32 {
+        if self.best.len() == self.limit {
+            self.best[self.limit - 1].1
+        } else {
+            0.0
+        }
+    }
+
+    fn offer(
+        &mut self,
+        scored: (u32, f32),
+        order: impl Fn(&(u32, f32), &(u32, f32)) -> std::cmp::Ordering,
+    ) {
+        self.best.push(scored);
+        self.best.sort_unstable_by(order);
+        self.best.truncate(self.limit);
+    }
+
+    fn into_best(self) -> Vec<(u32, f32)> {
+        self.best
+    }
+}
+
+/// What scoring a candidate of the postings read costs against `Pruning::work_budget`, where a
+/// formula of a block costs 1: its reads are scattered over the catalog, a block's are not.
+const CANDIDATE_WORK: usize = 4;
+
+/// What scoring one formula of a block costs, in postings read: `common_candidates` reads the
+/// postings instead when the blocks would cost more.
+const FORMULA_COST: usize = 8;
+
+/// Bounds are compared with this much slack: the same sum added up in another order (postings
+/// or a product's list) may differ in the last bits of an `f32`.
+const ROUNDING: f32 = 1e-4;
+
+/// How many leaders the threshold keeps watching (see `Scratch::keep_leaders`).
+const LEADERS: usize = 64;
+
+/// How many candidates per result the threshold scores exactly.
+const EXACT_FOR_THRESHOLD: usize = 3;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// The score of a formula whose shared weight with the query is `shared`.
+pub(super) fn score(
+    comparison: Comparison,
+    shared: f32,
+    query_total: f32,
+    formula_total: f32,
+) -> f32 {
+    blended(
+        comparison,
+        shared,
+        query_total,
+        query_total + formula_total - shared,
+    )
+}
+
+/// The score of a formula sharing `shared` with the query where their union weighs `union`:
+/// the one place the comparisons' formulas are written. With the union known it is the score
+/// (`score`); with the least union a formula not yet read can have, the most it can score
+/// (`common_candidates`' bound).
+fn blended(comparison: Comparison, shared: f32, query_total: f32, union: f32) -> f32 {
+    let jaccard = if union > 0.0 {
+        (shared / union).min(1.0)
+    } else {
+        0.0
+    };
+    match comparison {
+        Comparison::Formulas => jaccard,
+        Comparison::PastedList => {
+            let coverage = if query_total > 0.0 {
+                (shared / query_total).min(1.0)
+            } else {
+                0.0
+            };
+            0.5 * coverage + 0.5 * jaccard
+        }
+    }
+    .clamp(0.0, 1.0)
+}
