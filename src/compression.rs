@@ -1,5 +1,6 @@
-//! Compressing a body once, to serve it many times: kept answers (gzip) and static assets
-//! (gzip and brotli). Which coding a browser accepts is `web::encoding`.
+//! Compressing a body in one buffer: static assets once at start (gzip and brotli at their
+//! best), kept answers once when kept, and a page made per request once as it is sent, with a
+//! fast level (`Coding::for_pages`). Which coding a browser accepts is `web::encoding`.
 
 use std::io::Write;
 
@@ -24,6 +25,60 @@ pub fn brotli(body: &[u8]) -> Option<Vec<u8>> {
     };
     brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
     Some(out)
+}
+
+/// A content coding the site makes, with the levels worth measuring (`examples/codings.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Gzip,
+    Brotli,
+    Zstd,
+}
+
+impl Coding {
+    pub const ALL: [Coding; 3] = [Coding::Gzip, Coding::Brotli, Coding::Zstd];
+
+    /// Its name in `Accept-Encoding` and `Content-Encoding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Brotli => "br",
+            Coding::Zstd => "zstd",
+        }
+    }
+
+    /// The levels `examples/codings.rs` compares.
+    pub fn levels(self) -> &'static [u32] {
+        match self {
+            Coding::Gzip => &[1, 6],
+            Coding::Brotli => &[1, 2, 3, 4],
+            Coding::Zstd => &[1, 2, 3],
+        }
+    }
+
+    /// `body` in this coding at `level`, in one buffer; `None` only if the encoder failed.
+    pub fn compress(self, body: &[u8], level: u32) -> Option<Vec<u8>> {
+        match self {
+            Coding::Gzip => {
+                let mut encoder =
+                    GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::new(level));
+                encoder.write_all(body).ok()?;
+                encoder.finish().ok()
+            }
+            Coding::Brotli => {
+                let mut out = Vec::with_capacity(body.len() / 4);
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: level as i32,
+                    lgwin: 20,
+                    size_hint: body.len(),
+                    ..Default::default()
+                };
+                brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
+                Some(out)
+            }
+            Coding::Zstd => zstd::bulk::compress(body, level as i32).ok(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress, Condition, Logger};
+use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::app_state::AppState;
@@ -44,9 +44,9 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .wrap(from_fn(crate::web::localized_errors))
             .wrap(from_fn(crate::web::visitor_cookie))
             .wrap(crate::web::security_headers())
-            // Pages made per request are compressed as they are sent; a kept answer and the
-            // static files carry their coding already, made once, and are left alone.
-            .wrap(Compress::default())
+            // Pages made per request are compressed once, in one buffer, as they are sent; a
+            // kept answer and the static files carry their coding already and are left alone.
+            .wrap(from_fn(crate::web::compress_once))
             // One line a request at `info`; above it (`RUST_LOG=warn`) the lines are not made.
             .wrap(Condition::new(
                 log::log_enabled!(log::Level::Info),

@@ -28,7 +28,13 @@ pub fn respond(answer: &Answer, req: &HttpRequest) -> HttpResponse {
                 response.insert_header((actix_web::http::header::CONTENT_ENCODING, "gzip"));
                 return response.body(gzipped.clone());
             }
-            response.body(answer.body().clone())
+            // Plain, from what is kept, to a browser that does not take gzip: not compressed
+            // again on every request.
+            let mut plain = response.body(answer.body().clone());
+            plain
+                .extensions_mut()
+                .insert(crate::web::middleware::compress_once::AlreadyCoded);
+            plain
         }
         None => response.body(answer.body().clone()),
     }
