@@ -96,7 +96,8 @@ fn group_thousands(n: i64) -> String {
 /// card stays short enough that the first one is in a phone's first screen.
 const SHARED_ON_CARD: usize = 3;
 
-/// A similar product: the card, its score, what it shares, and its own list marked.
+/// A similar product: the card, its score and what it shares. Its own full list is one click
+/// away (the compare page, or its product page), not carried in every card.
 #[derive(Debug, Clone)]
 pub struct SimilarCard {
     pub product: ProductView,
@@ -105,15 +106,12 @@ pub struct SimilarCard {
     pub shared: Vec<IngredientChip>,
     /// How many of `shared` a card shows; the rest are counted.
     pub shared_shown: usize,
-    pub ingredients: Vec<IngredientChip>,
     /// The other products with this formula (a Mini, a Refill): one card, "also sold as".
     pub also_sold_as: Vec<ProductView>,
 }
 
 impl SimilarCard {
     pub fn new(index: &CatalogIndex, found: &SimilarProduct) -> Self {
-        let shared_ids: std::collections::HashSet<i32> =
-            found.shared.iter().map(|i| i.id).collect();
         SimilarCard {
             product: ProductView::new(found.product),
             percent: percent(found.score),
@@ -122,11 +120,6 @@ impl SimilarCard {
                 .shared
                 .iter()
                 .map(|i| IngredientChip::new(index, i, true))
-                .collect(),
-            ingredients: index
-                .ingredients_of(found.product.id)
-                .into_iter()
-                .map(|i| IngredientChip::new(index, i, shared_ids.contains(&i.id)))
                 .collect(),
             also_sold_as: found
                 .same_formula

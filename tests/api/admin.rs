@@ -401,10 +401,10 @@ async fn kept_pages_never_outlive_an_edit_nor_cross_between_visitor_and_admin() 
     );
     // The edited list is read back in label order (its rows now sit at the table's end).
     let chips = scraper::Selector::parse("#ingredients li .chip").unwrap();
-    let listed: Vec<&str> = seen
+    let listed: Vec<String> = seen
         .page
         .select(&chips)
-        .filter_map(|chip| chip.value().attr("data-inci"))
+        .map(|chip| crate::helpers::chip_inci(&chip))
         .collect();
     assert_eq!(listed, ["Niacinamide", "Water", "Squalane", "Glycerin"]);
     assert_ne!(name_before, "Renamed Ointment");

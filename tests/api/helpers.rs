@@ -41,6 +41,19 @@ pub fn test_database(dir: &tempfile::TempDir, name: &str) -> String {
     }
 }
 
+/// The INCI name an ingredient chip shows: its `.inci` part on a Korean page (정제수 Water),
+/// else its text, without the label screen readers hear.
+pub fn chip_inci(chip: &scraper::ElementRef) -> String {
+    let inci = Selector::parse(".inci").unwrap();
+    if let Some(part) = chip.select(&inci).next() {
+        return part.text().collect::<String>().trim().to_string();
+    }
+    let hidden = Selector::parse(".visually-hidden").unwrap();
+    let said: String = chip.select(&hidden).flat_map(|h| h.text()).collect();
+    let text: String = chip.text().collect();
+    text.strip_suffix(&said).unwrap_or(&text).trim().to_string()
+}
+
 /// Whether a test must stop for want of an extra this machine lacks (Chromium, Tesseract,
 /// Lighthouse, Schemathesis: what `scripts/test` installs). Outside CI the test says what it
 /// skipped and why, and passes, so plain `cargo test` works on any machine; in CI a missing

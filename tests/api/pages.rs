@@ -51,24 +51,46 @@ async fn the_product_page_shows_four_similar_products_with_scores_and_shared_ing
     // Shared ingredients are marked in the product's own list and in each card's list.
     let shared_in_product = texts(&page, "#ingredients .chip.shared");
     assert!(shared_in_product.iter().any(|c| c.contains("Ceramide NP")));
-    assert!(!texts(&page, ".similar .full-list .chip.shared").is_empty());
+    // A card carries what it shares, not its whole list: that is one click away, beside the
+    // product's own on the compare page.
+    assert!(texts(&page, ".similar .card .full-list").is_empty());
+    let link = scraper::Selector::parse(".similar .card .compare-link a").unwrap();
+    let compare = page
+        .select(&link)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    assert!(
+        compare.starts_with(&format!("/compare?a={id}&b=")),
+        "{compare}"
+    );
     // A card names the 3 most telling shared ingredients, the rest one tap away.
     let first_card_shared = texts(
         &page,
         ".similar article.card:first-child .shared-list .chip",
     );
     assert_eq!(first_card_shared.len(), 3);
-    let folded = texts(
-        &page,
-        ".similar article.card:first-child .more-shared .chip",
-    )
-    .len();
-    assert!(folded > 0);
-    assert!(texts(
-        &page,
-        ".similar article.card:first-child .more-shared summary"
-    )[0]
-    .starts_with(&format!("외 {folded}개")));
+    // The rest are counted, and listed on the compare page ("in both") the count links to.
+    let shared_title = texts(&page, ".similar article.card:first-child .shared-title");
+    let shared: usize = shared_title[0]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert!(shared > 3, "{shared_title:?}");
+    let more =
+        scraper::Selector::parse(".similar article.card:first-child .more-shared a").unwrap();
+    let more = page.select(&more).next().expect("a link to the rest");
+    assert!(more
+        .text()
+        .collect::<String>()
+        .starts_with(&format!("외 {}개", shared - 3)));
+    let rest = more.value().attr("href").unwrap();
+    assert!(rest.starts_with(&format!("/compare?a={id}&b=")), "{rest}");
+    let (status, compared) = app.page(&rest.replace("&amp;", "&")).await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&compared, "#in-both .chip").len(), shared);
     // The rarest shared ingredients come first, not water.
     assert!(
         !first_card_shared[0].contains("Water"),

@@ -93,27 +93,46 @@ async fn a_pasted_korean_label_finds_products_and_the_results_narrow_and_compare
         .wait_for_path(|p| p.contains("without="), "the narrowed results")
         .await;
     assert_eq!(browser.find_all(".card").await.len(), 4);
-    let full_lists = browser
+    // A card carries what it shares; its full list is on the compare page its link opens,
+    // checked below ("only in" the card's product).
+    let shared = browser
         .client
         .execute(
-            "return [...document.querySelectorAll('.card details .chip')].map(c => c.dataset.inci);",
+            "return [...document.querySelectorAll('.card .chip')].map(c => (c.querySelector('.inci') || c).firstChild.textContent.trim());",
             Vec::new(),
         )
         .await
         .unwrap();
     assert!(
-        !full_lists
+        !shared
             .as_array()
             .unwrap()
             .iter()
             .any(|n| n == "Butylene Glycol"),
-        "no result holds butylene glycol: {full_lists}"
+        "no result shares butylene glycol: {shared}"
     );
     browser.click(".compare-link a").await;
     browser
         .wait_for_path(|p| p.starts_with("/compare"), "the comparison")
         .await;
     assert!(!browser.find_all("#in-both .chip").await.is_empty());
+    // The card's whole list, beside the product's: what both hold and what only it holds.
+    let card_list = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#in-both .chip, #only-b .chip')].map(c => (c.querySelector('.inci') || c).firstChild.textContent.trim());",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !card_list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "Butylene Glycol"),
+        "the first result holds no butylene glycol: {card_list}"
+    );
     browser.close().await;
 }
 
