@@ -13,6 +13,7 @@ mod encoding;
 mod errors;
 mod kept_answers;
 mod middleware;
+mod page_context;
 mod pages;
 mod photo;
 mod safeguards;
@@ -31,6 +32,7 @@ pub use middleware::language::localized_errors;
 pub use middleware::metrics::metrics;
 pub use middleware::security_headers::{security_headers, CONTENT_SECURITY_POLICY};
 pub use middleware::visitor::visitor_cookie;
+pub use page_context::PageContext;
 pub use pages::assets::{prepare as prepare_assets, url as asset_url};
 
 /// Largest form body accepted (a pasted list of 20,000 Korean characters, percent-encoded).

@@ -122,11 +122,23 @@ pub struct AdminStatus {
 }
 
 impl AdminStatus {
-    /// Asks the database (every instance's sessions) only when the request carries an admin
+    /// Whether the request comes from the signed-in admin. It asks the database (every
+    /// instance's sessions) only when the request carries an admin
     /// cookie sealed under this site's key (`SessionSeal`), so a visitor's request, or one
     /// with a made-up cookie, costs nothing here. A database that cannot answer shows the page
     /// as to a visitor; whatever then needs the admin is refused, not done.
+    /// Asked once a request: the answer is kept in the request's extensions, so that a handler
+    /// taking both `Admin` and `PageContext` costs one query.
     pub async fn of(req: &HttpRequest) -> Self {
+        if let Some(known) = req.extensions().get::<AdminStatus>() {
+            return *known;
+        }
+        let status = Self::check(req).await;
+        req.extensions_mut().insert(status);
+        status
+    }
+
+    async fn check(req: &HttpRequest) -> Self {
         let (Some(cookie), Some(state)) = (
             req.cookie(ADMIN_COOKIE),
             req.app_data::<web::Data<AppState>>(),

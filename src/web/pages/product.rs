@@ -3,7 +3,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::answer_cache::Answer;
-use crate::app_state::AppState;
 use crate::catalog::model::ProductSummary;
 use crate::i18n::{Lang, Message, Texts};
 use crate::live_catalog::CatalogIndex;
@@ -14,6 +13,7 @@ use crate::web::middleware::visitor::AdminStatus;
 use crate::web::pages::head::{Head, Origin};
 use crate::web::pages::narrowing_form::{NarrowingForm, NarrowingView};
 use crate::web::views::{shared_ids, IngredientChip, ProductView, SimilarCard};
+use crate::web::PageContext;
 
 /// How many similar products a product page shows.
 pub const SIMILAR_ON_PAGE: usize = 4;
@@ -54,9 +54,7 @@ pub fn no_such_product(raw: &str) -> PageError {
 pub async fn product_page(
     req: HttpRequest,
     path: web::Path<String>,
-    state: web::Data<AppState>,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, _, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     let index = state.catalog.snapshot();
     // The admin's page carries edit links: made afresh, never kept.

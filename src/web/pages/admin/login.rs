@@ -15,6 +15,7 @@ use crate::web::middleware::visitor::{
 };
 use crate::web::safeguards::{guess_password, Guess};
 use crate::web::see_other;
+use crate::web::PageContext;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -49,10 +50,7 @@ fn safe_next(next: &str) -> String {
 
 pub async fn login_form(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     let next = crate::web::lenient_query::<NextParam>(&req).next;
     render_with(
@@ -72,9 +70,7 @@ pub async fn login_form(
 pub async fn sign_in(
     req: HttpRequest,
     form: CheckedForm<LoginForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    lang: Lang,
+    PageContext(state, visitor, _, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     let LoginForm { password, next } = form.0;
     let next = safe_next(&next);

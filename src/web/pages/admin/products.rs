@@ -21,6 +21,7 @@ use crate::web::blocking::{storage_failure, with_connection, with_storage};
 use crate::web::errors::{render_with, PageError};
 use crate::web::middleware::visitor::{Admin, CheckedForm, Visitor};
 use crate::web::see_other;
+use crate::web::PageContext;
 use crate::web::PathId;
 
 pub struct CategoryOption {
@@ -118,10 +119,8 @@ pub struct NewProductParams {
 
 pub async fn new_product_form(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let post = crate::web::lenient_query::<NewProductParams>(&req)
         .post
@@ -143,10 +142,8 @@ pub async fn new_product_form(
 
 pub async fn add_product(
     form: CheckedForm<ProductForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     let form = form.0;
     let draft = match ProductDraft::parse(&form) {
@@ -205,10 +202,8 @@ fn exists_errors(id: i32) -> FieldErrors {
 }
 
 pub async fn edit_product_form(
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
     PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
     let stored = with_storage(&state, move |conn| store::stored_product(conn, id))
@@ -230,10 +225,8 @@ pub async fn edit_product_form(
 
 pub async fn save_product(
     form: CheckedForm<ProductForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
     PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.0;
@@ -270,10 +263,8 @@ struct DeleteProductPage {
 }
 
 pub async fn delete_product_confirm(
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
     PathId(id, _): PathId<ProductRow>,
 ) -> Result<HttpResponse, PageError> {
     let index = state.catalog.snapshot();

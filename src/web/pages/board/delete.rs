@@ -2,23 +2,19 @@
 //! the POST that deletes.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::edit::PasswordPage;
 use super::{check_post_password, find_post, see_other, Guess, PasswordForm, PostId};
-use crate::app_state::AppState;
 use crate::board::{actions, Actor};
-use crate::i18n::Lang;
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
-use crate::web::middleware::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::middleware::visitor::{client_address, CheckedForm};
+use crate::web::PageContext;
 use crate::web::PathId;
 
 pub async fn delete_confirm(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let post = find_post(&state, id).await?;
@@ -31,10 +27,7 @@ pub async fn delete_confirm(
 pub async fn delete_post(
     req: HttpRequest,
     form: CheckedForm<PasswordForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     if !admin.signed_in {

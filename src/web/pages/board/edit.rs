@@ -3,7 +3,7 @@
 
 use crate::web::pages::head::Head;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::form_page::PostFormPage;
@@ -17,6 +17,7 @@ use crate::i18n::{Lang, Message, Texts};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::middleware::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::PageContext;
 use crate::web::PathId;
 
 /// The page asking for a post's password before an action (edit, delete).
@@ -92,10 +93,7 @@ fn edit_page(
 }
 
 pub async fn edit_start(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let post = find_post(&state, id).await?;
@@ -112,10 +110,7 @@ pub async fn edit_start(
 pub async fn edit_verify(
     req: HttpRequest,
     form: CheckedForm<PasswordForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     match check_post_password(&state, client_address(&req), id, form.0.password).await? {
@@ -146,10 +141,7 @@ pub struct EditForm {
 
 pub async fn save_edit(
     form: CheckedForm<EditForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let EditForm { grant, post: form } = form.0;

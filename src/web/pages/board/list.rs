@@ -1,15 +1,14 @@
 use crate::web::pages::head::{Head, Origin};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::views::PostListItem;
-use crate::app_state::AppState;
 use crate::board::store::{self, PostFilter, SearchField};
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Message, Texts};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render, PageError};
-use crate::web::middleware::visitor::AdminStatus;
+use crate::web::PageContext;
 
 /// Longest board search accepted.
 const MAX_SEARCH_CHARS: usize = 100;
@@ -76,9 +75,7 @@ impl BoardListPage {
 
 pub async fn board_page(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, _, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     // An unreadable query string is treated as no query: the list is still worth showing.
     let params = crate::web::lenient_query::<ListParams>(&req);

@@ -1,21 +1,20 @@
 //! The admin's decisions on a post: status, pin, answer.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::post::PostPage;
 use super::views::PostView;
 use super::{see_other, PostId};
-use crate::app_state::AppState;
 use crate::board::fields::Answer;
 use crate::board::store;
 use crate::board::{actions, BoardError, PostStatus};
 use crate::form::FieldErrors;
-use crate::i18n::Lang;
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
-use crate::web::middleware::visitor::{Admin, CheckedForm, Visitor};
+use crate::web::middleware::visitor::{Admin, CheckedForm};
+use crate::web::PageContext;
 use crate::web::PathId;
 
 #[derive(Debug, Default, Deserialize)]
@@ -31,10 +30,8 @@ pub struct ModerationForm {
 
 pub async fn moderate_post(
     form: CheckedForm<ModerationForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
+    PageContext(state, visitor, _, lang): PageContext,
     _admin: Admin,
-    lang: Lang,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let form = form.0;

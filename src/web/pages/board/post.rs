@@ -1,6 +1,6 @@
 use crate::web::pages::head::Head;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::views::PostView;
@@ -13,7 +13,8 @@ use crate::form::FieldErrors;
 use crate::i18n::{Lang, Message, Texts};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
-use crate::web::middleware::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::middleware::visitor::{client_address, CheckedForm, Visitor};
+use crate::web::PageContext;
 use crate::web::PathId;
 
 pub struct StatusOption {
@@ -101,10 +102,7 @@ async fn read_post(
 }
 
 pub async fn post_page(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let (post, readable) = read_post(&state, id, &visitor, admin.signed_in, false).await?;
@@ -122,10 +120,7 @@ pub async fn post_page(
 pub async fn unlock_post(
     req: HttpRequest,
     form: CheckedForm<PasswordForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
     PathId(id, _): PostId,
 ) -> Result<HttpResponse, PageError> {
     let address = client_address(&req);

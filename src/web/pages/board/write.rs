@@ -4,16 +4,16 @@ use serde::Deserialize;
 
 use super::form_page::PostFormPage;
 use super::see_other;
-use crate::app_state::AppState;
 use crate::board::actions;
 use crate::board::product_link::choose_product;
 use crate::board::{PostCategory, PostDraft, PostForm};
-use crate::i18n::{Lang, Message};
+use crate::i18n::Message;
 use crate::security::RateKey;
 use crate::web::blocking::with_storage;
 use crate::web::errors::PageError;
-use crate::web::middleware::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
+use crate::web::middleware::visitor::{client_address, CheckedForm};
 use crate::web::safeguards::{wait_message, POSTS};
+use crate::web::PageContext;
 
 /// What a link to the form may fill in: from "nothing found" (a product request for the query)
 /// or from a product page (a correction of that product).
@@ -29,10 +29,7 @@ pub struct NewPostParams {
 
 pub async fn new_post_form(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     let params = crate::web::lenient_query::<NewPostParams>(&req);
     let product: String = params.product.chars().take(200).collect();
@@ -63,10 +60,7 @@ pub async fn new_post_form(
 pub async fn create_post(
     req: HttpRequest,
     form: CheckedForm<PostForm>,
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    admin: AdminStatus,
-    lang: Lang,
+    PageContext(state, visitor, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
     let form = form.0;
     let address = client_address(&req);
