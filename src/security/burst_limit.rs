@@ -50,6 +50,12 @@ impl BurstLimit {
                 b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second
                     < size
             });
+            // Every remembered client is still mid-burst (many addresses at once, a /48 of
+            // IPv6 say): forget them all rather than grow, or scan them all again on every
+            // new client's request under the lock.
+            if buckets.len() >= MOST_CLIENTS {
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(client).or_insert(Bucket {
             tokens: size,
@@ -111,15 +117,23 @@ mod tests {
 
     #[test]
     fn many_clients_do_not_grow_the_memory_without_bound() {
+        let address = |n: u32| ClientKey::of(std::net::Ipv4Addr::from(0x0a00_0000 + n).into());
         let limit = BurstLimit::new(10);
         let start = Instant::now();
-        for n in 0..(MOST_CLIENTS as u32 + 10) {
-            let address = std::net::Ipv4Addr::from(0x0a00_0000 + n);
-            let _ = limit.take_at(ClientKey::of(address.into()), start);
+        for n in 0..MOST_CLIENTS as u32 {
+            let _ = limit.take_at(address(n), start);
         }
-        // An hour later every bucket is full again: the next new client clears them.
+        // An hour later every bucket is full again: the next new client forgets them.
         let later = start + Duration::from_secs(3_600);
         let _ = limit.take_at(client(9), later);
-        assert!(limit.buckets.lock().unwrap().len() < 10);
+        assert_eq!(limit.buckets.lock().unwrap().len(), 1);
+
+        // All at one instant: no bucket has refilled, so none is forgotten as full; the map
+        // still stays within its size, and a new client does not scan it again each time.
+        let limit = BurstLimit::new(10);
+        for n in 0..(MOST_CLIENTS as u32 + 10) {
+            let _ = limit.take_at(address(n), start);
+            assert!(limit.buckets.lock().unwrap().len() <= MOST_CLIENTS);
+        }
     }
 }
