@@ -7,20 +7,24 @@ use std::io::Write;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-/// `body` gzipped at the default level; `None` only if the encoder failed (it writes to memory).
+/// `body` gzipped at the default level (6): a kept answer, made once; `None` only if the
+/// encoder failed (it writes to memory).
 pub fn gzip(body: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(body).ok()?;
-    encoder.finish().ok()
+    Coding::Gzip.compress(body, 6)
 }
 
-/// `body` brotli-compressed at the highest quality: made once per asset, so its cost is paid
-/// at start-up, not per request.
+/// `body` brotli-compressed at the highest quality, with a window for the largest asset: made
+/// once per asset, so its cost is paid at start-up, not per request.
 pub fn brotli(body: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
+    brotli_with(body, 11, 22)
+}
+
+fn brotli_with(body: &[u8], quality: u32, window_bits: i32) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len() / 4);
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
+        quality: quality as i32,
+        lgwin: window_bits,
+        size_hint: body.len(),
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
@@ -71,17 +75,8 @@ impl Coding {
                 encoder.write_all(body).ok()?;
                 encoder.finish().ok()
             }
-            Coding::Brotli => {
-                let mut out = Vec::with_capacity(body.len() / 4);
-                let params = brotli::enc::BrotliEncoderParams {
-                    quality: level as i32,
-                    lgwin: 20,
-                    size_hint: body.len(),
-                    ..Default::default()
-                };
-                brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
-                Some(out)
-            }
+            // A page is tens of KB: a 1 MB window is plenty, and cheaper to set up than 4 MB.
+            Coding::Brotli => brotli_with(body, level, 20),
             Coding::Zstd => ZSTD.with_borrow_mut(|kept| {
                 // A compression context is some hundreds of KB of tables: made once per thread
                 // and level, not per page (making it was a quarter of zstd's cost).

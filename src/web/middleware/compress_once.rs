@@ -61,9 +61,9 @@ pub async fn compress_once(
     if head.headers().contains_key(header::CONTENT_ENCODING)
         || head.extensions().contains::<AlreadyCoded>()
         || !compressible(head.headers().get(header::CONTENT_TYPE))
-        || !head.status().is_success()
-            && !head.status().is_client_error()
-            && !head.status().is_server_error()
+        // A redirect's body is never read; pages, error pages included, are.
+        || head.status().is_informational()
+        || head.status().is_redirection()
     {
         return Ok(response);
     }
