@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 
 use super::errors::PageError;
 use super::middleware::visitor::{AdminStatus, Visitor};
@@ -32,10 +32,7 @@ impl FromRequest for PageContext {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| PageError::internal("the app state is not installed"))?;
-            let visitor =
-                req.extensions().get::<Visitor>().cloned().ok_or_else(|| {
-                    PageError::internal("the visitor middleware is not installed")
-                })?;
+            let visitor = Visitor::extract(&req).await?;
             let admin = AdminStatus::of(&req).await;
             let lang = super::middleware::language::lang_of(&req);
             Ok(PageContext(state, visitor, admin, lang))
