@@ -1,6 +1,7 @@
 //! Errors as a visitor meets them: an HTML page with a clear message and the right status, or
 //! JSON for the API. The detail of an internal error goes to the log, never to the visitor.
 
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
@@ -119,11 +120,11 @@ impl PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    t: &'static Texts,
-    head: crate::web::pages::head::Head,
+    frame: PageFrame,
     title: &'a str,
     message: &'a str,
 }
+framed_pages!(ErrorPage<'a>);
 
 /// The failure behind an error page, kept on the response so the language middleware can show
 /// the page in the visitor's language (`ResponseError` does not see the request).
@@ -135,8 +136,10 @@ pub fn error_page_body(failure: &Failure, lang: Lang) -> String {
     let t = lang.texts();
     let message = failure.public_message(lang);
     ErrorPage {
-        t,
-        head: crate::web::pages::head::Head::new(format!("{message} {}", t.describe_site)),
+        frame: PageFrame::new(
+            lang,
+            crate::web::pages::head::Head::new(format!("{message} {}", t.describe_site)),
+        ),
         title: failure.title(t),
         message,
     }

@@ -2,6 +2,7 @@
 //! `#[utoipa::path]` annotations (`/api/openapi.json`), and a page that reads it out for people
 //! (`/api`), linked from every page's footer.
 
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use std::sync::LazyLock;
 
 use actix_web::http::header;
@@ -11,7 +12,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::OpenApi;
 
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
 use crate::web::errors::{render, PageError};
 use crate::web::pages::head::{Head, Origin};
 
@@ -75,10 +76,10 @@ pub struct FieldView {
 #[derive(Template)]
 #[template(path = "api.html")]
 struct ApiPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     endpoints: Vec<EndpointView>,
 }
+framed_pages!(ApiPage);
 
 /// The endpoints of the document, in its order.
 pub fn endpoints() -> Vec<EndpointView> {
@@ -183,8 +184,7 @@ fn schema_name(reference: &str) -> String {
 pub async fn page(lang: Lang, origin: Origin) -> Result<HttpResponse, PageError> {
     let t = lang.texts();
     render(&ApiPage {
-        t,
-        head: Head::new(t.describe_api).canonical(&origin, "/api"),
+        frame: PageFrame::new(lang, Head::new(t.describe_api).canonical(&origin, "/api")),
         endpoints: endpoints(),
     })
 }

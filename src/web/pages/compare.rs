@@ -1,11 +1,12 @@
 //! `/compare?a=ID&b=ID`: two products side by side, the ingredients in both and in each only.
 
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::app_state::AppState;
-use crate::i18n::{fill, Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message};
 use crate::web::errors::{render, PageError};
 use crate::web::pages::head::{Head, Origin};
 use crate::web::pages::product::no_such_product;
@@ -22,8 +23,7 @@ pub struct CompareParams {
 #[derive(Template)]
 #[template(path = "compare.html")]
 struct ComparePage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     a: ProductView,
     b: ProductView,
     percent: u32,
@@ -31,6 +31,7 @@ struct ComparePage {
     only_a: Vec<IngredientChip>,
     only_b: Vec<IngredientChip>,
 }
+framed_pages!(ComparePage);
 
 pub async fn compare_page(
     req: HttpRequest,
@@ -62,10 +63,12 @@ pub async fn compare_page(
     let title = format!("{} {} ↔ {} {}", a.brand, a.name, b.brand, b.name);
     let origin = Origin::of(&req);
     let page = ComparePage {
-        t,
-        head: Head::new(fill(t.describe_compare, &title))
-            .canonical(&origin, &format!("/compare?a={}&b={}", a.id, b.id))
-            .card(&origin, title, lang),
+        frame: PageFrame::new(
+            lang,
+            Head::new(fill(t.describe_compare, &title))
+                .canonical(&origin, &format!("/compare?a={}&b={}", a.id, b.id))
+                .card(&origin, title, lang),
+        ),
         a: ProductView::new(a),
         b: ProductView::new(b),
         percent: percent(compared.score),

@@ -1,21 +1,22 @@
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::app_state::AppState;
 use crate::catalog::demo::DEMO_SOURCE;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
 use crate::web::errors::{render, PageError};
 use crate::web::pages::head::{Head, Origin};
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     query: String,
     product_count: usize,
     is_demo: bool,
 }
+framed_pages!(HomePage);
 
 pub async fn home_page(
     state: web::Data<AppState>,
@@ -25,11 +26,13 @@ pub async fn home_page(
     let index = state.catalog.snapshot();
     let t = lang.texts();
     render(&HomePage {
-        t,
-        head: Head::new(t.describe_site).canonical(&origin, "/").card(
-            &origin,
-            format!("{} seongbun", t.site_name),
+        frame: PageFrame::new(
             lang,
+            Head::new(t.describe_site).canonical(&origin, "/").card(
+                &origin,
+                format!("{} seongbun", t.site_name),
+                lang,
+            ),
         ),
         query: String::new(),
         product_count: index.product_count(),

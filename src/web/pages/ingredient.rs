@@ -1,11 +1,12 @@
 //! `/ingredients/{id}`: an ingredient and the products holding it, a page at a time.
 
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::app_state::AppState;
-use crate::i18n::{fill, Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message};
 use crate::web::errors::{render, PageError};
 use crate::web::pages::head::{Head, Origin};
 use crate::web::views::{IngredientChip, ProductView};
@@ -22,8 +23,7 @@ pub struct PageParam {
 #[derive(Template)]
 #[template(path = "ingredient.html")]
 struct IngredientPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     ingredient: IngredientChip,
     products: Vec<ProductView>,
     total: usize,
@@ -32,6 +32,7 @@ struct IngredientPage {
     /// The list number of the page's first product.
     first_number: usize,
 }
+framed_pages!(IngredientPage);
 
 pub async fn ingredient_page(
     req: HttpRequest,
@@ -83,10 +84,12 @@ pub async fn ingredient_page(
         page => format!("/ingredients/{}?page={page}", chip.id),
     };
     render(&IngredientPage {
-        t,
-        head: Head::new(description)
-            .canonical(&origin, &canonical)
-            .card(&origin, title, lang),
+        frame: PageFrame::new(
+            lang,
+            Head::new(description)
+                .canonical(&origin, &canonical)
+                .card(&origin, title, lang),
+        ),
         ingredient: chip,
         products,
         total: holding.len(),

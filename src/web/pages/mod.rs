@@ -7,6 +7,7 @@ pub(super) mod assets;
 pub(super) mod board;
 pub(super) mod compare;
 pub(super) mod crawlers;
+pub(super) mod frame;
 pub(super) mod head;
 pub(super) mod home;
 pub(super) mod ingredient;

@@ -1,10 +1,11 @@
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::answer_cache::Answer;
 use crate::catalog::model::ProductSummary;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::live_catalog::CatalogIndex;
 use crate::similarity::narrowing::same_brand;
 use crate::web::errors::PageError;
@@ -21,8 +22,7 @@ pub const SIMILAR_ON_PAGE: usize = 4;
 #[derive(Template)]
 #[template(path = "product.html")]
 struct ProductPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     product: ProductView,
     ingredients: Vec<IngredientChip>,
     similar: Vec<SimilarCard>,
@@ -39,6 +39,7 @@ struct ProductPage {
     /// Whether all of a full set of similar products are this product's brand.
     all_same_brand: bool,
 }
+framed_pages!(ProductPage);
 
 /// The ingredients a product page shows before folding the rest (a label has 30 to 60).
 const INGREDIENTS_BEFORE_FOLD: usize = 12;
@@ -110,8 +111,7 @@ fn product_answer(
         StatusCode::OK
     };
     let page = ProductPage {
-        t: lang.texts(),
-        head: product_head(req, product, &ingredients, lang),
+        frame: PageFrame::new(lang, product_head(req, product, &ingredients, lang)),
         product: ProductView::new(product),
         ingredients,
         similar,

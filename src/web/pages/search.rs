@@ -1,10 +1,11 @@
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::app_state::AppState;
-use crate::i18n::{fill, Lang, Message, Texts};
+use crate::i18n::{fill, Lang, Message};
 use crate::search::query::SearchQuery;
 use crate::search::SearchOutcome;
 use crate::web::errors::{render, render_with, PageError};
@@ -34,12 +35,12 @@ pub struct Candidate {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     query: String,
     error: Option<Message>,
     candidates: Vec<Candidate>,
 }
+framed_pages!(SearchPage);
 
 impl SearchPage {
     /// The board form's query string for a product request about this search.
@@ -59,8 +60,7 @@ pub async fn search_page(
         Ok(query) => query,
         Err(e) => {
             let page = SearchPage {
-                t: lang.texts(),
-                head: Head::new(fill(lang.texts().describe_search, &raw)),
+                frame: PageFrame::new(lang, Head::new(fill(lang.texts().describe_search, &raw))),
                 query: raw,
                 error: Some(e.message()),
                 candidates: Vec::new(),
@@ -70,8 +70,7 @@ pub async fn search_page(
     };
     if let Err(wait) = state.safeguards.searches.take(client_address(&req)) {
         let page = SearchPage {
-            t: lang.texts(),
-            head: Head::new(fill(lang.texts().describe_search, &raw)),
+            frame: PageFrame::new(lang, Head::new(fill(lang.texts().describe_search, &raw))),
             query: raw,
             error: Some(too_many_searches(wait)),
             candidates: Vec::new(),
@@ -104,9 +103,11 @@ pub async fn search_page(
         serde_urlencoded::to_string([("q", query.as_str())]).unwrap_or_default()
     );
     render(&SearchPage {
-        t,
-        head: Head::new(fill(t.describe_search, query.as_str()))
-            .canonical(&Origin::of(&req), &canonical),
+        frame: PageFrame::new(
+            lang,
+            Head::new(fill(t.describe_search, query.as_str()))
+                .canonical(&Origin::of(&req), &canonical),
+        ),
         query: query.as_str().to_string(),
         error: None,
         candidates,

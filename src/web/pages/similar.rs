@@ -1,4 +1,5 @@
 use crate::i18n::Message;
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use actix_web::error::UrlencodedError;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -6,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app_state::AppState;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
 use crate::ingredients::PastedText;
 use crate::live_catalog::CatalogIndex;
 use crate::web::blocking::{busy_message, on_job_queue};
@@ -36,8 +37,7 @@ pub struct UnderstoodIngredient {
 #[derive(Template)]
 #[template(path = "similar.html")]
 struct PastePage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     pasted: String,
     error: Option<Message>,
     /// Why the photo sent could not be read.
@@ -48,12 +48,12 @@ struct PastePage {
     /// Pasted lists have no product to compare the cards with.
     compare_with: Option<i32>,
 }
+framed_pages!(PastePage);
 
 impl PastePage {
     fn empty(lang: Lang) -> Self {
         PastePage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_paste),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_paste)),
             compare_with: None,
             pasted: String::new(),
             error: None,
@@ -77,7 +77,10 @@ pub async fn paste_form(
         return results_page(asked, &req, &state, lang).await;
     }
     render(&PastePage {
-        head: Head::new(lang.texts().describe_paste).canonical(&Origin::of(&req), "/similar"),
+        frame: PageFrame::new(
+            lang,
+            Head::new(lang.texts().describe_paste).canonical(&Origin::of(&req), "/similar"),
+        ),
         ..PastePage::empty(lang)
     })
 }

@@ -1,3 +1,4 @@
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use crate::web::pages::head::Head;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -6,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app_state::AppState;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::security::GuessTarget;
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
@@ -20,14 +21,14 @@ use crate::web::PageContext;
 #[derive(Template)]
 #[template(path = "admin/login.html")]
 struct LoginPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     enabled: bool,
     signed_in: bool,
     error: Option<Message>,
     next: String,
     csrf: String,
 }
+framed_pages!(LoginPage);
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginForm {
@@ -56,8 +57,7 @@ pub async fn login_form(
     render_with(
         StatusCode::OK,
         &LoginPage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_admin).noindex(),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_admin).noindex()),
             enabled: state.safeguards.admin_enabled(),
             signed_in: admin.signed_in,
             error: None,
@@ -79,8 +79,7 @@ pub async fn sign_in(
         render_with(
             status,
             &LoginPage {
-                t: lang.texts(),
-                head: Head::new(lang.texts().describe_admin).noindex(),
+                frame: PageFrame::new(lang, Head::new(lang.texts().describe_admin).noindex()),
                 enabled: state.safeguards.admin_enabled(),
                 signed_in: false,
                 error: Some(error),
@@ -134,11 +133,11 @@ fn disabled() -> Message {
 #[derive(Template)]
 #[template(path = "admin/logout.html")]
 struct LogoutPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     signed_in: bool,
     csrf: String,
 }
+framed_pages!(LogoutPage);
 
 pub async fn logout_confirm(
     visitor: Visitor,
@@ -148,8 +147,7 @@ pub async fn logout_confirm(
     render_with(
         StatusCode::OK,
         &LogoutPage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_admin).noindex(),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_admin).noindex()),
             signed_in: admin.signed_in,
             csrf: visitor.csrf_token().to_string(),
         },

@@ -1,6 +1,7 @@
 //! The admin's catalog edits. Each change is written, then the running index is refreshed in
 //! the same blocking call, so the product is searchable and in similarity results at once.
 
+use crate::web::pages::frame::{framed_pages, Choice, PageFrame};
 use crate::web::pages::head::Head;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use crate::catalog::category::{category_label, CATEGORIES};
 use crate::catalog::product_form::{ProductDraft, ProductForm, ADMIN_SOURCE};
 use crate::catalog::store::{self, EditError};
 use crate::form::FieldErrors;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::live_catalog::LiveCatalog;
 use crate::web::blocking::{storage_failure, with_connection, with_storage};
 use crate::web::errors::{render_with, PageError};
@@ -24,24 +25,18 @@ use crate::web::see_other;
 use crate::web::PageContext;
 use crate::web::PathId;
 
-pub struct CategoryOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "admin/product_form.html")]
 struct ProductFormPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     /// `None` when adding.
     editing: Option<i32>,
     form: ProductForm,
     errors: FieldErrors,
-    categories: Vec<CategoryOption>,
+    categories: Vec<Choice>,
     csrf: String,
 }
+framed_pages!(ProductFormPage);
 
 impl ProductFormPage {
     fn new(
@@ -53,15 +48,14 @@ impl ProductFormPage {
     ) -> Self {
         let categories = CATEGORIES
             .iter()
-            .map(|slug| CategoryOption {
+            .map(|slug| Choice {
                 slug,
                 label: lang.pick(category_label(slug)),
                 selected: *slug == form.category,
             })
             .collect();
         ProductFormPage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_admin).noindex(),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_admin).noindex()),
             editing,
             form,
             errors,
@@ -254,13 +248,13 @@ pub async fn save_product(
 #[derive(Template)]
 #[template(path = "admin/product_delete.html")]
 struct DeleteProductPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     id: i32,
     brand: String,
     name: String,
     csrf: String,
 }
+framed_pages!(DeleteProductPage);
 
 pub async fn delete_product_confirm(
     PageContext(state, visitor, _, lang): PageContext,
@@ -274,8 +268,7 @@ pub async fn delete_product_confirm(
     render_with(
         StatusCode::OK,
         &DeleteProductPage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_admin).noindex(),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_admin).noindex()),
             id,
             brand: product.brand.clone(),
             name: product.name.clone(),

@@ -1,6 +1,7 @@
 //! Editing a post: the admin goes straight to the form; an author types the post's password
 //! first and gets a grant (a token in the form, valid for an hour) to save with.
 
+use crate::web::pages::frame::{framed_pages, PageFrame};
 use crate::web::pages::head::Head;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -13,7 +14,7 @@ use crate::app_state::AppState;
 use crate::board::product_link::{choose_product, NOT_LISTED};
 use crate::board::store::Post;
 use crate::board::{actions, PostDraft, PostForm};
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::middleware::visitor::{client_address, AdminStatus, CheckedForm, Visitor};
@@ -24,8 +25,7 @@ use crate::web::PathId;
 #[derive(Template)]
 #[template(path = "board/password.html")]
 pub struct PasswordPage {
-    pub t: &'static Texts,
-    pub head: Head,
+    pub frame: PageFrame,
     pub post_id: i32,
     pub title: String,
     /// `edit` or `delete`.
@@ -34,6 +34,7 @@ pub struct PasswordPage {
     pub is_admin: bool,
     pub csrf: String,
 }
+framed_pages!(PasswordPage);
 
 impl PasswordPage {
     pub fn new(
@@ -45,8 +46,10 @@ impl PasswordPage {
         lang: Lang,
     ) -> Self {
         PasswordPage {
-            t: lang.texts(),
-            head: Head::new(format!("{} · {}", post.title, lang.texts().describe_board)).noindex(),
+            frame: PageFrame::new(
+                lang,
+                Head::new(format!("{} · {}", post.title, lang.texts().describe_board)).noindex(),
+            ),
             post_id: post.id,
             title: post.title.clone(),
             action,

@@ -1,6 +1,7 @@
 //! The post form, for writing and editing alike: the values as typed, a message at each wrong
 //! field, and the catalog products to choose from when the typed product name matches some.
 
+use crate::web::pages::frame::{framed_pages, Choice, PageFrame};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
@@ -8,30 +9,23 @@ use askama::Template;
 use crate::board::product_link::{ProductChoice, NOT_LISTED};
 use crate::board::{PostCategory, PostForm};
 use crate::form::FieldErrors;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::live_catalog::CatalogIndex;
 use crate::web::errors::{render_with, PageError};
 use crate::web::pages::head::Head;
 use crate::web::views::ProductView;
 
-pub struct CategoryOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "board/form.html")]
 pub struct PostFormPage {
-    pub t: &'static Texts,
-    pub head: Head,
+    pub frame: PageFrame,
     /// `None` for a new post.
     pub editing: Option<i32>,
     pub form: PostForm,
     pub errors: FieldErrors,
     /// A message for the whole form (a rate limit, a question about the product).
     pub message: Option<Message>,
-    pub categories: Vec<CategoryOption>,
+    pub categories: Vec<Choice>,
     pub is_admin: bool,
     pub csrf: String,
     /// Lets an author who typed the right password save the edit.
@@ -40,21 +34,21 @@ pub struct PostFormPage {
     pub product_choices: Vec<ProductView>,
     pub not_listed: &'static str,
 }
+framed_pages!(PostFormPage);
 
 impl PostFormPage {
     pub fn new(form: PostForm, is_admin: bool, csrf: &str, lang: Lang) -> Self {
         let categories = PostCategory::ALL
             .into_iter()
             .filter(|c| is_admin || *c != PostCategory::Notice)
-            .map(|c| CategoryOption {
+            .map(|c| Choice {
                 slug: c.slug(),
                 label: lang.pick(c.label()),
                 selected: c.slug() == form.category,
             })
             .collect();
         PostFormPage {
-            t: lang.texts(),
-            head: Head::new(lang.texts().describe_board_form),
+            frame: PageFrame::new(lang, Head::new(lang.texts().describe_board_form)),
             editing: None,
             form,
             errors: FieldErrors::default(),
@@ -93,7 +87,7 @@ impl PostFormPage {
         PostFormPage {
             editing: Some(id),
             grant,
-            head: Head::new(self.t.describe_board_form).noindex(),
+            frame: PageFrame::new(self.t.lang, Head::new(self.t.describe_board_form).noindex()),
             ..self
         }
     }

@@ -1,3 +1,4 @@
+use crate::web::pages::frame::{framed_pages, Choice, PageFrame};
 use crate::web::pages::head::{Head, Origin};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -5,7 +6,7 @@ use serde::Deserialize;
 
 use super::views::PostListItem;
 use crate::board::store::{self, PostFilter, SearchField};
-use crate::i18n::{Message, Texts};
+use crate::i18n::Message;
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render, PageError};
 use crate::web::PageContext;
@@ -33,30 +34,24 @@ pub struct PageLink {
     pub current: bool,
 }
 
-pub struct FieldOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "board/list.html")]
 struct BoardListPage {
-    t: &'static Texts,
-    head: Head,
+    frame: PageFrame,
     pinned: Vec<PostListItem>,
     posts: Vec<PostListItem>,
     total: i64,
     page: i64,
     last_page: i64,
     page_links: Vec<PageLink>,
-    fields: Vec<FieldOption>,
+    fields: Vec<Choice>,
     field: &'static str,
     q: String,
     error: Option<Message>,
     notice: Option<Message>,
     is_admin: bool,
 }
+framed_pages!(BoardListPage);
 
 impl BoardListPage {
     /// The query string for page `n` of the same search.
@@ -130,8 +125,10 @@ pub async fn board_page(
         page => format!("/board?page={page}"),
     };
     render(&BoardListPage {
-        t: lang.texts(),
-        head: Head::new(lang.texts().describe_board).canonical(&Origin::of(&req), &canonical),
+        frame: PageFrame::new(
+            lang,
+            Head::new(lang.texts().describe_board).canonical(&Origin::of(&req), &canonical),
+        ),
         pinned: pinned.into_iter().map(item).collect(),
         posts: found.rows.into_iter().map(item).collect(),
         total: found.total,
@@ -140,7 +137,7 @@ pub async fn board_page(
         page_links,
         fields: SearchField::ALL
             .into_iter()
-            .map(|f| FieldOption {
+            .map(|f| Choice {
                 slug: f.slug(),
                 label: lang.pick(f.label()),
                 selected: f == field,

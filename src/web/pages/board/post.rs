@@ -1,3 +1,4 @@
+use crate::web::pages::frame::{framed_pages, Choice, PageFrame};
 use crate::web::pages::head::Head;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -10,40 +11,34 @@ use crate::board::actions::can_read;
 use crate::board::store::{self, Post};
 use crate::board::{BoardError, PostStatus};
 use crate::form::FieldErrors;
-use crate::i18n::{Lang, Message, Texts};
+use crate::i18n::{Lang, Message};
 use crate::web::blocking::with_storage;
 use crate::web::errors::{render_with, PageError};
 use crate::web::middleware::visitor::{client_address, CheckedForm, Visitor};
 use crate::web::PageContext;
 use crate::web::PathId;
 
-pub struct StatusOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "board/post.html")]
 pub struct PostPage {
-    pub t: &'static Texts,
-    pub head: Head,
+    pub frame: PageFrame,
     pub post: PostView,
     /// A secret post not yet unlocked: only its title shows, with the password form.
     pub locked: bool,
     pub password_error: Option<Message>,
     pub is_admin: bool,
     pub csrf: String,
-    pub statuses: Vec<StatusOption>,
+    pub statuses: Vec<Choice>,
     /// The admin's moderation form, as typed when it was refused.
     pub moderation_errors: FieldErrors,
 }
+framed_pages!(PostPage);
 
 impl PostPage {
     pub fn new(post: PostView, locked: bool, is_admin: bool, csrf: &str, lang: Lang) -> Self {
         let statuses = PostStatus::ALL
             .into_iter()
-            .map(|s| StatusOption {
+            .map(|s| Choice {
                 slug: s.slug(),
                 label: lang.pick(s.label()),
                 selected: s.slug() == post.status.slug,
@@ -56,11 +51,13 @@ impl PostPage {
             None => String::new(),
         };
         PostPage {
-            t,
-            head: Head::new(format!(
-                "{} · {}{about}. {}",
-                post.category, post.title, t.describe_board
-            )),
+            frame: PageFrame::new(
+                lang,
+                Head::new(format!(
+                    "{} · {}{about}. {}",
+                    post.category, post.title, t.describe_board
+                )),
+            ),
             post,
             locked,
             password_error: None,
