@@ -32,6 +32,8 @@ pub struct AppState {
     pub list_jobs: Arc<JobQueue>,
     /// Database calls made for requests (`/metrics`: `seongbun_db_calls_total`).
     pub db_calls: Arc<AtomicU64>,
+    /// Set on SIGTERM: `/readyz` says 503 and answers close their connection (`stopping`).
+    pub draining: Arc<crate::stopping::Draining>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             ocr_program: Arc::from(crate::label_photo::ocr::default_program()),
             list_jobs: JobQueue::per_core(),
             db_calls: Arc::new(AtomicU64::new(0)),
+            draining: Arc::default(),
         })
     }
 

@@ -165,6 +165,32 @@ pub struct ServeArgs {
     /// links, share cards and the sitemap; unset, each request's own host is used.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Seconds a SIGTERM'd instance keeps serving (with `/readyz` 503 and `Connection: close`)
+    /// before it stops accepting: long enough for a health-checking balancer to take it out and
+    /// for nginx to pass its failure window (0: stop at once). SIGINT (Ctrl-C) never drains.
+    #[arg(long, env = "DRAIN_SECONDS", default_value_t = 10)]
+    pub drain_seconds: u64,
+
+    /// The file each newly indexed catalog is also written to, so that an instance (re)started
+    /// while PostgreSQL is down serves reads from it; `off` for none. Default on PostgreSQL:
+    /// one file per database in /var/tmp; on SQLite none (the database is the local file).
+    #[arg(long, env = "CATALOG_SNAPSHOT")]
+    pub catalog_snapshot: Option<String>,
+}
+
+impl ServeArgs {
+    /// Where the catalog snapshot of `database_url` is kept, if anywhere.
+    pub fn catalog_snapshot_path(&self, database_url: &str) -> Option<std::path::PathBuf> {
+        match self.catalog_snapshot.as_deref() {
+            Some("off" | "") => None,
+            Some(path) => Some(path.into()),
+            None if crate::db::Engine::of_url(database_url) == crate::db::Engine::Postgres => {
+                Some(crate::live_catalog::snapshot::default_path(database_url))
+            }
+            None => None,
+        }
+    }
 }
 
 /// Never prints the admin password.
@@ -185,6 +211,8 @@ impl std::fmt::Debug for ServeArgs {
             .field("post_password_memory_kib", &self.post_password_memory_kib)
             .field("answer_cache_mib", &self.answer_cache_mib)
             .field("public_url", &self.public_url)
+            .field("drain_seconds", &self.drain_seconds)
+            .field("catalog_snapshot", &self.catalog_snapshot)
             .finish()
     }
 }

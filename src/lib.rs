@@ -27,5 +27,6 @@ pub mod search;
 pub mod security;
 pub mod similarity;
 pub mod startup;
+pub mod stopping;
 pub mod text;
 pub mod web;

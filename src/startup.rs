@@ -21,6 +21,56 @@ pub fn prepare(database_url: &str) -> Result<AppState, String> {
 
 pub fn prepare_with(database_url: &str, settings: db::PoolSettings) -> Result<AppState, String> {
     let pool = db::open_with(database_url, settings).map_err(|e| e.to_string())?;
+    index_catalog(pool)
+}
+
+/// `prepare_with` for `serve`: the catalog also kept in the snapshot file, and started from
+/// that file when PostgreSQL cannot be reached (reads served, writes refused until it is back).
+fn prepare_serving(
+    database_url: &str,
+    settings: db::PoolSettings,
+    snapshot: Option<std::path::PathBuf>,
+) -> Result<AppState, String> {
+    use crate::live_catalog::snapshot::{self, SnapshotWriter};
+    let started = std::time::Instant::now();
+    let (state, from_database) = match (db::open_with(database_url, settings), snapshot.as_ref()) {
+        (Ok(pool), _) => (index_catalog(pool)?, true),
+        (Err(unreachable @ db::DbError::Unopenable { .. }), Some(path))
+            if db::Engine::of_url(database_url) == db::Engine::Postgres =>
+        {
+            log::warn!(
+                "{unreachable}: starting from the catalog snapshot {}; reads are served, \
+                 writes wait for the database",
+                path.display()
+            );
+            let index = snapshot::read(path).map_err(|why| {
+                format!(
+                    "{unreachable}, and the catalog snapshot {} cannot be used: {why}",
+                    path.display()
+                )
+            })?;
+            log::info!(
+                "read {} products (version {}) from the snapshot in {:.2?}",
+                index.product_count(),
+                index.version(),
+                started.elapsed()
+            );
+            let pool = db::open_unconnected(database_url, settings).map_err(|e| e.to_string())?;
+            (AppState::new(pool, LiveCatalog::new(index))?, false)
+        }
+        (Err(e), _) => return Err(e.to_string()),
+    };
+    state.catalog.set_first_build_time(started.elapsed());
+    if let Some(path) = snapshot {
+        let writer = SnapshotWriter::start(path).map_err(|e| e.to_string())?;
+        // A catalog read from the file is the file's already: only its changes are written.
+        state.catalog.keep_snapshots(writer, from_database);
+    }
+    Ok(state)
+}
+
+/// Seeds an empty catalog with the demo one and indexes the catalog of `pool`'s database.
+fn index_catalog(pool: DbPool) -> Result<AppState, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     if let Some(report) = demo::seed_if_empty(&mut conn).map_err(|e| e.to_string())? {
         log::info!("empty catalog: loaded the built-in demo catalog\n{report}");
@@ -55,11 +105,15 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             // Added last, so outermost: the latency measured is the whole request's, and
             // `/metrics` is answered before any page's middleware.
             .wrap(metrics.clone())
+            // Outside the metrics too: `/metrics` answers close their connection while draining.
+            .wrap(from_fn(crate::web::close_when_draining))
             .app_data(data.clone())
             .configure(crate::web::routes)
     })
     // A stop waits this long for the requests in flight, then drops what is left.
     .shutdown_timeout(15)
+    // `serve` handles SIGTERM itself, draining first (`stopping`).
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)
@@ -71,10 +125,14 @@ pub fn serve(
     pool_settings: db::PoolSettings,
     args: &ServeArgs,
 ) -> Result<(), String> {
-    let state = prepare_with(database_url, pool_settings)?
-        .with_safeguards(args.safeguards())?
-        .with_answer_cache_mib(args.answer_cache_mib)
-        .with_public_url(args.public_url.as_deref())?;
+    let state = prepare_serving(
+        database_url,
+        pool_settings,
+        args.catalog_snapshot_path(database_url),
+    )?
+    .with_safeguards(args.safeguards())?
+    .with_answer_cache_mib(args.answer_cache_mib)
+    .with_public_url(args.public_url.as_deref())?;
     if !state.safeguards.admin_enabled() {
         log::info!("admin sign-in is disabled: set ADMIN_PASSWORD to enable it");
     }
@@ -82,10 +140,20 @@ pub fn serve(
     let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     log::info!("serving on http://{bind}");
     let pool = state.pool.clone();
-    // SIGTERM (or Ctrl-C) stops accepting connections, lets the requests in flight finish,
-    // and returns here.
+    let draining = state.draining.clone();
+    let drain = std::time::Duration::from_secs(args.drain_seconds);
+    // SIGTERM drains, then stops accepting connections, lets the requests in flight finish,
+    // and returns here; Ctrl-C skips the drain.
     actix_web::rt::System::new()
-        .block_on(async move { start(listener, state)?.await })
+        .block_on(async move {
+            let server = start(listener, state)?;
+            actix_web::rt::spawn(crate::stopping::stop_on_signal(
+                server.handle(),
+                draining,
+                drain,
+            ));
+            server.await
+        })
         .map_err(|e| e.to_string())?;
     checkpoint_at_shutdown(&pool, db::Engine::of_url(database_url));
     Ok(())

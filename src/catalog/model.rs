@@ -1,6 +1,6 @@
 //! The catalog's values as the rest of the code talks about them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A product as an importer or the admin hands it to the store. A product is its brand + name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct NewProduct {
 }
 
 /// A product as the catalog holds it, without its ingredients.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductSummary {
     pub id: i32,
     pub brand: String,
@@ -35,7 +35,7 @@ pub struct ProductSummary {
 }
 
 /// A canonical ingredient as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ingredient {
     pub id: i32,
     /// The folded identity (`ingredients::ingredient_key`).

@@ -8,6 +8,7 @@
 
 pub mod backup;
 mod postgres;
+pub(crate) use postgres::without_password;
 mod sqlite;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -142,6 +143,12 @@ pub fn open_with(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
         Engine::Sqlite => sqlite::open(sqlite_path(url)),
         Engine::Postgres => postgres::open(url, settings),
     }
+}
+
+/// A PostgreSQL pool that connects only when asked for a connection (no migrations): for an
+/// instance that starts from its catalog snapshot while the server is away.
+pub fn open_unconnected(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
+    postgres::pool(url, settings)
 }
 
 /// `seongbun migrate`: runs the pending migrations and says which ran.

@@ -39,6 +39,12 @@ pub(super) fn open(url: &str, settings: PoolSettings) -> Result<DbPool, DbError>
     // One direct attempt first, so that a wrong address or password is reported at once and
     // in PostgreSQL's words, not as the pool's time-out.
     run_migrations(&mut establish(url)?)?;
+    pool(url, settings)
+}
+
+/// The pool alone, without a connection made: for an instance starting from its catalog
+/// snapshot while the server is down. Its first requests find the server when it is back.
+pub(super) fn pool(url: &str, settings: PoolSettings) -> Result<DbPool, DbError> {
     let mut builder = r2d2::Pool::builder();
     if let Some(limits) = settings.session_limits {
         builder = builder.connection_customizer(Box::new(Limited(limits)));

@@ -8,7 +8,7 @@ use crate::text;
 
 /// Known names by their comparison form (with its length in letters, the order they are
 /// kept in, so only names of about the asked length are compared), with what each stands for.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NearestNames<T> {
     latin: Vec<(usize, String, T)>,
     hangul: Vec<(usize, String, T)>,

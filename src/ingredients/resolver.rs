@@ -92,7 +92,7 @@ const KOREAN_SPELLING_FIXES: &[(&str, &str)] = &[
 
 /// The ingredient knowledge the resolver uses: the curated synonym table and Korean table
 /// shipped with seongbun, extended by imported references (KCIA dictionary, CosIng).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Resolver {
     /// Folded alias → canonical INCI name (`aqua` → `Water`).
     synonyms: HashMap<String, String>,

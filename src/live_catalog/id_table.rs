@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum IdTable {
     /// `positions[id]`, `NONE` where no item has that id.
     Dense(Vec<u32>),

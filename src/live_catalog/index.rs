@@ -16,11 +16,13 @@ use crate::catalog::store::{self, CatalogRows};
 use crate::ingredients::fuzzy::{GuessBudget, NearestNames};
 use crate::ingredients::{ingredient_key, CanonicalIngredient, LabelText, PastedText, Resolver};
 use crate::live_catalog::id_table::IdTable;
+use crate::live_catalog::snapshot::SnapshotWriter;
 use crate::search::{NameIndex, NameMatch, SearchOutcome};
 use crate::similarity::narrowing::brand_key;
 use crate::similarity::weights::marks_trace;
 use crate::similarity::{Comparison, Narrowing, SimilarMatch, SimilarityIndex};
 
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CatalogIndex {
     version: i32,
     /// Every product; `product_at` finds one by id. Kept in a `Vec` rather than as a map's
@@ -205,6 +207,16 @@ impl CatalogIndex {
             names,
             resolver,
         })
+    }
+
+    /// Puts back what a snapshot file leaves out (`snapshot`): each ingredient's folded key,
+    /// which the JSON answers skip and `ingredient_by_key` holds anyway.
+    pub(super) fn after_snapshot_read(&mut self) {
+        for (key, id) in &self.ingredient_by_key {
+            if let Some(ingredient) = self.ingredients.get_mut(id) {
+                ingredient.key.clone_from(key);
+            }
+        }
     }
 
     /// How this snapshot's catalog resolves ingredient names (built-in and imported references).
@@ -555,6 +567,8 @@ pub struct LiveCatalog {
     rebuilding: Mutex<()>,
     rebuilds: AtomicU64,
     last_rebuild_micros: AtomicU64,
+    /// Where each new index is also written, for a start while the database is away.
+    snapshots: std::sync::OnceLock<SnapshotWriter>,
 }
 
 /// How often the catalog was rebuilt, and how long the last rebuild took (for `/metrics`).
@@ -571,7 +585,26 @@ impl LiveCatalog {
             rebuilding: Mutex::new(()),
             rebuilds: AtomicU64::new(0),
             last_rebuild_micros: AtomicU64::new(0),
+            snapshots: std::sync::OnceLock::new(),
         }
+    }
+
+    /// From now on, writes each new index to `writer`'s file, and the current one if
+    /// `write_current`.
+    pub fn keep_snapshots(&self, writer: SnapshotWriter, write_current: bool) {
+        let writer = self.snapshots.get_or_init(|| writer);
+        if write_current {
+            writer.keep(&self.snapshot());
+        }
+    }
+
+    /// Sets how long the index took to build at start, the measure of a rebuild until one
+    /// has been made (`watch` staggers rebuilds by it).
+    pub fn set_first_build_time(&self, took: Duration) {
+        self.last_rebuild_micros.store(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
     }
 
     pub fn rebuild_stats(&self) -> RebuildStats {
@@ -590,10 +623,18 @@ impl LiveCatalog {
 
     fn replace(&self, index: CatalogIndex) {
         let index = Arc::new(index);
+        if let Some(writer) = self.snapshots.get() {
+            writer.keep(&index);
+        }
         match self.current.write() {
             Ok(mut guard) => *guard = index,
             Err(poisoned) => *poisoned.into_inner() = index,
         }
+    }
+
+    /// Whether the database's catalog version differs from the one served.
+    pub fn is_behind(&self, conn: &mut Conn) -> diesel::QueryResult<bool> {
+        Ok(store::catalog_version(conn)? != self.snapshot().version())
     }
 
     /// Rebuilds the snapshot if the database's catalog version moved on (an import in another
@@ -606,6 +647,11 @@ impl LiveCatalog {
         // Another thread may have built it while this one waited.
         if store::catalog_version(conn)? == self.snapshot().version() {
             return Ok(false);
+        }
+        // A snapshot file being written holds an index: wait for it, so that this instance
+        // holds at most the index it serves and the one it builds.
+        if let Some(writer) = self.snapshots.get() {
+            drop(writer.writing.lock().unwrap_or_else(|e| e.into_inner()));
         }
         let started = Instant::now();
         let index = CatalogIndex::load(conn)?;

@@ -5,6 +5,11 @@
 //! `VERSION_CHECK_INTERVAL`, the fallback for an announcement missed while the listening
 //! connection was being replaced. Nothing is rebuilt when the version did not move, and the
 //! old index serves until the new one is ready (`LiveCatalog::refresh_if_changed`).
+//!
+//! A change reaches every instance at once, so each waits a random while first, up to twice
+//! its last rebuild's time (`stagger`): at a million products the instances do not all spend
+//! their cores (and the database its reads) on the same rebuild in the same seconds, while a
+//! small catalog's change, rebuilt in milliseconds, still shows everywhere within a second.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -19,6 +24,8 @@ use crate::live_catalog::LiveCatalog;
 const LISTEN_TICK: Duration = Duration::from_millis(100);
 /// How often the catalog version is read whatever was heard.
 const VERSION_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+/// The longest an instance waits before rebuilding, whatever its rebuilds take.
+const MOST_STAGGER: Duration = Duration::from_secs(30);
 
 /// Starts the watcher thread; it ends when the catalog is dropped.
 pub fn spawn(pool: DbPool, catalog: Weak<LiveCatalog>) -> std::io::Result<()> {
@@ -97,8 +104,31 @@ fn listening_connection(pool: &DbPool) -> Option<DbConnection> {
     }
 }
 
+/// How long to wait before a rebuild: random, up to twice the last rebuild's time.
+pub fn stagger(last_rebuild: Duration) -> Duration {
+    let bound = (last_rebuild * 2).min(MOST_STAGGER);
+    let mut coin = [0u8; 8];
+    if getrandom::fill(&mut coin).is_err() {
+        return Duration::ZERO;
+    }
+    bound.mul_f64(u64::from_le_bytes(coin) as f64 / u64::MAX as f64)
+}
+
 fn check(pool: &DbPool, catalog: &Arc<LiveCatalog>) {
-    let outcome = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+    let behind = pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| catalog.is_behind(&mut conn).map_err(|e| e.to_string()));
+    let outcome = behind.and_then(|behind| {
+        if !behind {
+            return Ok(false);
+        }
+        let wait = stagger(catalog.rebuild_stats().last_rebuild);
+        if wait >= Duration::from_millis(100) {
+            log::info!("the catalog changed: rebuilding in {wait:.1?} (staggered)");
+        }
+        std::thread::sleep(wait);
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
         catalog
             .refresh_if_changed(&mut conn)
             .map_err(|e| e.to_string())

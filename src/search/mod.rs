@@ -51,6 +51,7 @@ pub fn search_words(text: &str) -> Vec<String> {
 
 /// One product's words and whole names, held in one buffer: at a million products, a `String`
 /// a word was most of the name index's memory.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct NameEntry {
     product_id: i32,
     /// How many of the words are brand + name (the rest come from aliases).
@@ -100,7 +101,7 @@ impl NameEntry {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct NameIndex {
     entries: Vec<NameEntry>,
     trigrams: FxHashMap<[char; 3], Vec<u32>>,

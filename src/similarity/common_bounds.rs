@@ -26,7 +26,7 @@ pub const BLOCK: usize = 64;
 const REST_STEP: f32 = 0.25;
 const NOT_COMMON: u32 = u32::MAX;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct CommonBounds {
     /// Per ingredient slot: its place among the common ingredients, or `NOT_COMMON`.
     place: Vec<u32>,

@@ -50,7 +50,7 @@ pub enum Comparison {
 
 /// The catalog's ingredient lists, held once: the site reads a product's list, the products
 /// holding an ingredient and the similarity rankings from here.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SimilarityIndex {
     /// Per formula slot, the id of its first product (in the order `build` was given the
     /// products): the id results are ordered by on equal scores. Slots follow the order of
@@ -89,6 +89,7 @@ pub struct SimilarityIndex {
     /// The most work one ranking does (`Pruning::work_budget`), and how many rankings were
     /// cut short by it.
     work_budget: usize,
+    #[serde(skip)]
     rankings_cut: std::sync::atomic::AtomicU64,
 }
 

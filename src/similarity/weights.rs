@@ -50,7 +50,7 @@ pub const TRACE_SHARE_AT_MOST: f32 = 0.5;
 
 /// What an ingredient weighs for being that ingredient: its rarity (`idf`), and the share of
 /// it kept below a label's first `BASE_POSITIONS` (`brand_spread`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rarity {
     pub idf: f32,
     pub spread: f32,
@@ -88,7 +88,7 @@ pub const TRACE_LINE_FROM: usize = 3;
 
 /// Where a list's trace part begins (the first ingredient marking it, `marks_trace`) and the
 /// factor its ingredients' weights are multiplied by.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TraceLine {
     pub from: u32,
     pub factor: f32,

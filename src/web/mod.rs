@@ -28,6 +28,7 @@ use actix_web::{web, HttpResponse};
 
 pub use errors::{ApiError, PageError};
 pub use middleware::compress_once::compress_once;
+pub use middleware::draining::close_when_draining;
 pub use middleware::language::localized_errors;
 pub use middleware::metrics::metrics;
 pub use middleware::security_headers::{security_headers, CONTENT_SECURITY_POLICY};

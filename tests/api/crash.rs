@@ -1,6 +1,8 @@
 //! Crashes and stops of the real binary: `kill -9` in the middle of a write storm loses no
-//! acknowledged post and leaves a whole database; SIGTERM lets requests in flight finish,
-//! refuses new connections and leaves the WAL checkpointed. On either engine.
+//! acknowledged post and leaves a whole database; SIGTERM drains first (serving on, readyz
+//! 503, every connection closed after its answer), then lets requests in flight finish,
+//! refuses new connections and leaves the WAL checkpointed; Ctrl-C does not drain. On either
+//! engine.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -87,7 +89,8 @@ fn start_request(address: &str, body: &str, sent_first: usize) -> TcpStream {
 async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_checkpoints_the_wal() {
     let dir = tempfile::tempdir().unwrap();
     let database = test_database(&dir, "term.db");
-    let mut server = ServerProcess::start(&database, &[]).await;
+    // No drain: the stop itself, at once (the drain before it has a test of its own).
+    let mut server = ServerProcess::start(&database, &[("DRAIN_SECONDS", "0")]).await;
     let browser = server.browser();
     let id = browser
         .write_post("종료 전에 쓴 글", "before the stop", "pw-1234", false)
@@ -144,4 +147,72 @@ async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_checkpoints_th
     assert!(stored_posts(&database)
         .iter()
         .any(|(stored, title)| *stored == id && title == "종료 전에 쓴 글"));
+}
+
+/// One request on a fresh connection, read until the server closes it (a read timeout fails
+/// the test instead of hanging when the connection is kept open).
+fn get_on_new_connection(address: &str, path: &str, wait: Duration) -> std::io::Result<String> {
+    let host = address.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(wait))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n"
+    )?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_serving_new_connections_with_readyz_503_before_it_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir, "drain.db");
+    let mut server = ServerProcess::start(&database, &[("DRAIN_SECONDS", "3")]).await;
+    let ready = get_on_new_connection(&server.address, "/readyz", Duration::from_secs(1));
+    // Before the signal a connection is kept open for the next request: the read times out.
+    assert!(ready.is_err(), "kept alive before the drain: {ready:?}");
+
+    server.terminate();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let address = server.address.clone();
+    let (ready, page) = tokio::task::spawn_blocking(move || {
+        (
+            get_on_new_connection(&address, "/readyz", Duration::from_secs(5)),
+            get_on_new_connection(&address, "/products/1", Duration::from_secs(5)),
+        )
+    })
+    .await
+    .unwrap();
+    let ready = ready.expect("a new connection is served while draining, and closed");
+    assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
+    assert!(ready.contains("\"draining\":true"), "{ready}");
+    let page = page.expect("pages are served while draining");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.to_ascii_lowercase().contains("connection: close"),
+        "{page}"
+    );
+    assert!(page.contains("</html>"), "the whole page");
+
+    let status = server.wait_exit(Duration::from_secs(30)).await;
+    assert!(status.success(), "a drained stop exits 0: {status}");
+    assert!(
+        server.log().contains("draining for 3 s"),
+        "{}",
+        server.log()
+    );
+    let host = server.address.trim_start_matches("http://").to_string();
+    assert!(TcpStream::connect(&host).is_err(), "nothing listens after");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_without_draining() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir, "interrupt.db");
+    let mut server = ServerProcess::start(&database, &[("DRAIN_SECONDS", "60")]).await;
+    server.signal("INT");
+    let status = server.wait_exit(Duration::from_secs(20)).await;
+    assert!(status.success(), "{status}");
+    assert!(!server.log().contains("draining"), "{}", server.log());
 }

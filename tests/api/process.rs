@@ -29,6 +29,15 @@ impl ServerProcess {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
+        ServerProcess::start_at(database, env, port).await
+    }
+
+    /// `start` on a given port: an instance started again where a load balancer expects it.
+    pub async fn start_at(
+        database: impl AsRef<OsStr>,
+        env: &[(&str, &str)],
+        port: u16,
+    ) -> ServerProcess {
         let log_dir = tempfile::tempdir().expect("a temp dir for the log");
         let log = log_dir.path().join("server.log");
         let log_file = std::fs::File::create(&log).expect("a log file");
@@ -38,6 +47,8 @@ impl ServerProcess {
             .env("POST_LIMIT", "0")
             .env("PASSWORD_ATTEMPT_LIMIT", "0")
             .env("RUST_LOG", "info")
+            // On PostgreSQL a snapshot file is kept by default in /var/tmp: here, beside the log.
+            .env("CATALOG_SNAPSHOT", log_dir.path().join("catalog.snapshot"))
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -94,11 +105,16 @@ impl ServerProcess {
 
     /// Sends SIGTERM (a graceful stop).
     pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Sends a signal by name (`TERM`, `INT`).
+    pub fn signal(&self, name: &str) {
         let sent = Command::new("kill")
-            .args(["-s", "TERM", &self.pid().to_string()])
+            .args(["-s", name, &self.pid().to_string()])
             .status()
             .expect("the kill command runs");
-        assert!(sent.success(), "SIGTERM is delivered");
+        assert!(sent.success(), "SIG{name} is delivered");
     }
 
     /// Waits for the process to exit by itself, at most `limit`.

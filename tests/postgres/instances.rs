@@ -45,6 +45,7 @@ impl Nginx {
             .expect("docs/deploy/nginx.conf")
             .replace("__PREFIX__", &dir.path().to_string_lossy())
             .replace("__LISTEN__", &format!("127.0.0.1:{port}"))
+            .replace("__PAGES__", &error_pages(dir.path()).to_string_lossy())
             .lines()
             .filter_map(|line| {
                 for (n, listed) in ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"]
@@ -124,6 +125,19 @@ fn deploy_config() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy/nginx.conf")
 }
 
+/// docs/deploy/pages copied into nginx's folder, where its workers (`nobody` under a root
+/// master) can read them whatever the checkout's permissions.
+fn error_pages(nginx_dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy/pages");
+    let pages = nginx_dir.join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    for file in std::fs::read_dir(&source).expect("docs/deploy/pages") {
+        let file = file.unwrap();
+        std::fs::copy(file.path(), pages.join(file.file_name())).unwrap();
+    }
+    pages
+}
+
 fn nginx_binary() -> &'static str {
     if Path::new("/usr/sbin/nginx").exists() {
         "/usr/sbin/nginx"
@@ -144,6 +158,8 @@ fn free_port() -> u16 {
 struct Site {
     database: String,
     instances: Vec<ServerProcess>,
+    /// The instances' environment, for starting one again.
+    settings: Vec<(String, String)>,
     nginx: Nginx,
     _dir: tempfile::TempDir,
 }
@@ -176,9 +192,54 @@ impl Site {
         Site {
             database,
             instances,
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             nginx,
             _dir: dir,
         }
+    }
+
+    /// One step of a rolling restart, as docs/deploy.md gives it: SIGTERM instance `n`, wait
+    /// for it to exit, start it again on its port, wait until its `/readyz` says 200.
+    async fn restart(&mut self, n: usize) {
+        self.stop_and_start(n).await;
+        let address = self.instances[n].address.clone();
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            let ready = client.get(format!("{address}/readyz")).send().await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "not ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGTERM instance `n`, wait for its exit (it drained first), start it again on its port
+    /// and wait until it answers.
+    async fn stop_and_start(&mut self, n: usize) {
+        let address = self.instances[n].address.clone();
+        let port: u16 = address.rsplit(':').next().unwrap().parse().unwrap();
+        let status = self.instances[n].stop().await;
+        assert!(
+            status.success(),
+            "a graceful stop exits 0: {status}\n{}",
+            self.instances[n].log()
+        );
+        assert!(
+            self.instances[n].log().contains("draining"),
+            "it drained first:\n{}",
+            self.instances[n].log()
+        );
+        let settings: Vec<(&str, &str)> = self
+            .settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.instances[n] = ServerProcess::start_at(&self.database, &settings, port).await;
     }
 
     /// A browser (one cookie jar) pointed at instance `n`; cookies are the host's, whatever
@@ -557,6 +618,151 @@ async fn a_killed_instance_is_routed_around_and_loses_no_acknowledged_post() {
         .await;
 }
 
+/// What `connections` readers got through `address` until `stop`: answers by status, and the
+/// requests that got no answer at all.
+#[derive(Default)]
+struct ReadOutcome {
+    ok: usize,
+    failed: Vec<String>,
+}
+
+/// `connections` readers, each with its own keep-alive connection, fetching product pages and
+/// the board (which reads the database) as fast as they are answered.
+async fn read_load(address: String, connections: usize, stop: Arc<AtomicBool>) -> ReadOutcome {
+    let tasks: Vec<_> = (0..connections)
+        .map(|reader| {
+            let (address, stop) = (address.clone(), stop.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let mut outcome = ReadOutcome::default();
+                for n in reader.. {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let path = match n % 8 {
+                        0 => "/board".to_string(),
+                        n => format!("/products/{n}"),
+                    };
+                    match client.get(format!("{address}{path}")).send().await {
+                        Ok(r) if r.status() == 200 => {
+                            // The whole body: a page cut off half-way is a failure too.
+                            match r.text().await {
+                                Ok(body) if body.contains("</html>") => outcome.ok += 1,
+                                _ => outcome.failed.push(format!("{path}: cut off")),
+                            }
+                        }
+                        Ok(r) => outcome.failed.push(format!("{path}: {}", r.status())),
+                        Err(e) => outcome.failed.push(format!("{path}: {e}")),
+                    }
+                }
+                outcome
+            })
+        })
+        .collect();
+    let mut total = ReadOutcome::default();
+    for task in tasks {
+        let part = task.await.expect("a reader does not panic");
+        total.ok += part.ok;
+        total.failed.extend(part.failed);
+    }
+    total
+}
+
+/// How every deploy stops instances: one after another, SIGTERM, wait, start, wait for
+/// `/readyz`. Each drains first (DRAIN_SECONDS), longer than nginx's 5 s failure window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rolling_restart_under_load_fails_no_get_and_stores_every_acknowledged_post() {
+    let mut site = Site::start(3, &[("DRAIN_SECONDS", "6")]).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = tokio::spawn(read_load(site.nginx.address.clone(), 64, stop.clone()));
+    let writes = tokio::spawn(write_storm(
+        site.nginx.address.clone(),
+        8,
+        "roll",
+        stop.clone(),
+    ));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for n in 0..site.instances.len() {
+        site.restart(n).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reads.await.unwrap();
+    let writes = writes.await.unwrap();
+    assert!(
+        reads.failed.is_empty(),
+        "{} of {} GETs failed: {:?}\nnginx: {}",
+        reads.failed.len(),
+        reads.ok + reads.failed.len(),
+        &reads.failed[..reads.failed.len().min(20)],
+        site.nginx.log()
+    );
+    assert!(reads.ok > 1000, "the load ran: {} pages", reads.ok);
+    // A POST is never sent twice: one cut off by a stop may be refused (502, not stored),
+    // never acknowledged and lost.
+    assert!(
+        writes.refused.iter().all(|s| *s == 502),
+        "{:?}",
+        writes.refused
+    );
+    assert!(
+        writes.acknowledged.len() >= 8,
+        "{}",
+        writes.acknowledged.len()
+    );
+    stored_once(&site.database, "roll", &writes.acknowledged);
+}
+
+/// With no instance to answer, nginx shows the site's own page (both languages, saying a form's
+/// input may not be kept) with Retry-After, for a page and for a form sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_shows_the_sites_own_page_when_no_instance_answers() {
+    let nowhere = format!("http://127.0.0.1:{}", free_port());
+    let nginx = Nginx::start(&[nowhere.as_str()]);
+    let client = reqwest::Client::new();
+    for request in [
+        client.get(format!("{}/products/1", nginx.address)),
+        client
+            .post(format!("{}/board/new", nginx.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("title=hello"),
+    ] {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 502);
+        assert_eq!(response.headers()["retry-after"], "10");
+        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        let text: String = page.root_element().text().collect();
+        for said in [
+            "잠시 후 다시 시도해 주세요",
+            "Please try again",
+            "입력한 내용을 보관할 수 없습니다",
+            "cannot keep what you typed",
+        ] {
+            assert!(text.contains(said), "{said:?} in {text}");
+        }
+        assert!(!text.contains("nginx"), "not nginx's own page: {text}");
+    }
+}
+
+/// Posts through `browser` until a post is stored again (PostgreSQL back), at most 20 s.
+async fn until_writes_come_back(browser: &Browser, password: &str) {
+    let started = Instant::now();
+    loop {
+        let sent = browser
+            .try_post("다시 켜진 뒤의 글", "PostgreSQL is back", password, false)
+            .await;
+        if sent.status == 303 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "writes come back by themselves: {}",
+            sent.status
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_kept_and_recovers() {
     // A server of its own: stopping the shared one would fail every other test.
@@ -627,26 +833,7 @@ async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_k
     );
 
     cluster.start_again();
-    let started = Instant::now();
-    loop {
-        let sent = browser
-            .try_post(
-                "다시 켜진 뒤의 글",
-                "PostgreSQL is back",
-                "restart-1234",
-                false,
-            )
-            .await;
-        if sent.status == 303 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "writes come back by themselves: {}",
-            sent.status
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    until_writes_come_back(&browser, "restart-1234").await;
     for instance in &site.instances {
         let post = instance.browser().get(&format!("/board/{id}")).await;
         assert_eq!(
@@ -658,6 +845,85 @@ async fn a_postgresql_restart_keeps_pages_served_refuses_writes_with_the_input_k
     let now: Vec<u32> = site.instances.iter().map(|i| i.pid()).collect();
     assert_eq!(pids, now, "no instance was restarted");
     assert!(!site.nginx.log().contains("emerg"), "{}", site.nginx.log());
+}
+
+/// An instance restarted while PostgreSQL is down starts from the catalog snapshot it wrote,
+/// serves pages and search, says so in `/readyz` (reads yes, writes no), keeps a refused post's
+/// input, and takes writes again once the database is back, with no restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_restarted_while_postgresql_is_down_serves_reads_from_its_snapshot() {
+    crate::helpers::postgres_server(); // (or skipped, like the rest, without one)
+    let cluster = crate::cluster::Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("catalog.snapshot");
+    let snapshot_setting = snapshot.to_string_lossy().into_owned();
+    let mut site = Site::on(
+        cluster.database("snapshot"),
+        dir,
+        1,
+        &[
+            ("CATALOG_SNAPSHOT", snapshot_setting.as_str()),
+            ("DRAIN_SECONDS", "1"),
+        ],
+    )
+    .await;
+    let browser = site.nginx.browser();
+    let before = browser.get("/products/3").await;
+    assert_eq!(before.status, 200);
+    let started = Instant::now();
+    while !snapshot.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the snapshot is written after the start:\n{}",
+            site.instances[0].log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    cluster.stop();
+    site.stop_and_start(0).await;
+    assert!(
+        site.instances[0]
+            .log()
+            .contains("starting from the catalog snapshot"),
+        "{}",
+        site.instances[0].log()
+    );
+    let after = browser.get("/products/3").await;
+    assert_eq!(after.status, 200, "a product page from the snapshot");
+    let heading = |page: &scraper::Html| -> String {
+        let h1 = scraper::Selector::parse("h1").unwrap();
+        page.select(&h1).next().unwrap().text().collect()
+    };
+    assert_eq!(heading(&after.page), heading(&before.page));
+    assert_eq!(browser.get("/search?q=cream").await.status, 200);
+    let similar = json(&site.nginx.address, "/api/products/3/similar").await;
+    assert!(
+        similar["similar"].as_array().is_some_and(|s| !s.is_empty()),
+        "{similar}"
+    );
+    let ready = reqwest::get(format!("{}/readyz", site.instances[0].address))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    let ready: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(ready["reads"], true, "{ready}");
+    assert_eq!(ready["writes"], false, "{ready}");
+    let refused = browser
+        .try_post(
+            "스냅샷으로 켜진 동안",
+            "PostgreSQL is down",
+            "snap-1234",
+            false,
+        )
+        .await;
+    assert_eq!(refused.status, 503);
+    assert_eq!(field_value(&refused.page, "title"), "스냅샷으로 켜진 동안");
+
+    cluster.start_again();
+    until_writes_come_back(&browser, "snap-1234").await;
+    let ready = json(&site.instances[0].address, "/readyz").await;
+    assert_eq!(ready["ready"], true, "{ready}");
 }
 
 /// A phone's photo is 2-6 MB: the documented nginx lets it through to the photo upload (and

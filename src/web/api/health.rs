@@ -1,6 +1,7 @@
 //! For load balancers: `/healthz` says the process answers (no database call, so a database
 //! outage does not take every instance out of rotation, as reads are served from memory);
-//! `/readyz` says it can do its whole job: the database answers and the catalog is indexed.
+//! `/readyz` says it can do its whole job: the database answers, the catalog is indexed and
+//! the instance is not draining before a stop.
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -12,8 +13,15 @@ use crate::web::blocking::with_connection;
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     ready: bool,
+    /// Whether pages, search and similar products are served: always, from the catalog in
+    /// memory (read from the snapshot file when the database was down at start).
+    reads: bool,
+    /// Whether posts, edits and the admin's changes can be stored: the database answers.
+    writes: bool,
     /// Whether the database answers.
     database: bool,
+    /// Whether the instance is about to stop (SIGTERM): it still serves, but send it no more.
+    draining: bool,
     /// The catalog version being served.
     catalog_version: i32,
     products: usize,
@@ -45,7 +53,7 @@ pub async fn healthz() -> HttpResponse {
     tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "The database does not answer", body = Readiness),
+        (status = 503, description = "The database does not answer, or the instance is draining before a stop", body = Readiness),
     )
 )]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
@@ -53,9 +61,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     // The server starts only once the catalog is indexed, and a rebuild swaps a finished
     // index in, so a snapshot is always there; it is reported for the operator's eyes.
     let index = state.catalog.snapshot();
+    let draining = state.draining.is_on();
     let readiness = Readiness {
-        ready: database,
+        ready: database && !draining,
+        reads: true,
+        writes: database,
         database,
+        draining,
         catalog_version: index.version(),
         products: index.product_count(),
     };
