@@ -124,6 +124,7 @@ pub const TEXTS: Texts = Texts {
     ingredients_heading: "Ingredients",
     legend_chip: "highlighted",
     legend_shared_above: "shared with the products above",
+    legend_shared_with_similar: "also in one of its 4 most similar products",
     jump_to_filters: "Narrow these down",
     jump_to_ingredients: "All {} ingredients",
     other_brands_link: "See the most similar from other brands",

@@ -124,6 +124,7 @@ pub const TEXTS: Texts = Texts {
     ingredients_heading: "전성분",
     legend_chip: "강조",
     legend_shared_above: "위 제품과 겹치는 성분",
+    legend_shared_with_similar: "가장 비슷한 제품 4개 중 하나에도 있는 성분",
     jump_to_filters: "조건으로 좁히기",
     jump_to_ingredients: "전성분 {}개 보기",
     other_brands_link: "다른 브랜드에서 비슷한 제품 보기",

@@ -126,6 +126,8 @@ pub struct Texts {
     pub legend_chip: &'static str,
     /// What a highlighted chip of the product's own list means (the cards come before it).
     pub legend_shared_above: &'static str,
+    /// The legend on a long list's own page, where the similar products are not shown.
+    pub legend_shared_with_similar: &'static str,
     /// The product page's links at the top: to the narrowing form, to the full list ({}: count).
     pub jump_to_filters: &'static str,
     pub jump_to_ingredients: &'static str,

@@ -76,6 +76,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(api::not_found)),
     )
     .route("/products/{id}", web::get().to(product::product_page))
+    .route(
+        "/products/{id}/ingredients",
+        web::get().to(product::ingredient_list_page),
+    )
     .service(get_only("/healthz", web::get().to(health::healthz)))
     .service(get_only("/readyz", web::get().to(health::readyz)))
     .route("/static/{name}", web::get().to(assets::asset))

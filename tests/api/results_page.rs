@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::helpers::{spawn_app, texts, urlencode, TestApp};
+use crate::helpers::{spawn_app, spawn_app_importing, texts, urlencode, TestApp, SEPHORA_1472};
 
 fn select<'a>(page: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
     let selector = Selector::parse(selector).unwrap();
@@ -20,10 +20,10 @@ struct Card {
     price_cents: Option<i64>,
 }
 
-/// A card's full ingredient list (INCI names), read where the card links for it: the
-/// product's own page (a card carries only what it shares).
+/// A card's full ingredient list (INCI names), read on the product's list page (a card
+/// carries only what it shares; a long list is not on the product page).
 async fn full_list(app: &TestApp, id: i64) -> Vec<String> {
-    let (status, page) = app.page(&format!("/products/{id}")).await;
+    let (status, page) = app.page(&format!("/products/{id}/ingredients")).await;
     assert_eq!(status, 200);
     chip_names(&page, "#ingredients .chip")
 }
@@ -332,4 +332,81 @@ async fn suggestions_offer_products_as_a_person_types() {
         .to_str()
         .unwrap()
         .starts_with("text/javascript"));
+}
+
+/// The product with the longest ingredient list, and its length.
+fn longest_list(database: &str) -> (i32, usize) {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Longest {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        product_id: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        links: i64,
+    }
+    let mut conn = crate::helpers::connect(database);
+    let longest: Longest = diesel::sql_query(
+        "SELECT product_id, COUNT(*) AS links FROM product_ingredients \
+         GROUP BY product_id ORDER BY links DESC, product_id LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .expect("a product with a list");
+    (longest.product_id, longest.links as usize)
+}
+
+/// A kit's list of 100 and more ingredients is one tap away on a page of its own, whole, with
+/// the names, links and highlights of the product page; the product page keeps its first
+/// lines and stays light.
+#[tokio::test]
+async fn a_long_list_is_on_a_page_of_its_own_and_the_product_page_stays_light() {
+    let app = spawn_app_importing(&[SEPHORA_1472]).await;
+    let (id, count) = longest_list(&app.database);
+    assert!(count > 100, "the catalog has a kit: {count}");
+
+    let response = app.get(&format!("/products/{id}")).await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.len() < 25_000,
+        "the product page is {} bytes",
+        body.len()
+    );
+    let page = Html::parse_document(&body);
+    assert_eq!(
+        select(&page, "#ingredients .chip").len(),
+        12,
+        "its first lines"
+    );
+    let link = format!("/products/{id}/ingredients");
+    let to_list = select(&page, &format!("#ingredients a[href=\"{link}\"]"));
+    assert_eq!(to_list.len(), 1, "one link to the whole list");
+    assert!(to_list[0]
+        .text()
+        .collect::<String>()
+        .contains(&count.to_string()));
+
+    let (status, list) = app.page(&link).await;
+    assert_eq!(status, 200);
+    let chips = select(&list, "#ingredients .chip");
+    assert_eq!(chips.len(), count, "the whole list");
+    assert!(chips.iter().all(|c| c
+        .value()
+        .attr("href")
+        .is_some_and(|h| h.starts_with("/ingredients/"))));
+    assert!(
+        !select(&list, "#ingredients .chip.shared").is_empty(),
+        "what it shares with its similar products is highlighted"
+    );
+    assert_eq!(
+        select(&list, &format!("a[href=\"/products/{id}\"]")).len(),
+        1,
+        "and a way back"
+    );
+    // The first lines are the list's own first lines.
+    let first: Vec<String> = chip_names(&page, "#ingredients .chip");
+    assert_eq!(first, full_list(&app, id as i64).await[..12]);
+
+    for missing in ["/products/999999/ingredients", "/products/abc/ingredients"] {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
+    }
 }

@@ -87,6 +87,11 @@ async fn pages(app: &TestApp, admin_cookie: &str) -> Vec<(String, String, String
         ("nothing found", "/search?q=zzqxvw".to_string(), none()),
         ("product", format!("/products/{mask}"), none()),
         (
+            "ingredient list",
+            format!("/products/{mask}/ingredients"),
+            none(),
+        ),
+        (
             "product narrowed",
             format!("/products/{mask}?filtered=1&same_category=on&other_brands=on&no_fragrance=on"),
             none(),

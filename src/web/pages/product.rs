@@ -8,7 +8,7 @@ use crate::catalog::model::ProductSummary;
 use crate::i18n::{Lang, Message};
 use crate::live_catalog::CatalogIndex;
 use crate::similarity::narrowing::same_brand;
-use crate::web::errors::PageError;
+use crate::web::errors::{render, PageError};
 use crate::web::kept_answers::{answer_key, respond};
 use crate::web::middleware::visitor::AdminStatus;
 use crate::web::pages::head::{Head, Origin};
@@ -34,6 +34,8 @@ struct ProductPage {
     compare_with: Option<i32>,
     /// How many of `ingredients` are shown before the fold; the rest are one tap away.
     folded_at: usize,
+    /// Whether the rest are on the list's own page (a long list) rather than folded here.
+    list_on_own_page: bool,
     /// The other products with this product's formula (its Mini, its Refill).
     same_formula: Vec<ProductView>,
     /// Whether all of a full set of similar products are this product's brand.
@@ -43,6 +45,20 @@ framed_pages!(ProductPage);
 
 /// The ingredients a product page shows before folding the rest (a label has 30 to 60).
 const INGREDIENTS_BEFORE_FOLD: usize = 12;
+
+/// A list longer than this (a kit's or a set's, 150 to 250 ingredients with both their names)
+/// is shown whole on a page of its own, one tap away, rather than folded inside the product
+/// page: it made the largest product pages 40 to 70 KB of HTML that every visitor downloaded.
+const LONGEST_LIST_ON_PAGE: usize = 60;
+
+#[derive(Template)]
+#[template(path = "product_ingredients.html")]
+struct IngredientListPage {
+    frame: PageFrame,
+    product: ProductView,
+    ingredients: Vec<IngredientChip>,
+}
+framed_pages!(IngredientListPage);
 
 /// A product id that names no product.
 pub fn no_such_product(raw: &str) -> PageError {
@@ -93,12 +109,8 @@ fn product_answer(
         && similar
             .iter()
             .all(|card| same_brand(&card.product.brand, &product.brand));
-    let shared_with_any = shared_ids(&similar);
-    let ingredients: Vec<IngredientChip> = index
-        .ingredients_of(id)
-        .into_iter()
-        .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
-        .collect();
+    let ingredients = own_list(index, id, &similar);
+    let list_on_own_page = ingredients.len() > LONGEST_LIST_ON_PAGE;
     // A list a few chips longer than the fold is shown whole: folding 2 saves nothing.
     let folded_at = if ingredients.len() <= INGREDIENTS_BEFORE_FOLD + 3 {
         ingredients.len()
@@ -121,6 +133,7 @@ fn product_answer(
         price_error: asked.price_error,
         compare_with: Some(id),
         folded_at,
+        list_on_own_page,
         same_formula: index
             .same_formula_as(id)
             .into_iter()
@@ -130,6 +143,48 @@ fn product_answer(
     };
     let body = page.render().map_err(PageError::internal)?;
     Ok(Answer::html(status, body))
+}
+
+/// Product `id`'s list as chips, those shared with any of `similar` highlighted.
+fn own_list(index: &CatalogIndex, id: i32, similar: &[SimilarCard]) -> Vec<IngredientChip> {
+    let shared_with_any = shared_ids(similar);
+    index
+        .ingredients_of(id)
+        .into_iter()
+        .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
+        .collect()
+}
+
+/// `/products/{id}/ingredients`: a product's whole list, each ingredient as on the product page
+/// (its names, its link, shared with one of the 4 similar products or not).
+pub async fn ingredient_list_page(
+    req: HttpRequest,
+    path: web::Path<String>,
+    PageContext(state, _, _, lang): PageContext,
+) -> Result<HttpResponse, PageError> {
+    let index = state.catalog.snapshot();
+    let id = crate::web::parse_row_id(&path).ok_or_else(|| no_such_product(&path))?;
+    let product = index.product(id).ok_or_else(|| no_such_product(&path))?;
+    let similar: Vec<SimilarCard> = index
+        .similar_products(id, SIMILAR_ON_PAGE)
+        .unwrap_or_default()
+        .iter()
+        .map(|found| SimilarCard::new(&index, found))
+        .collect();
+    let ingredients = own_list(&index, id, &similar);
+    let t = lang.texts();
+    let title = format!("{} {}", product.brand, product.name);
+    let head = Head::new(format!(
+        "{title} — {}. {}",
+        crate::i18n::fill(t.show_all_ingredients, ingredients.len()),
+        t.describe_product
+    ))
+    .canonical(&Origin::of(&req), &format!("/products/{id}/ingredients"));
+    render(&IngredientListPage {
+        frame: PageFrame::new(lang, head),
+        product: ProductView::new(product),
+        ingredients,
+    })
 }
 
 /// How many of a product's first ingredients its description names.
