@@ -174,7 +174,8 @@ pub struct ServeArgs {
 
     /// The file each newly indexed catalog is also written to, so that an instance (re)started
     /// while PostgreSQL is down serves reads from it; `off` for none. Default on PostgreSQL:
-    /// one file per database in /var/tmp; on SQLite none (the database is the local file).
+    /// one file per database in ~/.cache/seongbun; on SQLite none (the database is the local
+    /// file).
     #[arg(long, env = "CATALOG_SNAPSHOT")]
     pub catalog_snapshot: Option<String>,
 }
@@ -186,7 +187,7 @@ impl ServeArgs {
             Some("off" | "") => None,
             Some(path) => Some(path.into()),
             None if crate::db::Engine::of_url(database_url) == crate::db::Engine::Postgres => {
-                Some(crate::live_catalog::snapshot::default_path(database_url))
+                crate::live_catalog::snapshot::default_path(database_url)
             }
             None => None,
         }

@@ -9,6 +9,7 @@
 //! and instances sharing a machine and a database may share the file.
 
 use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -31,19 +32,24 @@ fn build_fingerprint() -> u64 {
     })
 }
 
-/// Where the default snapshot of `database_url` lives: `/var/tmp` (kept across reboots), one
-/// file per database, shared by the instances of one machine.
-pub fn default_path(database_url: &str) -> PathBuf {
+/// Where the default snapshot of `database_url` lives: the user's cache folder
+/// (`$XDG_CACHE_HOME/seongbun`, else `~/.cache/seongbun`; kept across reboots), one file per
+/// database, shared by the instances one user runs on a machine. Not a shared temporary folder:
+/// there another local user could plant a file to be read, or a link to be written through.
+/// `None` without a home folder.
+pub fn default_path(database_url: &str) -> Option<PathBuf> {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))?;
     let database = crate::db::without_password(database_url);
     let key = BuildHasherDefault::<DefaultHasher>::default().hash_one(database);
-    let dir = Path::new("/var/tmp");
-    let dir = if dir.is_dir() {
-        dir.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    dir.join(format!("seongbun-catalog-{key:016x}.snapshot"))
+    Some(
+        cache
+            .join("seongbun")
+            .join(format!("catalog-{key:016x}.snapshot")),
+    )
 }
 
 /// Writes `index` to `path` (through a temporary file beside it); returns the bytes written.
@@ -52,7 +58,20 @@ pub fn write(path: &Path, index: &CatalogIndex) -> Result<u64, String> {
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = path.with_extension(format!("{}.{n}.partial", std::process::id()));
     let written = (|| -> Result<u64, String> {
-        let file = std::fs::File::create(&temporary).map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| e.to_string())?;
+        }
+        // A new file, never one already there (nor where a link planted there points).
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temporary)
+            .map_err(|e| e.to_string())?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
         out.write_all(MAGIC).map_err(|e| e.to_string())?;
         out.write_all(&build_fingerprint().to_le_bytes())

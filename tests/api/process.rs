@@ -49,6 +49,8 @@ impl ServerProcess {
             .env("RUST_LOG", "info")
             // On PostgreSQL a snapshot file is kept by default in /var/tmp: here, beside the log.
             .env("CATALOG_SNAPSHOT", log_dir.path().join("catalog.snapshot"))
+            // A stop without the 10 s drain a load balancer needs; the tests of the drain set it.
+            .env("DRAIN_SECONDS", "0")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
