@@ -640,12 +640,12 @@ impl LiveCatalog {
     /// Rebuilds the snapshot if the database's catalog version moved on (an import in another
     /// process, an admin edit). Blocking: call from a worker thread. Returns whether it did.
     pub fn refresh_if_changed(&self, conn: &mut Conn) -> diesel::QueryResult<bool> {
-        if store::catalog_version(conn)? == self.snapshot().version() {
+        if !self.is_behind(conn)? {
             return Ok(false);
         }
         let _building = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
         // Another thread may have built it while this one waited.
-        if store::catalog_version(conn)? == self.snapshot().version() {
+        if !self.is_behind(conn)? {
             return Ok(false);
         }
         // A snapshot file being written holds an index: wait for it, so that this instance

@@ -405,6 +405,15 @@ async fn a_long_list_is_on_a_page_of_its_own_and_the_product_page_stays_light() 
     // The first lines are the list's own first lines.
     let first: Vec<String> = chip_names(&page, "#ingredients .chip");
     assert_eq!(first, full_list(&app, id as i64).await[..12]);
+    // Highlighted as on the product page: shared with the same 4 similar products.
+    let highlighted = |page: &Html| -> Vec<bool> {
+        select(page, "#ingredients .chip")
+            .iter()
+            .take(12)
+            .map(|c| c.value().classes().any(|class| class == "shared"))
+            .collect()
+    };
+    assert_eq!(highlighted(&list), highlighted(&page));
 
     for missing in ["/products/999999/ingredients", "/products/abc/ingredients"] {
         assert_eq!(app.get(missing).await.status(), 404, "{missing}");

@@ -8,6 +8,7 @@ use crate::catalog::model::ProductSummary;
 use crate::i18n::{Lang, Message};
 use crate::live_catalog::CatalogIndex;
 use crate::similarity::narrowing::same_brand;
+use crate::similarity::Narrowing;
 use crate::web::errors::{render, PageError};
 use crate::web::kept_answers::{answer_key, respond};
 use crate::web::middleware::visitor::AdminStatus;
@@ -97,14 +98,8 @@ fn product_answer(
     let id = crate::web::parse_row_id(path).ok_or_else(|| no_such_product(path))?;
     let product = index.product(id).ok_or_else(|| no_such_product(path))?;
     // An unreadable query string narrows nothing: the page is still worth showing.
-    let form = crate::web::lenient_query::<NarrowingForm>(req);
-    let asked = form.read(index, product);
-    let similar: Vec<SimilarCard> = index
-        .similar_products_narrowed(id, SIMILAR_ON_PAGE, &asked.narrowing)
-        .unwrap_or_default()
-        .iter()
-        .map(|found| SimilarCard::new(index, found))
-        .collect();
+    let asked = crate::web::lenient_query::<NarrowingForm>(req).read(index, product);
+    let similar = similar_cards(index, id, &asked.narrowing);
     let all_same_brand = similar.len() == SIMILAR_ON_PAGE
         && similar
             .iter()
@@ -145,6 +140,16 @@ fn product_answer(
     Ok(Answer::html(status, body))
 }
 
+/// The cards of product `id`'s most similar products under `narrowing`.
+fn similar_cards(index: &CatalogIndex, id: i32, narrowing: &Narrowing) -> Vec<SimilarCard> {
+    index
+        .similar_products_narrowed(id, SIMILAR_ON_PAGE, narrowing)
+        .unwrap_or_default()
+        .iter()
+        .map(|found| SimilarCard::new(index, found))
+        .collect()
+}
+
 /// Product `id`'s list as chips, those shared with any of `similar` highlighted.
 fn own_list(index: &CatalogIndex, id: i32, similar: &[SimilarCard]) -> Vec<IngredientChip> {
     let shared_with_any = shared_ids(similar);
@@ -165,12 +170,10 @@ pub async fn ingredient_list_page(
     let index = state.catalog.snapshot();
     let id = crate::web::parse_row_id(&path).ok_or_else(|| no_such_product(&path))?;
     let product = index.product(id).ok_or_else(|| no_such_product(&path))?;
-    let similar: Vec<SimilarCard> = index
-        .similar_products(id, SIMILAR_ON_PAGE)
-        .unwrap_or_default()
-        .iter()
-        .map(|found| SimilarCard::new(&index, found))
-        .collect();
+    // The 4 the product page shows by default (or as narrowed here), so that the highlights
+    // are the ones the product page gives.
+    let asked = crate::web::lenient_query::<NarrowingForm>(&req).read(&index, product);
+    let similar = similar_cards(&index, id, &asked.narrowing);
     let ingredients = own_list(&index, id, &similar);
     let t = lang.texts();
     let title = format!("{} {}", product.brand, product.name);
