@@ -1,49 +1,78 @@
 //! The optimal string alignment distance (strsim's `osa_distance`: insertions, deletions,
 //! substitutions and swaps of neighbours, each substring edited once) of one query word or
 //! whole query against many names, bit-parallel (Hyyrö 2003, "A bit-vector algorithm for
-//! computing Levenshtein and Damerau edit distances"): the query's up to 64 characters are the
-//! bits of a word, so a name costs a few instructions a character instead of a row of the
-//! dynamic-programming table, and nothing is allocated. strsim stays the reference: a property
+//! computing Levenshtein and Damerau edit distances"): the query's up to 128 characters are the
+//! bits of a word (`u64`, or `u128` past 64), so a name costs a few instructions a character
+//! instead of a row of the dynamic-programming table, and nothing is allocated. strsim stays the reference: a property
 //! test holds this to `strsim::osa_distance`, and longer queries use it directly.
 
-/// A query prepared for measuring its distance to many names.
-pub struct OsaPattern {
-    len: usize,
-    /// For each ASCII character, the positions where the query holds it.
-    ascii: [u64; 128],
-    /// The same for every other character the query holds (Hangul, accented letters).
-    other: Vec<(char, u64)>,
+/// A machine word of query positions: `u64`, or `u128` for queries of 65 to 128 characters
+/// (whole names without spaces often run past 64; strsim's table for them was a third of a
+/// search's time).
+trait Bits:
+    Copy
+    + PartialEq
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::BitOr<Output = Self>
+    + std::ops::BitXor<Output = Self>
+    + std::ops::Not<Output = Self>
+    + std::ops::Shl<u32, Output = Self>
+    + std::ops::BitOrAssign
+{
+    const ZERO: Self;
+    const ONE: Self;
+    const WIDTH: usize;
+    fn wrapping_add(self, other: Self) -> Self;
 }
 
-impl OsaPattern {
-    /// The longest query this works for, in characters.
-    pub const MAX_CHARS: usize = 64;
+macro_rules! bits {
+    ($($t:ty),*) => {$(
+        impl Bits for $t {
+            const ZERO: Self = 0;
+            const ONE: Self = 1;
+            const WIDTH: usize = <$t>::BITS as usize;
+            fn wrapping_add(self, other: Self) -> Self {
+                <$t>::wrapping_add(self, other)
+            }
+        }
+    )*};
+}
+bits!(u64, u128);
 
-    /// `None` when `query` is longer than `MAX_CHARS` characters.
-    pub fn new(query: &str) -> Option<Self> {
-        let mut pattern = OsaPattern {
+/// The query's positions of each character, in words of `B`.
+struct Positions<B> {
+    len: usize,
+    /// For each ASCII character, the positions where the query holds it.
+    ascii: [B; 128],
+    /// The same for every other character the query holds (Hangul, accented letters).
+    other: Vec<(char, B)>,
+}
+
+impl<B: Bits> Positions<B> {
+    fn new(query: &str) -> Option<Self> {
+        let mut positions = Positions {
             len: 0,
-            ascii: [0; 128],
+            ascii: [B::ZERO; 128],
             other: Vec::new(),
         };
         for (i, c) in query.chars().enumerate() {
-            if i >= Self::MAX_CHARS {
+            if i >= B::WIDTH {
                 return None;
             }
-            let bit = 1u64 << i;
+            let bit = B::ONE << i as u32;
             match usize::try_from(u32::from(c)).ok().filter(|&c| c < 128) {
-                Some(ascii) => pattern.ascii[ascii] |= bit,
-                None => match pattern.other.iter_mut().find(|(o, _)| *o == c) {
+                Some(ascii) => positions.ascii[ascii] |= bit,
+                None => match positions.other.iter_mut().find(|(o, _)| *o == c) {
                     Some((_, mask)) => *mask |= bit,
-                    None => pattern.other.push((c, bit)),
+                    None => positions.other.push((c, bit)),
                 },
             }
-            pattern.len = i + 1;
+            positions.len = i + 1;
         }
-        Some(pattern)
+        Some(positions)
     }
 
-    fn positions_of(&self, c: char) -> u64 {
+    fn of(&self, c: char) -> B {
         let code = u32::from(c);
         if code < 128 {
             return self.ascii[code as usize];
@@ -51,39 +80,135 @@ impl OsaPattern {
         self.other
             .iter()
             .find(|(o, _)| *o == c)
-            .map_or(0, |(_, mask)| *mask)
+            .map_or(B::ZERO, |(_, mask)| *mask)
     }
 
-    /// `strsim::osa_distance(query, text)`.
-    pub fn distance(&self, text: &str) -> usize {
+    fn distance(&self, text: &str) -> usize {
         if self.len == 0 {
             return text.chars().count();
         }
-        let last = 1u64 << (self.len - 1);
+        self.distance_by_matches(text.chars().map(|c| self.of(c)))
+    }
+
+    /// The distance to an ASCII text, read byte by byte: no decoding, no search among the
+    /// query's other characters.
+    fn distance_ascii(&self, text: &[u8]) -> usize {
+        if self.len == 0 {
+            return text.len();
+        }
+        self.distance_by_matches(text.iter().map(|&b| self.ascii[usize::from(b & 0x7f)]))
+    }
+
+    /// The distance to the text whose characters' positions in the query are `text_matches`,
+    /// for a query of at least one character.
+    fn distance_by_matches(&self, text_matches: impl Iterator<Item = B>) -> usize {
+        let last = B::ONE << (self.len - 1) as u32;
         // Vertical differences of the current column: +1 (vp) and -1 (vn) per query position;
         // the first column is 0, 1, 2, ...: all +1.
-        let (mut vp, mut vn) = (!0u64, 0u64);
+        let (mut vp, mut vn) = (!B::ZERO, B::ZERO);
         // The previous column's diagonal zero differences and matches, for swaps.
-        let (mut d0, mut previous_matches) = (0u64, 0u64);
+        let (mut d0, mut previous_matches) = (B::ZERO, B::ZERO);
         let mut distance = self.len;
-        for c in text.chars() {
-            let matches = self.positions_of(c);
+        for matches in text_matches {
             let swapped = ((!d0 & matches) << 1) & previous_matches;
-            d0 = (((matches & vp).wrapping_add(vp)) ^ vp) | matches | vn | swapped;
+            d0 = ((matches & vp).wrapping_add(vp) ^ vp) | matches | vn | swapped;
             let hp = vn | !(d0 | vp);
             let hn = d0 & vp;
-            if hp & last != 0 {
+            if hp & last != B::ZERO {
                 distance += 1;
-            } else if hn & last != 0 {
+            } else if hn & last != B::ZERO {
                 distance -= 1;
             }
-            let hp = (hp << 1) | 1;
+            let hp = (hp << 1) | B::ONE;
             let hn = hn << 1;
             vp = hn | !(d0 | hp);
             vn = hp & d0;
             previous_matches = matches;
         }
         distance
+    }
+}
+
+/// A query prepared for measuring its distance to many names.
+pub struct OsaPattern(Width);
+
+enum Width {
+    Short(Box<Positions<u64>>),
+    Long(Box<Positions<u128>>),
+}
+
+impl OsaPattern {
+    /// `None` when `query` is longer than 128 characters.
+    pub fn new(query: &str) -> Option<Self> {
+        let width = match Positions::new(query) {
+            Some(short) => Width::Short(Box::new(short)),
+            None => Width::Long(Box::new(Positions::new(query)?)),
+        };
+        Some(OsaPattern(width))
+    }
+
+    /// `strsim::osa_distance(query, text)`.
+    pub fn distance(&self, text: &str) -> usize {
+        match &self.0 {
+            Width::Short(positions) => positions.distance(text),
+            Width::Long(positions) => positions.distance(text),
+        }
+    }
+
+    /// `strsim::osa_distance(query, text)` for an ASCII `text`.
+    pub fn distance_ascii(&self, text: &str) -> usize {
+        debug_assert!(text.is_ascii());
+        match &self.0 {
+            Width::Short(positions) => positions.distance_ascii(text.as_bytes()),
+            Width::Long(positions) => positions.distance_ascii(text.as_bytes()),
+        }
+    }
+}
+
+/// The characters a text holds, as bits (some characters share one), for a lower bound on its
+/// distance to another: every character one text holds and the other lacks needs an edit of
+/// its own (a swap moves characters, it does not change them), so the distance is at least the
+/// count of such characters on either side. Sharing bits only lowers the count, so the bound
+/// stays true. Reading a word's characters once costs a tenth of aligning it, and most word
+/// pairs of a search differ in enough letters to be dismissed by this alone.
+#[derive(Clone, Copy, Default, PartialEq)]
+pub struct CharSet(u64);
+
+impl CharSet {
+    pub fn of(text: &str) -> Self {
+        CharSet(
+            text.chars()
+                .fold(0, |bits, c| bits | Self::bit(u32::from(c))),
+        )
+    }
+
+    pub fn of_ascii(text: &str) -> Self {
+        CharSet(
+            text.bytes()
+                .fold(0, |bits, b| bits | Self::bit(u32::from(b))),
+        )
+    }
+
+    /// Folded names are lower-case letters and digits: each has a bit of its own.
+    fn bit(code: u32) -> u64 {
+        let slot = match code {
+            0x61..=0x7a => code - 0x61,
+            0x30..=0x39 => 26 + code - 0x30,
+            _ => 36 + code % 28,
+        };
+        1 << slot
+    }
+
+    /// Whether every character here may be in `other` too (true when it is).
+    pub fn within(self, other: CharSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    /// A lower bound on the optimal string alignment distance between the two texts.
+    pub fn distance_at_least(self, other: CharSet) -> usize {
+        let only_here = (self.0 & !other.0).count_ones();
+        let only_there = (other.0 & !self.0).count_ones();
+        only_here.max(only_there) as usize
     }
 }
 
@@ -117,9 +242,17 @@ mod tests {
     }
 
     #[test]
-    fn queries_over_64_characters_are_left_to_strsim() {
-        assert!(OsaPattern::new(&"a".repeat(64)).is_some());
-        assert!(OsaPattern::new(&"가".repeat(65)).is_none());
+    fn queries_over_128_characters_are_left_to_strsim() {
+        assert!(matches!(
+            OsaPattern::new(&"a".repeat(64)),
+            Some(OsaPattern(Width::Short(_)))
+        ));
+        assert!(matches!(
+            OsaPattern::new(&"a".repeat(65)),
+            Some(OsaPattern(Width::Long(_)))
+        ));
+        assert!(OsaPattern::new(&"a".repeat(128)).is_some());
+        assert!(OsaPattern::new(&"가".repeat(129)).is_none());
     }
 
     proptest! {
@@ -127,11 +260,16 @@ mod tests {
         /// Small alphabets, so swaps, repeats and near misses are common.
         #[test]
         fn equals_strsims_optimal_string_alignment(
-            query in "[abcd가나]{0,64}",
+            query in "[abcd가나]{0,128}",
             text in "[abcd가나é]{0,80}",
         ) {
             let pattern = OsaPattern::new(&query).unwrap();
             prop_assert_eq!(pattern.distance(&text), strsim::osa_distance(&query, &text));
+            let bound = CharSet::of(&query).distance_at_least(CharSet::of(&text));
+            prop_assert!(bound <= strsim::osa_distance(&query, &text));
+            let ascii: String = text.chars().filter(char::is_ascii).collect();
+            prop_assert_eq!(CharSet::of_ascii(&ascii).0, CharSet::of(&ascii).0);
+            prop_assert_eq!(pattern.distance_ascii(&ascii), strsim::osa_distance(&query, &ascii));
         }
     }
 }
