@@ -387,11 +387,9 @@ impl<'a> PreparedQuery<'a> {
 
 /// How alike a query word and a name word are: exact 1, a prefix of it (a partial word) a
 /// little less, otherwise edit-distance similarity; near-misses below 0.5 count as nothing.
-/// A value that cannot exceed `floor` may come back as 0 uncomputed: an edit distance is at
-/// least the difference in length and the count of characters only one word holds, so a name
-/// word much longer or shorter than the query word, or made of other letters, cannot beat the
-/// best found so far, and most pairs are never aligned.
-fn word_similarity_above(query_word: &QueryText, name_word: &NameWord, floor: f32) -> f32 {
+/// An edit distance is at least the difference in length and the count of characters only one
+/// word holds, so a pair that cannot reach 0.5 by those (most pairs) is never aligned.
+fn word_similarity(query_word: &QueryText, name_word: &NameWord) -> f32 {
     if name_word.is(query_word) {
         return 1.0;
     }
@@ -404,12 +402,11 @@ fn word_similarity_above(query_word: &QueryText, name_word: &NameWord, floor: f3
         return 0.8 + 0.15 * q as f32 / n as f32;
     }
     let longest = q.max(n);
-    let at_most = |distance: usize| 1.0 - distance as f32 / longest as f32;
-    let hopeless = |at_most: f32| at_most < 0.5 || at_most <= floor;
-    if hopeless(at_most(q.abs_diff(n)))
-        || hopeless(at_most(
-            query_word.char_set.distance_at_least(name_word.char_set),
-        ))
+    // 1 - distance / longest < 0.5, in integers (the float test gives the same answer: the
+    // two sides differ by at least 1 / (2 longest)).
+    let below_half = |distance: usize| 2 * distance > longest;
+    if below_half(q.abs_diff(n))
+        || below_half(query_word.char_set.distance_at_least(name_word.char_set))
     {
         return 0.0;
     }
@@ -428,7 +425,7 @@ struct NameWordScores<'n> {
     ids: FxHashMap<&'n str, u32>,
     /// Per word, its length in characters.
     chars: Vec<u32>,
-    /// Per word, its similarity to each query word in turn (`word_similarity_above`, no floor).
+    /// Per word, its similarity to each query word in turn (`word_similarity`).
     similarities: Vec<f32>,
     /// The words of the entry being scored, as ids.
     entry_words: Vec<u32>,
@@ -456,12 +453,8 @@ impl<'n> NameWordScores<'n> {
                     let measured = NameWord::new(entry.measured(word));
                     let id = self.chars.len() as u32;
                     self.chars.push(measured.piece.chars as u32);
-                    self.similarities.extend(
-                        query
-                            .words
-                            .iter()
-                            .map(|q| word_similarity_above(q, &measured, 0.0)),
-                    );
+                    self.similarities
+                        .extend(query.words.iter().map(|q| word_similarity(q, &measured)));
                     self.ids.insert(word, id);
                     id
                 }
@@ -564,7 +557,7 @@ impl WordHits {
 }
 
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
-/// `디오디 너리`, where word boundaries differ. Like `word_similarity_above`, a value that
+/// `디오디 너리`, where word boundaries differ. A value that
 /// cannot exceed `floor` (by length alone) may come back uncomputed, as at most `floor`.
 fn whole_similarity_above(query: &QueryText, name: NamePiece, floor: f32) -> f32 {
     let (q, n) = (query.chars, name.chars);

@@ -410,7 +410,14 @@ impl SimilarityIndex {
             |a, b| b.1.total_cmp(&a.1),
             |(product, _)| {
                 if self.kept(scratch, *product, keep) {
-                    let shared = self.shared_weight(scratch, query, *product);
+                    let shared = match scratch.leaders_shared.get(product) {
+                        Some(shared) => *shared,
+                        None => {
+                            let shared = self.shared_weight(scratch, query, *product);
+                            scratch.leaders_shared.insert(*product, shared);
+                            shared
+                        }
+                    };
                     let total = self.totals[*product as usize];
                     exact.push(score(comparison, shared, query_total, total));
                 }

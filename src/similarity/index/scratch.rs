@@ -19,6 +19,11 @@ pub(super) struct Scratch {
     pub(super) state: Vec<Candidate>,
     pub(super) shared: Vec<f32>,
     pub(super) touched: Vec<u32>,
+    /// The weight the threshold's candidates share with the query, summed from their lists:
+    /// the threshold asks it of the same few leaders before every ingredient. (A map, not an
+    /// array over the catalog: one more scattered read a candidate cost more at a million
+    /// products than the sums it saved.)
+    pub(super) leaders_shared: rustc_hash::FxHashMap<u32, f32>,
     /// The candidates whose shared weight is above `cut`: the few the threshold looks at,
     /// kept up to date while postings are read.
     pub(super) leaders: Vec<u32>,
@@ -79,6 +84,7 @@ impl Scratch {
             self.shared_everywhere = false;
         }
         self.ran_out = false;
+        self.leaders_shared.clear();
         for (slot, _) in query {
             self.query_weight[*slot as usize] = 0.0;
             self.query_terms[*slot as usize] = 0;
