@@ -102,23 +102,43 @@ const SHARED_ON_CARD: usize = 3;
 pub struct SimilarCard {
     pub product: ProductView,
     pub percent: u32,
-    /// All shared ingredients, the most telling first.
+    /// The shared ingredients the card shows, the most telling first: all of them, or (beside
+    /// a product, whose compare page lists the rest) the first `shared_shown`.
     pub shared: Vec<IngredientChip>,
-    /// How many of `shared` a card shows; the rest are counted.
+    /// How many ingredients it shares in all.
+    pub shared_count: usize,
+    /// Every shared ingredient's id, for marking them in the query's own list.
+    pub shared_ids: Vec<i32>,
+    /// How many of `shared` a card shows before the rest are counted.
     pub shared_shown: usize,
     /// The other products with this formula (a Mini, a Refill): one card, "also sold as".
     pub also_sold_as: Vec<ProductView>,
 }
 
 impl SimilarCard {
+    /// A card whose shared ingredients all unfold in place (after a pasted list).
     pub fn new(index: &CatalogIndex, found: &SimilarProduct) -> Self {
+        Self::with_chips(index, found, found.shared.len())
+    }
+
+    /// A card beside a product: the rest of what it shares is on the compare page, so only
+    /// the chips shown are made (a card shares 20 to 30 ingredients; their names were most
+    /// of a product page's allocations).
+    pub fn beside_product(index: &CatalogIndex, found: &SimilarProduct) -> Self {
+        Self::with_chips(index, found, SHARED_ON_CARD)
+    }
+
+    fn with_chips(index: &CatalogIndex, found: &SimilarProduct, chips: usize) -> Self {
         SimilarCard {
             product: ProductView::new(found.product),
             percent: percent(found.score),
+            shared_count: found.shared.len(),
+            shared_ids: found.shared.iter().map(|i| i.id).collect(),
             shared_shown: SHARED_ON_CARD.min(found.shared.len()),
             shared: found
                 .shared
                 .iter()
+                .take(chips)
                 .map(|i| IngredientChip::new(index, i, true))
                 .collect(),
             also_sold_as: found
@@ -128,11 +148,9 @@ impl SimilarCard {
                 .collect(),
         }
     }
-}
 
-impl SimilarCard {
     pub fn shared_hidden(&self) -> usize {
-        self.shared.len() - self.shared_shown
+        self.shared_count - self.shared_shown
     }
 }
 
@@ -140,7 +158,7 @@ impl SimilarCard {
 pub fn shared_ids(cards: &[SimilarCard]) -> std::collections::HashSet<i32> {
     cards
         .iter()
-        .flat_map(|card| card.shared.iter().map(|chip| chip.id))
+        .flat_map(|card| card.shared_ids.iter().copied())
         .collect()
 }
 

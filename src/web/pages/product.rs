@@ -146,7 +146,7 @@ fn similar_cards(index: &CatalogIndex, id: i32, narrowing: &Narrowing) -> Vec<Si
         .similar_products_narrowed(id, SIMILAR_ON_PAGE, narrowing)
         .unwrap_or_default()
         .iter()
-        .map(|found| SimilarCard::new(index, found))
+        .map(|found| SimilarCard::beside_product(index, found))
         .collect()
 }
 
