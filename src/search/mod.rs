@@ -276,10 +276,27 @@ impl NameIndex {
                     *count = count.saturating_add(1);
                 }
             }
-            let mut candidates: Vec<(u32, u16)> =
-                touched.iter().map(|s| (*s, counts[*s as usize])).collect();
+            // The `CANDIDATES` with the most trigrams, ties by slot. A big catalog touches tens
+            // of thousands of entries: rather than sort them, count them by trigrams held, find
+            // the count the last one taken holds (`cut`), and sort only those at or above it.
+            let mut by_count = vec![0usize; grams.len() + 1];
+            for slot in &touched {
+                by_count[usize::from(counts[*slot as usize])] += 1;
+            }
+            let (mut above, mut cut) = (0, 1);
+            for (count, entries) in by_count.iter().enumerate().skip(1).rev() {
+                if above + entries >= CANDIDATES {
+                    cut = count;
+                    break;
+                }
+                above += entries;
+            }
+            let mut candidates: Vec<(u32, u16)> = Vec::with_capacity(CANDIDATES * 2);
             for slot in touched {
-                counts[slot as usize] = 0;
+                let count = std::mem::take(&mut counts[slot as usize]);
+                if usize::from(count) >= cut {
+                    candidates.push((slot, count));
+                }
             }
             let by_count_then_slot =
                 |a: &(u32, u16), b: &(u32, u16)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
@@ -374,6 +391,9 @@ impl<'a> QueryText<'a> {
 struct PreparedQuery<'a> {
     words: Vec<QueryText<'a>>,
     whole: QueryText<'a>,
+    /// Finds the whole in a name: built once, where `str::contains` set up its searcher for
+    /// every name.
+    whole_finder: memchr::memmem::Finder<'a>,
 }
 
 impl<'a> PreparedQuery<'a> {
@@ -381,6 +401,7 @@ impl<'a> PreparedQuery<'a> {
         PreparedQuery {
             words: words.iter().map(|w| QueryText::new(w)).collect(),
             whole: QueryText::new(whole),
+            whole_finder: memchr::memmem::Finder::new(whole),
         }
     }
 }
@@ -515,11 +536,7 @@ fn match_score<'n>(
     }
     let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
     let by_whole = entry.wholes().fold(0.0f32, |best, whole| {
-        best.max(whole_similarity_above(
-            &query.whole,
-            entry.measured(whole),
-            best,
-        ))
+        best.max(whole_similarity_above(query, entry.measured(whole), best))
     });
     // Word-for-word agreement breaks ties between names that differ only in spacing, and the
     // whole string between names that hold the same words in another order.
@@ -559,9 +576,10 @@ impl WordHits {
 /// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
 /// `디오디 너리`, where word boundaries differ. A value that
 /// cannot exceed `floor` (by length alone) may come back uncomputed, as at most `floor`.
-fn whole_similarity_above(query: &QueryText, name: NamePiece, floor: f32) -> f32 {
+fn whole_similarity_above(query: &PreparedQuery, name: NamePiece, floor: f32) -> f32 {
+    let (finder, query) = (&query.whole_finder, &query.whole);
     let (q, n) = (query.chars, name.chars);
-    let contained = if q >= 4 && n >= q && name.text.contains(query.text) {
+    let contained = if q >= 4 && n >= q && finder.find(name.text.as_bytes()).is_some() {
         0.7 + 0.25 * (q as f32 / n as f32)
     } else {
         0.0
@@ -700,6 +718,38 @@ mod tests {
                     match_score_aligning_every_pair(&query_words, &query_whole, entry).to_bits()
                 );
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The candidates are the entries holding the most of the query's trigrams, ties by
+        /// slot: as sorting every entry touched would give them.
+        #[test]
+        fn candidates_hold_the_most_trigrams(
+            names in proptest::collection::vec("[abcd]{2,6} [abcd]{2,6}", 70..300),
+            query in "[abcd]{3,12}",
+        ) {
+            let index = NameIndex::build(
+                names.iter().enumerate().map(|(i, n)| (i as i32, "", n.as_str(), &[][..])),
+            );
+            let mut wanted: Vec<[char; 3]> = trigrams(&query);
+            wanted.sort_unstable();
+            wanted.dedup();
+            let mut every: Vec<(u32, usize)> = index
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(slot, entry)| {
+                    let held: Vec<[char; 3]> = entry.wholes().flat_map(trigrams).collect();
+                    (slot as u32, wanted.iter().filter(|g| held.contains(g)).count())
+                })
+                .filter(|(_, count)| *count > 0)
+                .collect();
+            every.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            every.truncate(CANDIDATES);
+            let expected: Vec<u32> = every.into_iter().map(|(slot, _)| slot).collect();
+            prop_assert_eq!(index.candidates(&query), expected);
         }
     }
 
