@@ -114,11 +114,10 @@ impl<B: Bits> Positions<B> {
             d0 = ((matches & vp).wrapping_add(vp) ^ vp) | matches | vn | swapped;
             let hp = vn | !(d0 | vp);
             let hn = d0 & vp;
-            if hp & last != B::ZERO {
-                distance += 1;
-            } else if hn & last != B::ZERO {
-                distance -= 1;
-            }
+            // The last row's step, +1, -1 or 0, without branches (they mispredicted on names
+            // that differ). Never both: a -1 needs d0 and vp, a +1 vn or neither of d0 and vp.
+            distance += usize::from(hp & last != B::ZERO);
+            distance -= usize::from(hn & last != B::ZERO);
             let hp = (hp << 1) | B::ONE;
             let hn = hn << 1;
             vp = hn | !(d0 | hp);
