@@ -3,8 +3,9 @@
 //! whole query against many names, bit-parallel (Hyyrö 2003, "A bit-vector algorithm for
 //! computing Levenshtein and Damerau edit distances"): the query's up to 128 characters are the
 //! bits of a word (`u64`, or `u128` past 64), so a name costs a few instructions a character
-//! instead of a row of the dynamic-programming table, and nothing is allocated. strsim stays the reference: a property
-//! test holds this to `strsim::osa_distance`, and longer queries use it directly.
+//! instead of a row of the dynamic-programming table, and nothing is allocated. strsim stays
+//! the reference: a property test holds this to `strsim::osa_distance`, and longer queries use
+//! it directly.
 
 /// A machine word of query positions: `u64`, or `u128` for queries of 65 to 128 characters
 /// (whole names without spaces often run past 64; strsim's table for them was a third of a
