@@ -207,21 +207,22 @@ impl NameIndex {
         let query_words = search_words(query);
         let query_whole = query_words.concat();
         let candidates = self.candidates(&query_whole);
-        self.ranked(candidates.into_iter(), &query_words, limit)
+        self.ranked(candidates.into_iter(), &query_words, &query_whole, limit)
     }
 
-    /// The entries `slots` scored against the query, best first, at most `limit`.
+    /// The entries `slots` scored against the query (its words, and them run together), best
+    /// first, at most `limit`.
     fn ranked(
         &self,
         slots: impl Iterator<Item = u32>,
         query_words: &[String],
+        query_whole: &str,
         limit: usize,
     ) -> Vec<NameMatch> {
         if query_words.is_empty() {
             return Vec::new();
         }
-        let query_whole = query_words.concat();
-        let query = PreparedQuery::new(query_words, &query_whole);
+        let query = PreparedQuery::new(query_words, query_whole);
         let mut scores = NameWordScores::new();
         let mut matches: Vec<NameMatch> = slots
             .map(|slot| {
@@ -313,7 +314,8 @@ impl NameIndex {
     /// step approximates. For measuring `search`, not for serving.
     pub fn search_exhaustively(&self, query: &str, limit: usize) -> Vec<NameMatch> {
         let slots = 0..self.entries.len() as u32;
-        self.ranked(slots, &search_words(query), limit)
+        let query_words = search_words(query);
+        self.ranked(slots, &query_words, &query_words.concat(), limit)
     }
 
     /// What a person searching `query` should see: one product, a short list, or nothing.
