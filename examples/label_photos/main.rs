@@ -7,8 +7,8 @@
 //!
 //! The dev set is every 7th product with a list, counted from the 4th (id % 7 == 3); any
 //! tuning of the image preparation is done on other products (id % 7 == 0, `LABEL_SET=tune`).
-//! `LABEL_READINGS=45:6,60:4` tries other readings (line pitch:page mode, in turn) than the
-//! app's.
+//! `LABEL_READINGS=45:6:s,60:4:o` tries other readings (line pitch:page mode:threshold, s for
+//! Sauvola and o for Otsu, in turn) than the app's.
 
 // Shared with the tests, which use more of it than the report does.
 #[allow(dead_code)]
@@ -17,6 +17,7 @@ mod render;
 use std::time::Instant;
 
 use seongbun::ingredients::PastedText;
+use seongbun::label_photo::ocr::Threshold;
 use seongbun::label_photo::{read_label_with, Reading, Understood, READINGS};
 use seongbun::live_catalog::CatalogIndex;
 
@@ -26,6 +27,20 @@ const FILES: [&str; 4] = [
     "kcia_ingredient_dict_ko_en.csv",
     "kcia_ko_name_variants.json",
 ];
+
+/// What a label prints besides its list: its size, and after the list directions and
+/// cautions that name ingredients of their own.
+const VOLUMES: [&str; 3] = ["50 mL / 1.7 fl oz", "150 mL", "30 g"];
+const AFTER_EN: &str =
+    "Directions: After cleansing, smooth over face and neck morning and evening. \
+     Niacinamide and Hyaluronic Acid help the skin hold water; Ceramide NP supports its barrier.\n\
+     Warning: For external use only. Avoid contact with eyes. Stop use if irritation occurs. \
+     Keep out of reach of children.";
+const AFTER_KO: &str = "사용방법: 세안 후 적당량을 취해 얼굴에 부드럽게 펴 발라 흡수시켜 줍니다. \
+     나이아신아마이드와 히알루론산이 피부에 수분을 채워 줍니다.\n\
+     사용할 때의 주의사항: 1) 화장품 사용 시 또는 사용 후 직사광선에 의하여 사용부위가 붉은 반점, \
+     부어오름 또는 가려움증 등의 이상 증상이나 부작용이 있는 경우 전문의 등과 상담할 것 \
+     2) 상처가 있는 부위 등에는 사용을 자제할 것";
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -48,15 +63,24 @@ fn main() {
     } else {
         3
     };
-    // LABEL_READINGS=45:6,60:4 (line pitch:page mode, in turn) compares other readings.
+    // LABEL_READINGS=45:6:s,60:4:o (line pitch:page mode:threshold, Sauvola or Otsu, in
+    // turn) compares other readings.
     let readings: Vec<Reading> = match std::env::var("LABEL_READINGS") {
         Ok(list) => list
             .split(',')
             .map(|r| {
-                let (pitch, mode) = r.split_once(':').expect("pitch:mode");
+                let parts: Vec<&str> = r.split(':').collect();
+                let [pitch, mode, threshold] = parts[..] else {
+                    panic!("pitch:mode:threshold, not {r}");
+                };
                 Reading {
                     line_pitch: pitch.parse().expect("a line pitch"),
                     page_mode: mode.parse().expect("a page mode"),
+                    threshold: if threshold == "s" {
+                        Threshold::Sauvola
+                    } else {
+                        Threshold::Otsu
+                    },
                 }
             })
             .collect(),
@@ -90,7 +114,25 @@ fn main() {
                 "Ingredients:"
             };
             let style = render::PhotoStyle::varied(n as u64, korean);
-            let jpeg = render::label_photo(heading, &names.join(", "), &style);
+            let list = names.join(", ");
+            // Every other label is printed whole: the name above, directions and cautions
+            // (which name ingredients too) below.
+            let (before, after) = if n % 2 == 0 {
+                let before = format!("{}\n{}\n{}", product.brand, product.name, VOLUMES[n % 3]);
+                (
+                    before,
+                    (if korean { AFTER_KO } else { AFTER_EN }).to_string(),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            let text = render::LabelText {
+                before: &before,
+                heading,
+                list: &list,
+                after: &after,
+            };
+            let jpeg = render::label_photo_of(&text, &style);
             if let Some(out) = &out {
                 let lang = if korean { "ko" } else { "en" };
                 std::fs::write(format!("{out}/{lang}-{}.jpg", product.id), &jpeg).unwrap();
@@ -120,13 +162,19 @@ fn main() {
                 first += 1;
             } else {
                 misses.push(format!(
-                    "{} {} {} ({}, {} px, {} wide): first {found:?}\n    read: {read}\n    list: {}",
+                    "{} {} {} ({}, {} px, {} wide, curve {} bend {}, glare {}, capture {}, {} columns, whole label {}): first {found:?}\n    read: {read}\n    list: {}",
                     product.id,
                     product.brand,
                     product.name,
                     style.font.rsplit('/').next().unwrap_or_default(),
                     style.text_px,
                     style.width,
+                    style.curve,
+                    style.bend,
+                    style.glare,
+                    style.capture_scale,
+                    style.columns,
+                    !before.is_empty(),
                     names.join(", ")
                 ));
             }

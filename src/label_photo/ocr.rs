@@ -15,12 +15,33 @@ pub fn default_program() -> String {
     std::env::var("TESSERACT").unwrap_or_else(|_| "tesseract".to_string())
 }
 
-/// The text Tesseract (`program`) reads in `image`, Korean and English, with page segmentation mode
-/// `page_mode` (6: one block of text; 4: one column of lines of varied sizes).
+/// How Tesseract tells ink from paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    /// One threshold for the whole page (Otsu's): best where the light is even.
+    Otsu,
+    /// A threshold for each pixel from its neighbourhood (Sauvola's): text under a glare
+    /// stripe or in a curved label's shadowed edge keeps its ink.
+    Sauvola,
+}
+
+impl Threshold {
+    /// Tesseract's `thresholding_method`.
+    fn method(self) -> &'static str {
+        match self {
+            Threshold::Otsu => "thresholding_method=0",
+            Threshold::Sauvola => "thresholding_method=2",
+        }
+    }
+}
+
+/// The text Tesseract (`program`) reads in `image`, Korean and English, in `reading`'s page
+/// segmentation mode (6: one block of text; 4: one column of lines of varied sizes) and
+/// threshold.
 pub fn recognise(
     program: &str,
     image: &GrayImage,
-    page_mode: u8,
+    reading: &super::Reading,
     time_limit: Duration,
 ) -> Result<String, PhotoError> {
     let mut png = Vec::new();
@@ -30,7 +51,8 @@ pub fn recognise(
     let mut child = Command::new(program)
         // LSTM models only.
         .args(["stdin", "stdout", "-l", "kor+eng", "--oem", "1", "--psm"])
-        .arg(page_mode.to_string())
+        .arg(reading.page_mode.to_string())
+        .args(["-c", reading.threshold.method()])
         // One thread a job: the jobs are limited to one per core already.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())

@@ -30,7 +30,195 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
         let new_height = ((f64::from(height) * factor).round() as u32).max(1);
         image::imageops::resize(&grey, new_width, new_height, FilterType::Triangle)
     };
-    stretched(deskewed(scaled))
+    stretched(flattened(deskewed(scaled)))
+}
+
+/// How many strips the picture is cut into across, and the narrowest a strip may be, for
+/// following the lines' bend.
+const STRIPS: u32 = 12;
+const NARROWEST_STRIP: u32 = 40;
+
+/// The picture with its text lines bent straight: a label wrapped round a bottle shows its lines
+/// as arcs (ends lower or higher than the middle, more so further down), which Tesseract reads
+/// as broken lines. Each vertical strip's rows of ink are matched to its neighbour's toward the
+/// middle, in bands down the picture, to find how far its lines sit above or below the middle
+/// strip's; a parabola across (the shape of a cylinder's lines seen from near its axis) is
+/// fitted to those offsets, weighted by ink, and each column is moved back by it. A flat label's
+/// offsets fit no bend and it is left as it is.
+pub fn flattened(grey: GrayImage) -> GrayImage {
+    let (width, height) = grey.dimensions();
+    let strip = (width / STRIPS).max(NARROWEST_STRIP);
+    let strips = (width / strip) as usize;
+    if strips < 5 || height < 120 {
+        return grey;
+    }
+    let ink = ink_rows(&grey, strip, strips);
+    // Bands about 8 lines of text tall (at the target pitch), each fitted on its own.
+    let bands = ((height as f64 / (8.0 * TARGET_LINE_PITCH)).round() as usize).clamp(1, 8);
+    let band_height = height as usize / bands;
+    let most_shift = (TARGET_LINE_PITCH * 0.45) as i64;
+    let middle = strips / 2;
+    let centre_x = |s: usize| (s as f64 + 0.5) * f64::from(strip);
+    let mut fits: Vec<(f64, [f64; 3])> = Vec::with_capacity(bands);
+    for band in 0..bands {
+        let rows = band * band_height..((band + 1) * band_height).min(height as usize);
+        let mut offsets = vec![0.0f64; strips];
+        let mut weights = vec![0.0f64; strips];
+        weights[middle] = ink[middle][rows.clone()].iter().sum();
+        // From the middle outward, each strip against the one beside it: a strip's lines are
+        // at most a little off its neighbour's even where they are far off the middle's.
+        for (from, to) in (middle + 1..strips)
+            .map(|s| (s - 1, s))
+            .chain((0..middle).rev().map(|s| (s + 1, s)))
+        {
+            let (shift, weight) = best_shift(&ink[from], &ink[to], rows.clone(), most_shift);
+            offsets[to] = offsets[from] + shift as f64;
+            weights[to] = weight;
+        }
+        let points: Vec<(f64, f64, f64)> = (0..strips)
+            .map(|s| (centre_x(s), offsets[s], weights[s]))
+            .collect();
+        if let Some(fit) = parabola(&points) {
+            let centre_y = (rows.start + rows.end) as f64 / 2.0;
+            fits.push((centre_y, fit));
+        }
+    }
+    if fits.is_empty() {
+        return grey;
+    }
+    let shift_at = |x: f64, fit: &[f64; 3]| fit[0] + fit[1] * x + fit[2] * x * x;
+    // Only a bend is undone: a straight offset across is the slant `deskewed` already took.
+    let bend_of = |fit: &[f64; 3]| {
+        let ends = [0.0, f64::from(width)].map(|x| shift_at(x, fit));
+        let mid = shift_at(f64::from(width) / 2.0, fit);
+        (ends[0] + ends[1]) / 2.0 - mid
+    };
+    if fits.iter().all(|(_, fit)| bend_of(fit).abs() < 3.0) {
+        return grey;
+    }
+    // Each column's shift at each band's centre, between them interpolated down the picture.
+    let column_shift = |x: u32, y: u32| -> f64 {
+        let x = f64::from(x);
+        let y = f64::from(y);
+        let after = fits.iter().position(|(c, _)| *c > y).unwrap_or(fits.len());
+        match (after.checked_sub(1).map(|i| &fits[i]), fits.get(after)) {
+            (Some((_, only)), None) | (None, Some((_, only))) => shift_at(x, only),
+            (Some((c0, f0)), Some((c1, f1))) => {
+                let t = (y - c0) / (c1 - c0);
+                shift_at(x, f0) * (1.0 - t) + shift_at(x, f1) * t
+            }
+            (None, None) => 0.0,
+        }
+    };
+    let fill = median_grey(&grey);
+    GrayImage::from_fn(width, height, |x, y| {
+        let source = f64::from(y) + column_shift(x, y);
+        if source < 0.0 || source >= f64::from(height - 1) {
+            return image::Luma([fill]);
+        }
+        let y0 = source.floor();
+        let t = source - y0;
+        let a = f64::from(grey.get_pixel(x, y0 as u32).0[0]);
+        let b = f64::from(grey.get_pixel(x, y0 as u32 + 1).0[0]);
+        image::Luma([(a * (1.0 - t) + b * t).round() as u8])
+    })
+}
+
+/// For each of `strips` strips `strip` pixels wide, each row's ink: how often brightness
+/// changes sharply along the row within the strip.
+fn ink_rows(grey: &GrayImage, strip: u32, strips: usize) -> Vec<Vec<f64>> {
+    let (_, height) = grey.dimensions();
+    (0..strips)
+        .map(|s| {
+            let from = s as u32 * strip;
+            (0..height)
+                .map(|y| {
+                    (from + 1..from + strip)
+                        .filter(|&x| {
+                            grey.get_pixel(x - 1, y).0[0].abs_diff(grey.get_pixel(x, y).0[0]) > 40
+                        })
+                        .count() as f64
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// How many rows `to`'s ink sits below `from`'s (within `most` either way) over `rows`, and
+/// how sure that is (the match's strength, 0 with no ink to match).
+fn best_shift(from: &[f64], to: &[f64], rows: std::ops::Range<usize>, most: i64) -> (i64, f64) {
+    let centred = |profile: &[f64]| -> Vec<f64> {
+        let part = &profile[rows.clone()];
+        let mean = part.iter().sum::<f64>() / part.len().max(1) as f64;
+        profile.iter().map(|v| v - mean).collect()
+    };
+    let (a, b) = (centred(from), centred(to));
+    let score = |shift: i64| -> f64 {
+        rows.clone()
+            .filter_map(|y| {
+                let other = usize::try_from(y as i64 + shift).ok()?;
+                Some(a[y] * b.get(other)?)
+            })
+            .sum()
+    };
+    let energy: f64 = rows.clone().map(|y| a[y] * a[y]).sum::<f64>().sqrt()
+        * rows.clone().map(|y| b[y] * b[y]).sum::<f64>().sqrt();
+    if energy <= 0.0 {
+        return (0, 0.0);
+    }
+    (-most..=most)
+        .map(|shift| (shift, score(shift) / energy))
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(shift, strength)| (shift, strength.max(0.0)))
+        .unwrap_or((0, 0.0))
+}
+
+/// The parabola `a + b x + c x²` nearest the weighted points `(x, y, weight)` (least squares);
+/// `None` when fewer than 3 points have weight.
+fn parabola(points: &[(f64, f64, f64)]) -> Option<[f64; 3]> {
+    if points.iter().filter(|p| p.2 > 0.1).count() < 3 {
+        return None;
+    }
+    // Normal equations, x scaled to about 1 so that the sums stay well conditioned.
+    let scale = points.iter().map(|p| p.0.abs()).fold(1.0, f64::max);
+    let mut m = [[0.0f64; 4]; 3];
+    for &(x, y, w) in points {
+        let x = x / scale;
+        let powers = [1.0, x, x * x];
+        for i in 0..3 {
+            for j in 0..3 {
+                m[i][j] += w * powers[i] * powers[j];
+            }
+            m[i][3] += w * powers[i] * y;
+        }
+    }
+    // Gaussian elimination with partial pivoting.
+    for col in 0..3 {
+        let pivot = (col..3).max_by(|a, b| m[*a][col].abs().total_cmp(&m[*b][col].abs()))?;
+        m.swap(col, pivot);
+        if m[col][col].abs() < 1e-9 {
+            return None;
+        }
+        let pivot_row = m[col];
+        for (row, values) in m.iter_mut().enumerate() {
+            if row != col {
+                let factor = values[col] / pivot_row[col];
+                for (value, pivot_value) in values.iter_mut().zip(pivot_row).skip(col) {
+                    *value -= factor * pivot_value;
+                }
+            }
+        }
+    }
+    let [a, b, c] = [0, 1, 2].map(|i| m[i][3] / m[i][i]);
+    Some([a, b / scale, c / (scale * scale)])
+}
+
+/// The picture's median grey, from a sample of its pixels: what uncovered corners are filled
+/// with.
+fn median_grey(grey: &GrayImage) -> u8 {
+    let mut levels: Vec<u8> = grey.pixels().step_by(97).map(|p| p.0[0]).collect();
+    levels.sort_unstable();
+    levels.get(levels.len() / 2).copied().unwrap_or(255)
 }
 
 /// The largest slant straightened, in degrees (a photo taken by hand is rarely further off).
@@ -93,9 +281,7 @@ pub fn slant(grey: &GrayImage) -> f64 {
 /// picture's own median grey.
 fn turned(grey: &GrayImage, degrees: f64) -> GrayImage {
     let (width, height) = grey.dimensions();
-    let mut levels: Vec<u8> = grey.pixels().step_by(97).map(|p| p.0[0]).collect();
-    levels.sort_unstable();
-    let fill = levels.get(levels.len() / 2).copied().unwrap_or(255);
+    let fill = median_grey(grey);
     let (sin, cos) = degrees.to_radians().sin_cos();
     let (cx, cy) = (f64::from(width) / 2.0, f64::from(height) / 2.0);
     GrayImage::from_fn(width, height, |x, y| {
@@ -226,6 +412,50 @@ mod tests {
         let found = slant(&tilted);
         assert!((found.abs() - 3.0).abs() <= 0.5, "{found}");
         assert!(slant(&deskewed(tilted)).abs() <= 0.5);
+    }
+
+    /// Stripes like `lines`, bent as on a bottle: their ends `bend` pixels lower than their
+    /// middle.
+    fn bent_lines(width: u32, height: u32, pitch: u32, bend: f64) -> GrayImage {
+        GrayImage::from_fn(width, height, |x, y| {
+            let across = (f64::from(x) - f64::from(width) / 2.0) / (f64::from(width) / 2.0);
+            let flat_y = f64::from(y) - bend * across * across;
+            let row = flat_y.rem_euclid(f64::from(pitch));
+            let ink = flat_y >= 0.0 && row < f64::from(pitch) * 0.6 && (x / 3) % 2 == 0;
+            image::Luma([if ink { 30 } else { 240 }])
+        })
+    }
+
+    /// Where the edge strip's lines sit against the middle strip's, in rows.
+    fn edge_offset(grey: &GrayImage) -> i64 {
+        let strip = grey.width() / STRIPS;
+        let ink = ink_rows(grey, strip, STRIPS as usize);
+        let rows = 0..grey.height() as usize;
+        let (shift, _) = best_shift(&ink[STRIPS as usize / 2], &ink[0], rows, 20);
+        shift
+    }
+
+    #[test]
+    fn bent_lines_are_made_straight_and_straight_ones_left_alone() {
+        let bent = bent_lines(1200, 900, 45, 16.0);
+        assert!(edge_offset(&bent) >= 12, "{}", edge_offset(&bent));
+        let flat = flattened(bent);
+        assert!(edge_offset(&flat).abs() <= 3, "{}", edge_offset(&flat));
+        let straight = lines(1200, 900, 45);
+        assert_eq!(flattened(straight.clone()), straight);
+    }
+
+    #[test]
+    fn a_parabola_is_fitted_through_weighted_points() {
+        let points: Vec<(f64, f64, f64)> = (0..10)
+            .map(|i| {
+                let x = f64::from(i) * 100.0;
+                (x, 3.0 - 0.02 * x + 0.0001 * x * x, 1.0)
+            })
+            .collect();
+        let [a, b, c] = parabola(&points).unwrap();
+        assert!((a - 3.0).abs() < 1e-6 && (b + 0.02).abs() < 1e-8 && (c - 0.0001).abs() < 1e-10);
+        assert_eq!(parabola(&points[..2]), None);
     }
 
     #[test]

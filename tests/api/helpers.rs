@@ -89,13 +89,19 @@ pub fn missing_ocr() -> bool {
         .unwrap_or_default();
     let present = languages.lines().any(|l| l.trim() == "kor")
         && languages.lines().any(|l| l.trim() == "eng")
-        && std::path::Path::new("/usr/share/fonts/truetype/nanum/NanumGothic.ttf").exists()
-        && std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists();
+        && [
+            "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+            "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+            "/usr/share/fonts/truetype/unfonts-core/UnDotum.ttf",
+        ]
+        .iter()
+        .all(|font| std::path::Path::new(font).exists());
     missing_extra(
         present,
-        "Tesseract (with kor and eng) or the Nanum and DejaVu fonts",
+        "Tesseract (with kor and eng) or the Nanum, DejaVu, Liberation and Un fonts",
         "apt-get install tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng fonts-nanum \
-         fonts-dejavu-core",
+         fonts-dejavu-core fonts-liberation fonts-unfonts-core",
     )
 }
 
