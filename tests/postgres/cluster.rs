@@ -78,6 +78,13 @@ impl Drop for Cluster {
         } else {
             Command::new("bash").args(["-c", &command]).output()
         };
+        // Its folder too (scripts/postgres-for-tests makes /tmp/seongbun-pg.*/data): the
+        // machines share their disk.
+        if let Some(folder) = self.data.strip_suffix("/data") {
+            if folder.starts_with("/tmp/seongbun-pg.") {
+                let _ = std::fs::remove_dir_all(folder);
+            }
+        }
     }
 }
 
