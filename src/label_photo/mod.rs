@@ -169,12 +169,25 @@ fn read_label_by(
     let grey = check::decode(bytes, format)?.to_luma8();
     let mut best: Option<(Understood, String)> = None;
     let mut failure = PhotoError::NoText;
+    // The picture prepared for each line pitch, once: readings differing only in threshold or
+    // page mode read the same pixels.
+    let mut prepared: Vec<(f64, image::GrayImage)> = Vec::new();
     for reading in readings {
         let Some(time_left) = OCR_TIME_LIMIT.checked_sub(started.elapsed()) else {
             break;
         };
-        let prepared = prepare::for_ocr(grey.clone(), reading.line_pitch);
-        let list = match ocr::recognise(program, &prepared, reading, time_left) {
+        let at = match prepared
+            .iter()
+            .position(|(pitch, _)| *pitch == reading.line_pitch)
+        {
+            Some(at) => at,
+            None => {
+                let picture = prepare::for_ocr(grey.clone(), reading.line_pitch);
+                prepared.push((reading.line_pitch, picture));
+                prepared.len() - 1
+            }
+        };
+        let list = match ocr::recognise(program, &prepared[at].1, reading, time_left) {
             Ok(text) => ocr::ingredient_part(&text),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {

@@ -33,6 +33,10 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
     stretched(flattened(deskewed(scaled)))
 }
 
+/// How much brightness must change from one pixel to the next along a row to count as ink
+/// (the edge of a stroke), not paper, table or shading.
+const INK_CHANGE: u8 = 40;
+
 /// How many strips the picture is cut into across, and the narrowest a strip may be, for
 /// following the lines' bend.
 const STRIPS: u32 = 12;
@@ -135,7 +139,8 @@ fn ink_rows(grey: &GrayImage, strip: u32, strips: usize) -> Vec<Vec<f64>> {
                 .map(|y| {
                     (from + 1..from + strip)
                         .filter(|&x| {
-                            grey.get_pixel(x - 1, y).0[0].abs_diff(grey.get_pixel(x, y).0[0]) > 40
+                            grey.get_pixel(x - 1, y).0[0].abs_diff(grey.get_pixel(x, y).0[0])
+                                > INK_CHANGE
                         })
                         .count() as f64
                 })
@@ -250,7 +255,7 @@ pub fn slant(grey: &GrayImage) -> f64 {
     for y in 0..height {
         for x in 1..width {
             let change = small.get_pixel(x - 1, y).0[0].abs_diff(small.get_pixel(x, y).0[0]);
-            if change > 40 {
+            if change > INK_CHANGE {
                 ink.push((f64::from(x), f64::from(y)));
             }
         }
