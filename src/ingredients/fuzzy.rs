@@ -7,12 +7,22 @@
 use crate::text;
 
 /// Known names by their comparison form (with its length in letters, the order they are
-/// kept in, so only names of about the asked length are compared), with what each stands for.
+/// kept in, so only names of about the asked length are compared), with what each stands for
+/// and how common that is.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NearestNames<T> {
-    latin: Vec<(usize, String, T)>,
-    hangul: Vec<(usize, String, T)>,
+    latin: Vec<Known<T>>,
+    hangul: Vec<Known<T>>,
 }
+
+/// A known name's comparison form's length in letters, the form, its meaning and its weight.
+type Known<T> = (usize, String, T, u32);
+
+/// Of two meanings equally near a name, the one at least this many times as common is taken:
+/// a catalog holds a few misspelt copies of common names (`소둠하이알루로네이트` in two
+/// products beside `소듐하이알루로네이트` in hundreds), and a name one letter off both is
+/// the common one bent, not the rare one.
+const MUCH_MORE_COMMON: u32 = 4;
 
 /// How much guessing one list may do: a pasted list of a thousand made-up names would
 /// otherwise compare each with thousands of known ones (seconds of CPU for one request). A
@@ -105,17 +115,23 @@ pub fn hangul_form(name: &str) -> String {
 impl<T: Clone + PartialEq> NearestNames<T> {
     /// From (name, meaning) pairs; a name may be INCI or Korean.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, T)>) -> Self {
+        Self::weighted(names.into_iter().map(|(name, meaning)| (name, meaning, 1)))
+    }
+
+    /// From (name, meaning, weight) triples: the weight says how common the meaning is (the
+    /// products holding it), which settles a tie between two meanings far apart in it.
+    pub fn weighted<'a>(names: impl IntoIterator<Item = (&'a str, T, u32)>) -> Self {
         let mut nearest = NearestNames {
             latin: Vec::new(),
             hangul: Vec::new(),
         };
-        for (name, meaning) in names {
+        for (name, meaning, weight) in names {
             let (form, list) = if text::has_hangul(name) {
                 (hangul_form(name), &mut nearest.hangul)
             } else {
                 (latin_form(name), &mut nearest.latin)
             };
-            list.push((form.chars().count(), form, meaning));
+            list.push((form.chars().count(), form, meaning, weight));
         }
         for list in [&mut nearest.latin, &mut nearest.hangul] {
             list.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -144,29 +160,44 @@ impl<T: Clone + PartialEq> NearestNames<T> {
         if allowed == 0 {
             return None;
         }
-        let from = known.partition_point(|(length, _, _)| *length + allowed < letters);
-        let to = known.partition_point(|(length, _, _)| *length <= letters + allowed);
+        let from = known.partition_point(|(length, ..)| *length + allowed < letters);
+        let to = known.partition_point(|(length, ..)| *length <= letters + allowed);
         if budget.names == 0 || budget.comparisons < to - from {
             budget.names = 0;
             return None;
         }
         budget.names -= 1;
         budget.comparisons -= to - from;
-        let mut best: Option<(usize, &T)> = None;
-        let mut tied = false;
-        for (_, candidate, meaning) in &known[from..to] {
+        // The nearest meaning, the most common at that distance, and the weight of the most
+        // common other meaning as near.
+        let mut best: Option<(usize, &T, u32)> = None;
+        let mut rival = 0u32;
+        for (_, candidate, meaning, weight) in &known[from..to] {
             let distance = strsim::levenshtein(&form, candidate);
             match best {
-                Some((d, m)) if distance == d && m != meaning => tied = true,
-                Some((d, _)) if distance >= d => {}
+                Some((d, m, w)) if distance == d && m != meaning => {
+                    if *weight > w {
+                        best = Some((d, meaning, *weight));
+                        rival = rival.max(w);
+                    } else {
+                        rival = rival.max(*weight);
+                    }
+                }
+                Some((d, m, w)) if distance == d && m == meaning && *weight > w => {
+                    best = Some((d, m, *weight));
+                }
+                Some((d, ..)) if distance >= d => {}
                 _ if distance <= allowed => {
-                    best = Some((distance, meaning));
-                    tied = false;
+                    best = Some((distance, meaning, *weight));
+                    rival = 0;
                 }
                 _ => {}
             }
         }
-        best.filter(|_| !tied).map(|(_, meaning)| meaning.clone())
+        best.filter(|(_, _, weight)| {
+            rival == 0 || *weight >= rival.saturating_mul(MUCH_MORE_COMMON)
+        })
+        .map(|(_, meaning, _)| meaning.clone())
     }
 
     pub fn len(&self) -> usize {
@@ -199,6 +230,21 @@ mod tests {
             ("히알루론산", "hyaluronic acid"),
             ("히알루론산나트륨", "sodium hyaluronate"),
         ])
+    }
+
+    #[test]
+    fn a_tie_goes_to_a_much_more_common_meaning_only() {
+        let known = NearestNames::weighted([
+            ("소듐하이알루로네이트", "sodium hyaluronate", 300),
+            ("소둠하이알루로네이트", "a misspelt copy", 2),
+            ("가나다라마바", "ba", 10),
+            ("가나다라마사", "sa", 5),
+        ]);
+        assert_eq!(
+            known.nearest("소듬하이알루로네이트"),
+            Some("sodium hyaluronate")
+        );
+        assert_eq!(known.nearest("가나다라마자"), None, "5 against 10 is a tie");
     }
 
     #[test]

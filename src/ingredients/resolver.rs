@@ -199,7 +199,11 @@ impl Resolver {
 
     /// Resolves a parsed label to its canonical ingredients in label order, each once (the
     /// first place of a repeat counts), with the name the label wrote for it. A list written
-    /// without commas is cut at the names this resolver knows.
+    /// without commas is cut at the names this resolver knows, and so is a Korean name with
+    /// spaces that is not itself a known name: Korean standard names are written without
+    /// spaces (but for a few Latin binomials, which are known whole), so a space there is a
+    /// lost comma (`정제수 부틸렌글라이콜`, a comma that OCR read as `.`, or stray marks OCR read
+    /// before a name: `WAY) 정제수`).
     pub fn resolve_label(&self, label: &LabelText) -> Vec<ResolvedName> {
         self.resolve_label_with(label, |name| self.resolve(name))
     }
@@ -229,7 +233,9 @@ impl Resolver {
         let mut seen = HashSet::new();
         let mut resolved = Vec::new();
         for name in label.names() {
-            let pieces = if name.split_whitespace().count() > MAX_WORDS_IN_NAME {
+            let pieces = if name.split_whitespace().count() > MAX_WORDS_IN_NAME
+                || (text::has_hangul(name) && words_of(name).len() > 1 && !self.is_known_name(name))
+            {
                 self.segment(name)
             } else {
                 vec![name.clone()]
@@ -247,18 +253,22 @@ impl Resolver {
         resolved
     }
 
-    /// Whether `name` is a whole INCI name or a synonym of one.
+    /// Whether `name` is a whole INCI name or a synonym of one, or a Korean name of one.
     fn is_known_name(&self, name: &str) -> bool {
+        if text::has_hangul(name) {
+            return self.korean_to_inci(name).is_some();
+        }
         let key = ingredient_key(name);
         self.synonyms.contains_key(&key) || self.known.contains_key(&key)
     }
 
     /// Cuts a comma-less list at the longest known names. Unknown words between known names
     /// stay together as one name; a common name after ` / ` (`Jojoba Seed Oil` in
-    /// `Simmondsia Chinensis Oil / Jojoba Seed Oil`) is the same ingredient again and dropped.
+    /// `Simmondsia Chinensis Oil / Jojoba Seed Oil`) is the same ingredient again and dropped;
+    /// a lone mark (`-`, `*`) is no word, and a known name is kept without its footnote stars.
     fn segment(&self, text: &str) -> Vec<String> {
         const LONGEST_NAME_IN_WORDS: usize = 8;
-        let words: Vec<&str> = text.split_whitespace().collect();
+        let words = words_of(text);
         let mut names = Vec::new();
         let mut unknown: Vec<&str> = Vec::new();
         let mut after_slash = false;
@@ -277,13 +287,21 @@ impl Resolver {
                 i += 1;
                 continue;
             }
+            if !words[i].contains(char::is_alphanumeric) {
+                flush(&mut unknown, &mut after_slash, &mut names);
+                i += 1;
+                continue;
+            }
             let longest = (1..=LONGEST_NAME_IN_WORDS.min(words.len() - i))
                 .rev()
-                .find(|len| self.is_known_name(&words[i..i + len].join(" ")));
+                .find(|len| {
+                    words[i + len - 1].contains(char::is_alphanumeric)
+                        && self.is_known_name(&words[i..i + len].join(" "))
+                });
             match longest {
                 Some(len) => {
                     flush(&mut unknown, &mut after_slash, &mut names);
-                    names.push(words[i..i + len].join(" "));
+                    names.push(words[i..i + len].join(" ").trim_matches('*').to_string());
                     i += len;
                 }
                 None => {
@@ -380,14 +398,24 @@ fn display_spelling(name: &str) -> String {
     out
 }
 
+/// The words of a name, a bracket's content one with the word it is part of:
+/// `하이드롤라이즈드디엔에이(2,000ppm, c-PDRN)` is one word.
+fn words_of(text: &str) -> Vec<&str> {
+    split_outside_parens(text, &[' ', '\t', '\n', '\r', '\u{3000}'])
+        .into_iter()
+        .map(str::trim)
+        .collect()
+}
+
 fn split_outside_parens<'a>(text: &'a str, separators: &[char]) -> Vec<&'a str> {
     let mut parts = Vec::new();
-    let mut depth = 0i32;
+    let mut depth = 0usize;
     let mut start = 0;
     for (i, c) in text.char_indices() {
         match c {
             '(' | '[' => depth += 1,
-            ')' | ']' => depth -= 1,
+            // A closing bracket without its opening one (OCR's `WAY) 정제수`) closes nothing.
+            ')' | ']' => depth = depth.saturating_sub(1),
             _ if depth == 0 && separators.contains(&c) => {
                 parts.push(&text[start..i]);
                 start = i + c.len_utf8();
@@ -553,6 +581,38 @@ mod tests {
                 "Geraniol"
             ]
         );
+    }
+
+    #[test]
+    fn a_korean_name_with_spaces_is_cut_at_known_names_unless_known_whole() {
+        let mut resolver = Resolver::builtin();
+        resolver.add_korean_name("밤부사 불가리스추출물", "Bambusa Vulgaris Extract");
+        let label = crate::ingredients::parse_label(
+            "WAY) 정제수, 글리세린. 부틸렌글라이콜, 밤부사 불가리스추출물, 나이아신아마이드 알수없는이름, 판테놀* - 알란토인*, 하이드롤라이즈드디엔에이(2,000ppm, c-PDRN)",
+        );
+        let written: Vec<String> = resolver
+            .resolve_label(&label)
+            .into_iter()
+            .map(|r| r.label_name)
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "WAY)",
+                "정제수",
+                "글리세린.",
+                "부틸렌글라이콜",
+                "밤부사 불가리스추출물",
+                "나이아신아마이드",
+                "알수없는이름",
+                "판테놀",
+                "알란토인",
+                "하이드롤라이즈드디엔에이",
+                "c-PDRN"
+            ]
+        );
+        let english = crate::ingredients::parse_label("Butyrospermum Parkii Butter, Aqua Fake");
+        assert_eq!(resolver.resolve_label(&english).len(), 2);
     }
 
     #[test]

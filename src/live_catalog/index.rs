@@ -184,13 +184,17 @@ impl CatalogIndex {
         });
         let ingredient_by_key: HashMap<String, i32> =
             ingredients.iter().map(|i| (i.key.clone(), i.id)).collect();
+        // How common each ingredient is settles a guess between a common name and a rare
+        // misspelt copy of it equally near.
+        let weight = |id: i32| u32::try_from(similarity.formulas_holding(id)).unwrap_or(u32::MAX);
         let korean = resolver.korean_names().filter_map(|(korean, inci)| {
-            Some((korean, *ingredient_by_key.get(&ingredient_key(inci))?))
+            let id = *ingredient_by_key.get(&ingredient_key(inci))?;
+            Some((korean, id, weight(id)))
         });
-        let nearest_names = NearestNames::new(
+        let nearest_names = NearestNames::weighted(
             ingredients
                 .iter()
-                .map(|i| (i.name.as_str(), i.id))
+                .map(|i| (i.name.as_str(), i.id, weight(i.id)))
                 .chain(korean),
         );
         Ok(CatalogIndex {

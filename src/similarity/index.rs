@@ -191,6 +191,13 @@ impl SimilarityIndex {
         self.first_product_of_formula.len()
     }
 
+    /// How many distinct formulas hold an ingredient: how common it is, without listing them.
+    pub fn formulas_holding(&self, ingredient_id: i32) -> usize {
+        self.slot_of_ingredient
+            .get(&ingredient_id)
+            .map_or(0, |slot| self.postings[*slot as usize].len())
+    }
+
     /// The products holding an ingredient, each once, in the order `build` was given them.
     pub fn products_holding(&self, ingredient_id: i32) -> Vec<i32> {
         let Some(slot) = self.slot_of_ingredient.get(&ingredient_id) else {
@@ -476,6 +483,8 @@ mod tests {
         // Every product still lists its own ingredients and is found holding them.
         assert_eq!(idx.ingredients_of(5).collect::<Vec<_>>(), [10, 11, 12]);
         assert_eq!(idx.products_holding(12), [1, 2, 5]);
+        assert_eq!(idx.formulas_holding(12), 1, "one formula, three products");
+        assert_eq!(idx.formulas_holding(404), 0);
         assert!((idx.score_between(1, 2) - 1.0).abs() < 1e-6);
     }
 
