@@ -17,8 +17,8 @@ mod render;
 use std::time::Instant;
 
 use seongbun::ingredients::PastedText;
-use seongbun::label_photo::ocr::Threshold;
-use seongbun::label_photo::{read_label_with, Reading, Understood, READINGS};
+use seongbun::label_photo::ocr::{Languages, Threshold};
+use seongbun::label_photo::{read_label_with, Reading, StepTimes, Understood, READINGS};
 use seongbun::live_catalog::CatalogIndex;
 
 const FILES: [&str; 4] = [
@@ -70,8 +70,10 @@ fn main() {
             .split(',')
             .map(|r| {
                 let parts: Vec<&str> = r.split(':').collect();
-                let [pitch, mode, threshold] = parts[..] else {
-                    panic!("pitch:mode:threshold, not {r}");
+                let (pitch, mode, threshold, languages) = match parts[..] {
+                    [pitch, mode, threshold] => (pitch, mode, threshold, "kor+eng"),
+                    [pitch, mode, threshold, languages] => (pitch, mode, threshold, languages),
+                    _ => panic!("pitch:mode:threshold[:languages], not {r}"),
                 };
                 Reading {
                     line_pitch: pitch.parse().expect("a line pitch"),
@@ -80,6 +82,11 @@ fn main() {
                         Threshold::Sauvola
                     } else {
                         Threshold::Otsu
+                    },
+                    languages: match languages {
+                        "kor" => Languages::Korean,
+                        "eng" => Languages::English,
+                        _ => Languages::KoreanAndEnglish,
                     },
                 }
             })
@@ -99,6 +106,7 @@ fn main() {
         products.sort_by_key(|p| p.id);
         products.truncate(count);
         let (mut first, mut seconds, mut misses) = (0usize, Vec::new(), Vec::new());
+        let mut steps = StepSums::default();
         for (n, product) in products.iter().enumerate() {
             let names: Vec<String> = catalog
                 .ingredients_of(product.id)
@@ -138,21 +146,17 @@ fn main() {
                 std::fs::write(format!("{out}/{lang}-{}.jpg", product.id), &jpeg).unwrap();
             }
             let started = Instant::now();
-            let understood = |list: &str| {
-                let (known, unknown) = catalog.ingredients_named(list);
-                Understood {
-                    known: known.len(),
-                    unknown: unknown.len(),
-                }
-            };
-            let text = read_label_with(&jpeg, &readings, understood);
-            seconds.push(started.elapsed().as_secs_f64());
+            let understood = |list: &str| Understood::of(&catalog.names_known(list));
+            let (text, times) = read_label_with(&jpeg, &readings, understood);
+            let matching = Instant::now();
             let read = text.clone().unwrap_or_default();
             let found = text
                 .ok()
                 .and_then(|t| PastedText::parse(&t).ok())
                 .map(|pasted| catalog.similar_to_pasted(&pasted, 1).1)
                 .and_then(|found| found.first().map(|f| f.product.id));
+            steps.add(&times, matching.elapsed());
+            seconds.push(started.elapsed().as_secs_f64());
             let twins: Vec<i32> = catalog
                 .same_formula_as(product.id)
                 .iter()
@@ -199,8 +203,61 @@ fn main() {
             at(0.5),
             at(0.9)
         );
+        steps.print(products.len());
         for miss in &misses {
             eprintln!("  missed: {miss}");
         }
+    }
+}
+
+/// The time of each step summed over a language's photos.
+#[derive(Default)]
+struct StepSums {
+    decode: f64,
+    prepare: f64,
+    /// For each reading in turn: how many photos were read that way, and the seconds it took.
+    readings: Vec<(usize, f64)>,
+    judge: f64,
+    matching: f64,
+}
+
+impl StepSums {
+    fn add(&mut self, times: &StepTimes, matching: std::time::Duration) {
+        self.decode += times.decode.as_secs_f64();
+        self.prepare += times.prepare.as_secs_f64();
+        for (n, took) in times.readings.iter().enumerate() {
+            if self.readings.len() <= n {
+                self.readings.push((0, 0.0));
+            }
+            self.readings[n].0 += 1;
+            self.readings[n].1 += took.as_secs_f64();
+        }
+        self.judge += times.judge.as_secs_f64();
+        self.matching += matching.as_secs_f64();
+    }
+
+    /// One line: each step's mean seconds a photo (a reading's over the photos it ran on).
+    fn print(&self, photos: usize) {
+        let photos = photos.max(1) as f64;
+        let readings: Vec<String> = self
+            .readings
+            .iter()
+            .enumerate()
+            .map(|(n, (count, sum))| {
+                format!(
+                    "reading {} on {count}: {:.2} s",
+                    n + 1,
+                    sum / (*count).max(1) as f64
+                )
+            })
+            .collect();
+        println!(
+            "|   steps, mean a photo | decode {:.3} s | prepare {:.3} s | {} | judging {:.3} s | matching {:.4} s |",
+            self.decode / photos,
+            self.prepare / photos,
+            readings.join(" | "),
+            self.judge / photos,
+            self.matching / photos,
+        );
     }
 }

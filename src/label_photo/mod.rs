@@ -8,6 +8,7 @@ pub mod check;
 pub mod ocr;
 pub mod prepare;
 
+use std::cmp::Reverse;
 use std::time::Duration;
 
 use crate::i18n::Message;
@@ -89,6 +90,7 @@ pub struct Reading {
     pub line_pitch: f64,
     pub page_mode: u8,
     pub threshold: ocr::Threshold,
+    pub languages: ocr::Languages,
 }
 
 /// The readings tried, in turn, while the text is not yet understood well
@@ -102,27 +104,57 @@ pub const READINGS: &[Reading] = &[
         line_pitch: prepare::TARGET_LINE_PITCH,
         page_mode: 6,
         threshold: ocr::Threshold::Sauvola,
+        languages: ocr::Languages::KoreanAndEnglish,
     },
     Reading {
         line_pitch: 60.0,
         page_mode: 4,
         threshold: ocr::Threshold::Sauvola,
+        languages: ocr::Languages::KoreanAndEnglish,
     },
     Reading {
         line_pitch: prepare::TARGET_LINE_PITCH,
         page_mode: 6,
         threshold: ocr::Threshold::Otsu,
+        languages: ocr::Languages::KoreanAndEnglish,
     },
 ];
 
-/// How much of a read list the catalog understood: names known, names not.
+/// How much of a read list the catalog understood: names known, names not among them, and
+/// names not understood before the first known one or after the last.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Understood {
     pub known: usize,
     pub unknown: usize,
+    pub outside: usize,
 }
 
 impl Understood {
+    /// How much of a read the catalog understood, from whether it knows each name in the
+    /// read's order. What comes before the first known name and after the last is not counted:
+    /// OCR's reading of the label's edge, a heading or the directions after the list, whose
+    /// section heading it could not read, is not the list.
+    pub fn of(names_known: &[bool]) -> Understood {
+        let Some(first) = names_known.iter().position(|known| *known) else {
+            return Understood {
+                known: 0,
+                unknown: 0,
+                outside: names_known.len(),
+            };
+        };
+        let last = names_known
+            .iter()
+            .rposition(|known| *known)
+            .unwrap_or(first);
+        let list = &names_known[first..=last];
+        let known = list.iter().filter(|known| **known).count();
+        Understood {
+            known,
+            unknown: list.len() - known,
+            outside: names_known.len() - list.len(),
+        }
+    }
+
     /// A read good enough to stop at: at least 5 names, at most 1 in 4 unknown. (On the
     /// tuning photos, stopping only at 1 in 12 read the same products first and took 65 %
     /// longer on Korean labels: a good Korean read still bends a few long names.)
@@ -130,9 +162,10 @@ impl Understood {
         self.known >= 5 && self.unknown * 4 <= self.known + self.unknown
     }
 
-    /// Which of two reads to keep: more names known, then fewer unknown.
-    fn rank(self) -> (usize, std::cmp::Reverse<usize>) {
-        (self.known, std::cmp::Reverse(self.unknown))
+    /// Which of two reads to keep: more names known, then fewer unknown among them, then fewer
+    /// around them.
+    fn rank(self) -> (usize, Reverse<usize>, Reverse<usize>) {
+        (self.known, Reverse(self.unknown), Reverse(self.outside))
     }
 }
 
@@ -145,17 +178,44 @@ pub fn read_label(
     bytes: &[u8],
     understood: impl Fn(&str) -> Understood,
 ) -> Result<String, PhotoError> {
-    read_label_by(program, bytes, READINGS, understood)
+    read_label_by(
+        program,
+        bytes,
+        READINGS,
+        understood,
+        &mut StepTimes::default(),
+    )
 }
 
-/// `read_label` by the default Tesseract with the readings given (the label photo report
-/// compares them).
+/// `read_label` by the default Tesseract with the readings given, and where its time went (the
+/// label photo report compares readings and sums the steps).
 pub fn read_label_with(
     bytes: &[u8],
     readings: &[Reading],
     understood: impl Fn(&str) -> Understood,
-) -> Result<String, PhotoError> {
-    read_label_by(&ocr::default_program(), bytes, readings, understood)
+) -> (Result<String, PhotoError>, StepTimes) {
+    let mut times = StepTimes::default();
+    let read = read_label_by(
+        &ocr::default_program(),
+        bytes,
+        readings,
+        understood,
+        &mut times,
+    );
+    (read, times)
+}
+
+/// Where one photo's reading time went, step by step.
+#[derive(Debug, Clone, Default)]
+pub struct StepTimes {
+    /// Checking and decoding the upload into grey.
+    pub decode: Duration,
+    /// Scaling, turning level, bending lines straight, stretching (for each line pitch once).
+    pub prepare: Duration,
+    /// Each Tesseract run, in the order of the readings tried.
+    pub readings: Vec<Duration>,
+    /// Cutting the list out of each read and judging it against the catalog.
+    pub judge: Duration,
 }
 
 fn read_label_by(
@@ -163,10 +223,12 @@ fn read_label_by(
     bytes: &[u8],
     readings: &[Reading],
     understood: impl Fn(&str) -> Understood,
+    times: &mut StepTimes,
 ) -> Result<String, PhotoError> {
     let started = std::time::Instant::now();
     let format = check::format_of(bytes)?;
     let grey = check::decode(bytes, format)?.to_luma8();
+    times.decode = started.elapsed();
     let mut best: Option<(Understood, String)> = None;
     let mut failure = PhotoError::NoText;
     // The picture prepared for each line pitch, once: readings differing only in threshold or
@@ -182,12 +244,18 @@ fn read_label_by(
         {
             Some(at) => at,
             None => {
+                let step = std::time::Instant::now();
                 let picture = prepare::for_ocr(grey.clone(), reading.line_pitch);
+                times.prepare += step.elapsed();
                 prepared.push((reading.line_pitch, picture));
                 prepared.len() - 1
             }
         };
-        let list = match ocr::recognise(program, &prepared[at].1, reading, time_left) {
+        let step = std::time::Instant::now();
+        let read = ocr::recognise(program, &prepared[at].1, reading, time_left);
+        times.readings.push(step.elapsed());
+        let step = std::time::Instant::now();
+        let list = match read {
             Ok(text) => ocr::ingredient_part(&text),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {
@@ -200,6 +268,7 @@ fn read_label_by(
             continue;
         }
         let judged = understood(&list);
+        times.judge += step.elapsed();
         if best.as_ref().is_none_or(|(b, _)| judged.rank() > b.rank()) {
             best = Some((judged, list));
         }
@@ -215,8 +284,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_surrounds_the_known_names_is_not_judged() {
+        let (y, n) = (true, false);
+        let of = Understood::of;
+        assert_eq!(
+            of(&[n, n, y, y, n, y, n, n, n]),
+            Understood {
+                known: 3,
+                unknown: 1,
+                outside: 5
+            }
+        );
+        assert_eq!(
+            of(&[n, n]),
+            Understood {
+                known: 0,
+                unknown: 0,
+                outside: 2
+            }
+        );
+        assert!(
+            of(&[y]).rank() > of(&[y, n, n]).rank(),
+            "noise read around it"
+        );
+    }
+
+    #[test]
     fn a_read_is_good_enough_when_nearly_all_its_names_are_known() {
-        let read = |known, unknown| Understood { known, unknown };
+        let read = |known, unknown| Understood {
+            known,
+            unknown,
+            outside: 0,
+        };
         assert!(read(30, 10).well_read());
         assert!(!read(30, 11).well_read());
         assert!(!read(4, 0).well_read(), "too few names to trust");

@@ -35,6 +35,24 @@ impl Threshold {
     }
 }
 
+/// The models Tesseract reads with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Languages {
+    KoreanAndEnglish,
+    Korean,
+    English,
+}
+
+impl Languages {
+    fn models(self) -> &'static str {
+        match self {
+            Languages::KoreanAndEnglish => "kor+eng",
+            Languages::Korean => "kor",
+            Languages::English => "eng",
+        }
+    }
+}
+
 /// The text Tesseract (`program`) reads in `image`, Korean and English, in `reading`'s page
 /// segmentation mode (6: one block of text; 4: one column of lines of varied sizes) and
 /// threshold.
@@ -50,7 +68,8 @@ pub fn recognise(
         .map_err(|e| PhotoError::Ocr(e.to_string()))?;
     let mut child = Command::new(program)
         // LSTM models only.
-        .args(["stdin", "stdout", "-l", "kor+eng", "--oem", "1", "--psm"])
+        .args(["stdin", "stdout", "-l", reading.languages.models()])
+        .args(["--oem", "1", "--psm"])
         .arg(reading.page_mode.to_string())
         .args(["-c", reading.threshold.method()])
         // One thread a job: the jobs are limited to one per core already.

@@ -364,6 +364,15 @@ impl CatalogIndex {
         )
     }
 
+    /// For each name of `text` (a list as on a label), in the label's order, whether the catalog
+    /// knows it: how a label photo's read is judged (`label_photo::Understood::of`).
+    pub fn names_known(&self, text: &str) -> Vec<bool> {
+        self.understand(&crate::ingredients::parse_label(text))
+            .iter()
+            .map(|p| p.known.is_some())
+            .collect()
+    }
+
     /// Each name of a label resolved, with the catalog's ingredient when some product holds it.
     /// Names nobody knows are guessed within one list's budget (`GuessBudget::PER_LIST`).
     fn understand(&self, label: &LabelText) -> Vec<PastedIngredient<'_>> {

@@ -94,13 +94,7 @@ pub async fn read_photo(
         .map_err(|_| PhotoFailure::Photo(PhotoError::Busy))?;
     let index = state.catalog.snapshot();
     let program = state.ocr_program.clone();
-    let understood = move |list: &str| {
-        let (known, unknown) = index.ingredients_named(list);
-        Understood {
-            known: known.len(),
-            unknown: unknown.len(),
-        }
-    };
+    let understood = move |list: &str| Understood::of(&index.names_known(list));
     // The turn is given back when Tesseract has exited and been reaped, not when this
     // request's client goes away.
     block_in_turn(turn, move || {
