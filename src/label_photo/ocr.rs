@@ -72,6 +72,10 @@ pub fn recognise(
         .args(["--oem", "1", "--psm"])
         .arg(reading.page_mode.to_string())
         .args(["-c", reading.threshold.method()])
+        // Light type on a dark label is turned dark on light before (`prepare`): trying each
+        // poorly read line inverted cost a sixth of a photo's time (widened dev set: a
+        // reading 1.28 -> 1.07 s English, 1.39 -> 1.20 s Korean).
+        .args(["-c", "tessedit_do_invert=0"])
         // One thread a job: the jobs are limited to one per core already.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())

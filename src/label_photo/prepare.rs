@@ -17,6 +17,7 @@ pub const FALLBACK_WIDTH: u32 = 1800;
 
 /// `grey` prepared for OCR, its lines of text brought `target_pitch` pixels apart.
 pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
+    let grey = dark_on_light(grey);
     let (width, height) = grey.dimensions();
     let factor = match line_pitch(&grey) {
         Some(pitch) => (target_pitch / pitch).clamp(0.25, 3.0),
@@ -31,6 +32,19 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
         image::imageops::resize(&grey, new_width, new_height, FilterType::Triangle)
     };
     stretched(flattened(deskewed(scaled)))
+}
+
+/// Below this median grey the paper is dark and the type light.
+const DARK_PAPER: u8 = 110;
+
+/// The picture with dark type on light paper: a list printed light on a dark label (a black
+/// bottle) is turned to its negative, which is what Tesseract reads (it is not left to try
+/// each line inverted: that try doubled the time of every line it read poorly).
+fn dark_on_light(mut grey: GrayImage) -> GrayImage {
+    if median_grey(&grey) < DARK_PAPER {
+        image::imageops::invert(&mut grey);
+    }
+    grey
 }
 
 /// How much brightness must change from one pixel to the next along a row to count as ink
@@ -448,6 +462,14 @@ mod tests {
         assert!(edge_offset(&flat).abs() <= 3, "{}", edge_offset(&flat));
         let straight = lines(1200, 900, 45);
         assert_eq!(flattened(straight.clone()), straight);
+    }
+
+    #[test]
+    fn light_type_on_dark_paper_is_turned_to_dark_on_light() {
+        let mut negative = lines(400, 300, 40);
+        image::imageops::invert(&mut negative);
+        assert_eq!(dark_on_light(negative), lines(400, 300, 40));
+        assert_eq!(dark_on_light(lines(400, 300, 40)), lines(400, 300, 40));
     }
 
     #[test]

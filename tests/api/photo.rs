@@ -199,6 +199,29 @@ async fn a_photo_with_glare_over_the_list_finds_its_product_first() {
     assert_read_well_and_first(&app, photo, &list, id).await;
 }
 
+/// `photo` as its negative: light type on a dark label (a black bottle's list printed white).
+fn negative_of(photo: &[u8]) -> Vec<u8> {
+    let mut picture = image::load_from_memory(photo).unwrap().to_rgb8();
+    image::imageops::invert(&mut picture);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&picture)
+        .unwrap();
+    jpeg
+}
+
+#[tokio::test]
+async fn light_type_on_a_dark_label_finds_its_product_first() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    let list = korean_list(&app, id).await;
+    let photo = negative_of(&label_photo("[전성분]", &list, &clear(NANUM_GOTHIC)));
+    assert_read_well_and_first(&app, photo, &list, id).await;
+}
+
 #[tokio::test]
 async fn directions_after_the_list_naming_other_ingredients_are_not_read_as_the_list() {
     if crate::helpers::missing_ocr() {
