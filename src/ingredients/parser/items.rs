@@ -90,6 +90,34 @@ pub(super) fn split_long_item(item: &str) -> Vec<String> {
     vec![item.to_string()]
 }
 
+/// What a product is, never what it holds: a kit's section name (`에센스`, `토너 정제수, …`) or
+/// a label's product name read with its list. Read as an ingredient, it ranked kits that list
+/// their parts' names first for any label naming its own kind.
+const PRODUCT_KINDS: &[&str] = &[
+    "토너",
+    "스킨",
+    "에센스",
+    "세럼",
+    "앰플",
+    "크림",
+    "로션",
+    "미스트",
+    "클렌저",
+    "클렌징폼",
+    "폼클렌저",
+    "선크림",
+    "아이크림",
+    "마스크",
+    "toner",
+    "essence",
+    "serum",
+    "ampoule",
+    "cream",
+    "lotion",
+    "mist",
+    "cleanser",
+];
+
 /// `*Certified organic ingredient`, `*표시: belif original formula`.
 pub(super) fn is_footnote_legend(item: &str) -> bool {
     let item = item.trim_start();
@@ -114,7 +142,9 @@ pub(super) fn clean_item(item: &str) -> Option<String> {
         .trim_start_matches(['-', '–', ':'])
         .trim();
     let name = balance_brackets(name);
-    if !name.chars().any(|c| c.is_alphabetic()) {
+    if !name.chars().any(|c| c.is_alphabetic())
+        || PRODUCT_KINDS.contains(&text::fold(&name).as_str())
+    {
         return None;
     }
     let words = name.split_whitespace().count();

@@ -205,6 +205,21 @@ mod tests {
     }
 
     #[test]
+    fn a_product_kind_is_no_ingredient() {
+        assert_eq!(
+            names("이즈앤트리 어니언 에센스 토너 정제수 글리세린 부틸렌글라이콜"),
+            [
+                "이즈앤트리",
+                "어니언",
+                "정제수",
+                "글리세린",
+                "부틸렌글라이콜"
+            ]
+        );
+        assert_eq!(names("Cream, Water, Shea Butter"), ["Water", "Shea Butter"]);
+    }
+
+    #[test]
     fn concentrations_and_thousands_are_removed() {
         assert_eq!(
             names("약모밀꽃/잎/줄기수(77%), 팥추출물(4,500 ppm), 병풀추출물(15%함유)"),
