@@ -155,11 +155,13 @@ impl Understood {
         }
     }
 
-    /// A read good enough to stop at: at least 5 names, at most 1 in 4 unknown. (On the
+    /// A read good enough to stop at: at least 5 names, at most 1 in 3 unknown. (On the
     /// tuning photos, stopping only at 1 in 12 read the same products first and took 65 %
-    /// longer on Korean labels: a good Korean read still bends a few long names.)
+    /// longer on Korean labels: a good Korean read still bends a few long names; 1 in 3
+    /// against 1 in 4 read the same products first with a second reading on 23 Korean
+    /// photos in 60 instead of 28.)
     fn well_read(self) -> bool {
-        self.known >= 5 && self.unknown * 4 <= self.known + self.unknown
+        self.known >= 5 && self.unknown * 3 <= self.known + self.unknown
     }
 
     /// Which of two reads to keep: more names known, then fewer unknown among them, then fewer
@@ -316,8 +318,8 @@ mod tests {
             unknown,
             outside: 0,
         };
-        assert!(read(30, 10).well_read());
-        assert!(!read(30, 11).well_read());
+        assert!(read(30, 15).well_read());
+        assert!(!read(30, 16).well_read());
         assert!(!read(4, 0).well_read(), "too few names to trust");
         assert!(read(20, 5).rank() > read(19, 0).rank());
         assert!(read(20, 1).rank() > read(20, 3).rank());
