@@ -119,7 +119,8 @@ impl<T: Clone + PartialEq> NearestNames<T> {
     }
 
     /// From (name, meaning, weight) triples: the weight says how common the meaning is (the
-    /// products holding it), which settles a tie between two meanings far apart in it.
+    /// formulas holding it; the same at every name of one meaning), which settles a tie
+    /// between two meanings far apart in it.
     pub fn weighted<'a>(names: impl IntoIterator<Item = (&'a str, T, u32)>) -> Self {
         let mut nearest = NearestNames {
             latin: Vec::new(),
@@ -182,9 +183,6 @@ impl<T: Clone + PartialEq> NearestNames<T> {
                     } else {
                         rival = rival.max(*weight);
                     }
-                }
-                Some((d, m, w)) if distance == d && m == meaning && *weight > w => {
-                    best = Some((d, m, *weight));
                 }
                 Some((d, ..)) if distance >= d => {}
                 _ if distance <= allowed => {

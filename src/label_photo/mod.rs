@@ -267,6 +267,7 @@ fn read_label_by(
         };
         // A label's edge read as `|` is no text: a read needs a letter or a digit.
         if !list.chars().any(char::is_alphanumeric) {
+            times.judge += step.elapsed();
             continue;
         }
         let judged = understood(&list);

@@ -53,7 +53,7 @@ impl Languages {
     }
 }
 
-/// The text Tesseract (`program`) reads in `image`, Korean and English, in `reading`'s page
+/// The text Tesseract (`program`) reads in `image` with `reading`'s models, page
 /// segmentation mode (6: one block of text; 4: one column of lines of varied sizes) and
 /// threshold.
 pub fn recognise(
