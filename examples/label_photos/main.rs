@@ -93,6 +93,13 @@ fn main() {
             .collect(),
         Err(_) => READINGS.to_vec(),
     };
+    // LABEL_ONLY=1571,1669 reads only those products' photos (in the styles they have in the
+    // whole run): for looking at one miss.
+    let only: Option<Vec<i32>> = std::env::var("LABEL_ONLY").ok().map(|ids| {
+        ids.split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect()
+    });
     if let Some(out) = &out {
         std::fs::create_dir_all(out).expect("the output folder");
     }
@@ -108,6 +115,9 @@ fn main() {
         let (mut first, mut seconds, mut misses) = (0usize, Vec::new(), Vec::new());
         let mut steps = StepSums::default();
         for (n, product) in products.iter().enumerate() {
+            if only.as_ref().is_some_and(|ids| !ids.contains(&product.id)) {
+                continue;
+            }
             let names: Vec<String> = catalog
                 .ingredients_of(product.id)
                 .into_iter()
@@ -197,13 +207,13 @@ fn main() {
             } else {
                 "English (Sephora)"
             },
-            products.len(),
-            100.0 * first as f64 / products.len().max(1) as f64,
-            products.len(),
+            seconds.len(),
+            100.0 * first as f64 / seconds.len().max(1) as f64,
+            seconds.len(),
             at(0.5),
             at(0.9)
         );
-        steps.print(products.len());
+        steps.print(seconds.len());
         for miss in &misses {
             eprintln!("  missed: {miss}");
         }
@@ -217,6 +227,8 @@ struct StepSums {
     prepare: f64,
     /// For each reading in turn: how many photos were read that way, and the seconds it took.
     readings: Vec<(usize, f64)>,
+    /// How many readings read only the list's rows.
+    cropped: usize,
     judge: f64,
     matching: f64,
 }
@@ -232,6 +244,7 @@ impl StepSums {
             self.readings[n].0 += 1;
             self.readings[n].1 += took.as_secs_f64();
         }
+        self.cropped += times.cropped;
         self.judge += times.judge.as_secs_f64();
         self.matching += matching.as_secs_f64();
     }
@@ -252,10 +265,11 @@ impl StepSums {
             })
             .collect();
         println!(
-            "|   steps, mean a photo | decode {:.3} s | prepare {:.3} s | {} | judging {:.3} s | matching {:.4} s |",
+            "|   steps, mean a photo | decode {:.3} s | prepare {:.3} s | {} | cropped {} | judging {:.3} s | matching {:.4} s |",
             self.decode / photos,
             self.prepare / photos,
             readings.join(" | "),
+            self.cropped,
             self.judge / photos,
             self.matching / photos,
         );

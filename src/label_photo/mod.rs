@@ -216,6 +216,8 @@ pub struct StepTimes {
     pub prepare: Duration,
     /// Each Tesseract run, in the order of the readings tried.
     pub readings: Vec<Duration>,
+    /// How many of them stopped at the list's foot (`ocr::list_foot`).
+    pub cropped: usize,
     /// Cutting the list out of each read and judging it against the catalog.
     pub judge: Duration,
 }
@@ -236,6 +238,9 @@ fn read_label_by(
     // The picture prepared for each line pitch, once: readings differing only in threshold or
     // page mode read the same pixels.
     let mut prepared: Vec<(f64, image::GrayImage)> = Vec::new();
+    // How far down the list reaches (a share of the picture's height), once a read has shown
+    // it: a reading after it does not read the directions and cautions after the list again.
+    let mut list_foot: Option<f64> = None;
     for reading in readings {
         let Some(time_left) = OCR_TIME_LIMIT.checked_sub(started.elapsed()) else {
             break;
@@ -253,12 +258,23 @@ fn read_label_by(
                 prepared.len() - 1
             }
         };
+        let whole = &prepared[at].1;
+        let cropped = list_foot.map(|share| prepare::top_of(whole, share));
+        times.cropped += usize::from(cropped.is_some());
         let step = std::time::Instant::now();
-        let read = ocr::recognise(program, &prepared[at].1, reading, time_left);
+        let read = ocr::recognise(
+            program,
+            cropped.as_ref().unwrap_or(whole),
+            reading,
+            time_left,
+        );
         times.readings.push(step.elapsed());
+        if let (Ok(read), None) = (&read, list_foot) {
+            list_foot = ocr::list_foot(read, whole.height());
+        }
         let step = std::time::Instant::now();
         let list = match read {
-            Ok(text) => ocr::ingredient_part(&text),
+            Ok(read) => ocr::ingredient_part(&read.text),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {
                 failure = error;

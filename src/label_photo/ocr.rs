@@ -1,6 +1,7 @@
 //! Tesseract 5 (Debian's `tesseract-ocr` with the Korean and English models) in a subprocess:
 //! a broken image or a stuck OCR can only end that process, never the server. The picture goes
-//! in on stdin as PNG, the text comes out on stdout; past the time limit the process is killed.
+//! in on stdin as PNG, the text comes out on stdout (with where each line is, `PageRead`); past
+//! the time limit the process is killed.
 
 use std::io::{Cursor, Read, Write};
 use std::process::{Command, Stdio};
@@ -53,15 +54,82 @@ impl Languages {
     }
 }
 
+/// What one Tesseract run read: its text, and where each of its lines is on the picture.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageRead {
+    pub text: String,
+    pub lines: Vec<LineBox>,
+}
+
+/// One line Tesseract read: its rows on the picture, and its words lowercased and run
+/// together (Tesseract's text puts a space between Korean words only where the label does, its
+/// word boxes cannot say where: a heading is looked for without spaces).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineBox {
+    pub top: u32,
+    pub bottom: u32,
+    pub squashed: String,
+}
+
+impl PageRead {
+    /// Tesseract's output with both its text and its TSV (a row per word, its box and its
+    /// place in block, paragraph and line): the TSV's rows are the lines with tabs (OCR text
+    /// holds none). An output without TSV (another OCR program) is all text, with no boxes.
+    pub fn parse(output: &str) -> PageRead {
+        let mut text = String::with_capacity(output.len() / 2);
+        let mut lines: Vec<LineBox> = Vec::new();
+        let mut current: Option<(u32, u32, u32)> = None;
+        for row in output.lines() {
+            let fields: Vec<&str> = row.split('\t').collect();
+            if fields.len() < 12 {
+                text.push_str(row);
+                text.push('\n');
+                continue;
+            }
+            // level, page, block, paragraph, line, word, left, top, width, height, conf, text
+            let number = |i: usize| fields[i].trim().parse::<u32>().ok();
+            let word = fields[11..].join(" ").trim().to_lowercase();
+            let (Some(5), Some(block), Some(paragraph), Some(line), Some(top), Some(height)) = (
+                number(0),
+                number(2),
+                number(3),
+                number(4),
+                number(7),
+                number(9),
+            ) else {
+                continue;
+            };
+            if word.is_empty() {
+                continue;
+            }
+            let key = (block, paragraph, line);
+            match lines.last_mut() {
+                Some(last) if current == Some(key) => {
+                    last.top = last.top.min(top);
+                    last.bottom = last.bottom.max(top + height);
+                    last.squashed.push_str(&word);
+                }
+                _ => lines.push(LineBox {
+                    top,
+                    bottom: top + height,
+                    squashed: word,
+                }),
+            }
+            current = Some(key);
+        }
+        PageRead { text, lines }
+    }
+}
+
 /// The text Tesseract (`program`) reads in `image` with `reading`'s models, page
 /// segmentation mode (6: one block of text; 4: one column of lines of varied sizes) and
-/// threshold.
+/// threshold, and where its lines are.
 pub fn recognise(
     program: &str,
     image: &GrayImage,
     reading: &super::Reading,
     time_limit: Duration,
-) -> Result<String, PhotoError> {
+) -> Result<PageRead, PhotoError> {
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
@@ -76,6 +144,8 @@ pub fn recognise(
         // poorly read line inverted cost a sixth of a photo's time (widened dev set: a
         // reading 1.28 -> 1.07 s English, 1.39 -> 1.20 s Korean).
         .args(["-c", "tessedit_do_invert=0"])
+        // The text, and each word's box: where the list is on the picture (`list_foot`).
+        .args(["txt", "tsv"])
         // One thread a job: the jobs are limited to one per core already.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
@@ -117,7 +187,7 @@ pub fn recognise(
     if !status.success() {
         return Err(PhotoError::Ocr(format!("tesseract exited with {status}")));
     }
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    Ok(PageRead::parse(&String::from_utf8_lossy(&text)))
 }
 
 /// Where a label's list starts, in the languages labels are printed in.
@@ -134,6 +204,69 @@ const LIST_ENDS: &[&str] = &[
     "warning",
     "caution",
 ];
+
+/// How far down a picture its ingredient list reaches, as a fraction of its height, from where
+/// `read` of it shows it: to the last line before the next section's heading (the directions
+/// and cautions, often as long as the list), half a line more. What is above the list is kept:
+/// a label's name and size are a few short lines, and on a bent label the list's lines rise
+/// above its heading's at the edges. Only what `ingredient_part` drops from this read is cut:
+/// the list starts at its heading when the read's first half shows one, else at the top.
+/// `None` when the read shows no section after the list, or the list reaches most of the way
+/// down anyway: a reading that is not understood well is then read again whole.
+pub fn list_foot(read: &PageRead, height: u32) -> Option<f64> {
+    let squashed = |marker: &str| marker.replace(' ', "");
+    let total: usize = read.lines.iter().map(|l| l.squashed.len()).sum();
+    let mut before = 0;
+    let mut start = None;
+    for (at, line) in read.lines.iter().enumerate() {
+        let found = LIST_STARTS
+            .iter()
+            .filter_map(|marker| line.squashed.find(&squashed(marker)))
+            .min();
+        if let Some(offset) = found {
+            if before + offset < total / 2 {
+                start = Some(at);
+            }
+            break;
+        }
+        before += line.squashed.len();
+    }
+    let list = &read.lines[start.unwrap_or(0)..];
+    // The list ends at the first line after its heading holding the next section's heading:
+    // before it when the line starts with it, with it when the list ends on that line.
+    let holds_next = |line: &LineBox| {
+        LIST_ENDS
+            .iter()
+            .any(|m| line.squashed.contains(&squashed(m)))
+    };
+    let opens_next = |line: &LineBox| {
+        let words = line
+            .squashed
+            .trim_start_matches(|c: char| !c.is_alphanumeric());
+        LIST_ENDS.iter().any(|m| words.starts_with(&squashed(m)))
+    };
+    let at = list.iter().skip(1).position(holds_next)? + 1;
+    let (list, next) = if opens_next(&list[at]) {
+        (&list[..at], Some(&list[at]))
+    } else {
+        (&list[..=at], None)
+    };
+    let mut heights: Vec<u32> = list.iter().map(|l| l.bottom - l.top).collect();
+    heights.sort_unstable();
+    let margin = f64::from(heights[heights.len() / 2]) * 0.6;
+    let lowest = f64::from(list.iter().map(|l| l.bottom).max()?);
+    let foot = match next {
+        // Not into the next section's line, unless the lines overlap (a bent label).
+        Some(next) => (lowest + margin).min(f64::from(next.top).max(lowest)),
+        None => lowest + margin,
+    };
+    let foot = foot / f64::from(height.max(1));
+    (foot <= MOST_OF_THE_PICTURE).then_some(foot)
+}
+
+/// A list reaching further down than this share of the picture is read whole: a crop would
+/// save little.
+const MOST_OF_THE_PICTURE: f64 = 0.85;
 
 /// The ingredient list of an OCR'd label: after its heading (`전성분`, `Ingredients:`), up to
 /// the next section (directions, cautions), or the whole text when there is no heading.
@@ -201,5 +334,101 @@ mod tests {
             "Moisture Cream\nINGREDIENTS: Water, Glycerin.\nWarning: for external use only";
         assert_eq!(ingredient_part(english), "Water, Glycerin.");
         assert_eq!(ingredient_part("Water, Glycerin"), "Water, Glycerin");
+    }
+
+    /// Tesseract's output for `lines` (text, top, height): its TSV, a row per word, then its text.
+    fn tesseract_output(lines: &[(&str, u32, u32)]) -> String {
+        let mut tsv = String::from(
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n",
+        );
+        let mut text = String::new();
+        for (n, (line, top, height)) in lines.iter().enumerate() {
+            tsv.push_str(&format!(
+                "4\t1\t1\t1\t{}\t0\t10\t{top}\t500\t{height}\t-1\t\n",
+                n + 1
+            ));
+            for (w, word) in line.split(' ').enumerate() {
+                // Word boxes sit a little lower or higher than the line's.
+                let top = top + (w as u32 % 3);
+                tsv.push_str(&format!(
+                    "5\t1\t1\t1\t{}\t{}\t{}\t{top}\t40\t{}\t91.5\t{word}\n",
+                    n + 1,
+                    w + 1,
+                    10 + 50 * w,
+                    height - 2
+                ));
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        tsv + &text
+    }
+
+    #[test]
+    fn a_read_keeps_its_text_and_where_each_line_is() {
+        let output =
+            tesseract_output(&[("수분 크림", 10, 30), ("[전성분] 정제수, 글리세린", 60, 32)]);
+        let read = PageRead::parse(&output);
+        assert_eq!(read.text, "수분 크림\n[전성분] 정제수, 글리세린\n");
+        assert_eq!(read.lines.len(), 2);
+        assert_eq!(read.lines[1].squashed, "[전성분]정제수,글리세린");
+        assert_eq!((read.lines[1].top, read.lines[1].bottom), (60, 92));
+        // Another OCR program's plain text: all text, no boxes.
+        let plain = PageRead::parse("Ingredients: Water, Glycerin\n");
+        assert_eq!(plain.text, "Ingredients: Water, Glycerin\n");
+        assert!(plain.lines.is_empty());
+    }
+
+    #[test]
+    fn the_list_ends_before_the_next_sections_heading() {
+        let label = [
+            ("수분 크림 50ml", 10, 30),
+            ("[전성분] 정제수, 글리세린,", 60, 30),
+            ("부틸렌글라이콜, 판테놀", 100, 30),
+            ("사용방법: 세안 후 적당량을", 140, 30),
+            ("바릅니다. 주의사항: 상처가 있는", 180, 30),
+            ("부위에는 사용을 자제할 것", 220, 30),
+        ];
+        let read = PageRead::parse(&tesseract_output(&label));
+        let foot = list_foot(&read, 400).expect("a foot");
+        // Below the list's last line (100 + 30) and its margin, above the directions' line.
+        assert!((130.0 / 400.0..=140.0 / 400.0).contains(&foot), "{foot}");
+        // What is cut is what `ingredient_part` drops from the read anyway.
+        assert_eq!(
+            ingredient_part(&read.text),
+            "정제수, 글리세린, 부틸렌글라이콜, 판테놀"
+        );
+
+        // A list ending on the line that starts the directions keeps that line.
+        let run_on = [
+            ("Ingredients: Water, Glycerin, Niacinamide,", 10, 30),
+            ("Panthenol. Directions: smooth over the face", 50, 30),
+            ("morning and evening, avoiding the eyes.", 90, 30),
+            ("Warning: for external use only.", 130, 30),
+        ];
+        let read = PageRead::parse(&tesseract_output(&run_on));
+        let foot = list_foot(&read, 200).expect("a foot");
+        assert!((80.0 / 200.0..=100.0 / 200.0).contains(&foot), "{foot}");
+    }
+
+    #[test]
+    fn a_list_running_to_the_foot_or_without_a_next_section_is_read_whole() {
+        let no_next = [
+            ("Ingredients: Water, Glycerin,", 10, 30),
+            ("Niacinamide, Panthenol", 50, 30),
+        ];
+        let read = PageRead::parse(&tesseract_output(&no_next));
+        assert_eq!(list_foot(&read, 2_000), None);
+        // The directions' heading on the picture's last lines: nothing worth cutting.
+        let at_the_foot = [
+            ("Ingredients: Water, Glycerin,", 10, 30),
+            ("Niacinamide, Panthenol", 50, 30),
+            ("Directions: smooth over the face", 90, 30),
+        ];
+        let read = PageRead::parse(&tesseract_output(&at_the_foot));
+        assert_eq!(list_foot(&read, 100), None);
+        assert!(list_foot(&read, 1_000).is_some());
+        // No read lines (a plain-text OCR): nothing known, nothing cut.
+        assert_eq!(list_foot(&PageRead::parse("Water, Glycerin"), 100), None);
     }
 }

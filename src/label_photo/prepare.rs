@@ -34,6 +34,12 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
     stretched(flattened(deskewed(scaled)))
 }
 
+/// The picture's top `share` of its height, across its whole width.
+pub fn top_of(picture: &GrayImage, share: f64) -> GrayImage {
+    let rows = ((share * f64::from(picture.height())).ceil() as u32).clamp(1, picture.height());
+    image::imageops::crop_imm(picture, 0, 0, picture.width(), rows).to_image()
+}
+
 /// Below this median grey the paper is dark and the type light.
 const DARK_PAPER: u8 = 110;
 

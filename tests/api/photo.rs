@@ -8,6 +8,8 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, texts, TestApp};
+use seongbun::label_photo::{read_label_with, Understood, READINGS};
+
 use crate::label_render::{
     label_photo, label_photo_of, png_claiming, stored_sideways, LabelText, PhotoStyle, DEJAVU_SANS,
     LIBERATION_SANS, NANUM_GOTHIC, UN_DOTUM,
@@ -254,6 +256,51 @@ async fn directions_after_the_list_naming_other_ingredients_are_not_read_as_the_
     for other in ["Niacinamide", "Hyaluronic", "Directions", "Low pH Gentle"] {
         assert!(!kept.contains(other), "{other} in {kept}");
     }
+}
+
+/// A second reading reads down to the list's foot only: the directions and cautions after it
+/// (as long as the list on a Korean label) are not read again.
+#[test]
+fn a_reading_after_the_first_stops_at_the_lists_foot() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
+    let list = "정제수, 글리세린, 부틸렌글라이콜, 나이아신아마이드, 판테놀, 알란토인, \
+                소듐하이알루로네이트, 카보머, 트로메타민, 에틸헥실글리세린, 아데노신";
+    let label = LabelText {
+        before: "하늘랩\n수분 진정 토너\n150 mL",
+        heading: "[전성분]",
+        list,
+        after: "사용방법: 세안 후 적당량을 취해 얼굴에 부드럽게 펴 발라 흡수시켜 줍니다.\n\
+                사용할 때의 주의사항: 1) 화장품 사용 시 또는 사용 후 직사광선에 의하여 \
+                사용부위가 붉은 반점, 부어오름 또는 가려움증 등의 이상 증상이나 부작용이 있는 \
+                경우 전문의 등과 상담할 것 2) 상처가 있는 부위 등에는 사용을 자제할 것 \
+                3) 보관 및 취급 시의 주의사항: 어린이의 손이 닿지 않는 곳에 보관할 것",
+    };
+    let photo = label_photo_of(&label, &clear(NANUM_GOTHIC));
+    // The judge finds the first read poor whatever it holds, so that a second is made.
+    let judged = std::cell::RefCell::new(Vec::new());
+    let understood = |read: &str| {
+        judged.borrow_mut().push(read.to_string());
+        let known = if judged.borrow().len() == 1 { 0 } else { 30 };
+        Understood {
+            known,
+            unknown: 0,
+            outside: 0,
+        }
+    };
+    let (text, times) = read_label_with(&photo, &READINGS[..2], understood);
+    let text = text.expect("a read");
+    assert_eq!(times.readings.len(), 2);
+    assert_eq!(
+        times.cropped, 1,
+        "the second reading stops at the list's foot"
+    );
+    // The crop loses none of the list: its last line is above the cut.
+    assert!(
+        text.contains("아데노신"),
+        "the list's last name is kept: {text}"
+    );
 }
 
 #[tokio::test]
