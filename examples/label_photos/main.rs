@@ -8,7 +8,8 @@
 //! The dev set is every 7th product with a list, counted from the 4th (id % 7 == 3); any
 //! tuning of the image preparation is done on other products (id % 7 == 0, `LABEL_SET=tune`).
 //! `LABEL_READINGS=45:6:s,60:4:o` tries other readings (line pitch:page mode:threshold, s for
-//! Sauvola and o for Otsu, in turn) than the app's.
+//! Sauvola and o for Otsu, in turn; optionally the models and the light) than the app's;
+//! `LABEL_ONLY=1571,1669` reads only those products' photos, in the styles they have in the run.
 
 // Shared with the tests, which use more of it than the report does.
 #[allow(dead_code)]
@@ -18,6 +19,7 @@ use std::time::Instant;
 
 use seongbun::ingredients::PastedText;
 use seongbun::label_photo::ocr::{Languages, Threshold};
+use seongbun::label_photo::prepare::Light;
 use seongbun::label_photo::{read_label_with, Reading, StepTimes, Understood, READINGS};
 use seongbun::live_catalog::CatalogIndex;
 
@@ -64,16 +66,20 @@ fn main() {
         3
     };
     // LABEL_READINGS=45:6:s,60:4:o (line pitch:page mode:threshold, Sauvola or Otsu, in
-    // turn) compares other readings.
+    // turn; then optionally the models, kor, eng or kor+eng, and the light, g for a glare
+    // stripe only or e for evened across) compares other readings.
     let readings: Vec<Reading> = match std::env::var("LABEL_READINGS") {
         Ok(list) => list
             .split(',')
             .map(|r| {
                 let parts: Vec<&str> = r.split(':').collect();
-                let (pitch, mode, threshold, languages) = match parts[..] {
-                    [pitch, mode, threshold] => (pitch, mode, threshold, "kor+eng"),
-                    [pitch, mode, threshold, languages] => (pitch, mode, threshold, languages),
-                    _ => panic!("pitch:mode:threshold[:languages], not {r}"),
+                let (pitch, mode, threshold, languages, light) = match parts[..] {
+                    [pitch, mode, threshold] => (pitch, mode, threshold, "kor+eng", "g"),
+                    [pitch, mode, threshold, languages] => (pitch, mode, threshold, languages, "g"),
+                    [pitch, mode, threshold, languages, light] => {
+                        (pitch, mode, threshold, languages, light)
+                    }
+                    _ => panic!("pitch:mode:threshold[:languages[:light]], not {r}"),
                 };
                 Reading {
                     line_pitch: pitch.parse().expect("a line pitch"),
@@ -87,6 +93,11 @@ fn main() {
                         "kor" => Languages::Korean,
                         "eng" => Languages::English,
                         _ => Languages::KoreanAndEnglish,
+                    },
+                    light: if light == "e" {
+                        Light::Evened
+                    } else {
+                        Light::GlareOnly
                     },
                 }
             })

@@ -91,6 +91,7 @@ pub struct Reading {
     pub page_mode: u8,
     pub threshold: ocr::Threshold,
     pub languages: ocr::Languages,
+    pub light: prepare::Light,
 }
 
 /// The readings tried, in turn, while the text is not yet understood well
@@ -105,18 +106,21 @@ pub const READINGS: &[Reading] = &[
         page_mode: 6,
         threshold: ocr::Threshold::Sauvola,
         languages: ocr::Languages::KoreanAndEnglish,
+        light: prepare::Light::GlareOnly,
     },
     Reading {
         line_pitch: 60.0,
         page_mode: 4,
         threshold: ocr::Threshold::Sauvola,
         languages: ocr::Languages::KoreanAndEnglish,
+        light: prepare::Light::GlareOnly,
     },
     Reading {
         line_pitch: prepare::TARGET_LINE_PITCH,
         page_mode: 6,
         threshold: ocr::Threshold::Otsu,
         languages: ocr::Languages::KoreanAndEnglish,
+        light: prepare::Light::GlareOnly,
     },
 ];
 
@@ -235,9 +239,9 @@ fn read_label_by(
     times.decode = started.elapsed();
     let mut best: Option<(Understood, String)> = None;
     let mut failure = PhotoError::NoText;
-    // The picture prepared for each line pitch, once: readings differing only in threshold or
-    // page mode read the same pixels.
-    let mut prepared: Vec<(f64, image::GrayImage)> = Vec::new();
+    // The picture prepared for each line pitch and light, once: readings differing only in
+    // threshold or page mode read the same pixels.
+    let mut prepared: Vec<((f64, prepare::Light), image::GrayImage)> = Vec::new();
     // How far down the list reaches (a share of the picture's height), once a read has shown
     // it: a reading after it does not read the directions and cautions after the list again.
     let mut list_foot: Option<f64> = None;
@@ -247,14 +251,14 @@ fn read_label_by(
         };
         let at = match prepared
             .iter()
-            .position(|(pitch, _)| *pitch == reading.line_pitch)
+            .position(|(way, _)| *way == (reading.line_pitch, reading.light))
         {
             Some(at) => at,
             None => {
                 let step = std::time::Instant::now();
-                let picture = prepare::for_ocr(grey.clone(), reading.line_pitch);
+                let picture = prepare::for_ocr(grey.clone(), reading.line_pitch, reading.light);
                 times.prepare += step.elapsed();
-                prepared.push((reading.line_pitch, picture));
+                prepared.push(((reading.line_pitch, reading.light), picture));
                 prepared.len() - 1
             }
         };

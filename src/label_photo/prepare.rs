@@ -1,7 +1,7 @@
 //! The picture made easy for Tesseract: upright (EXIF, in `check`), grey, scaled so the
 //! label's lines of text are as far apart as Tesseract reads best (a phone photo is mostly
-//! scaled down, which also makes OCR faster; small type is scaled up), turned level, its
-//! contrast stretched. Each step was kept because it measured better on the tuning photos
+//! scaled down, which also makes OCR faster; small type is scaled up), turned level, its lines
+//! bent straight, a glare stripe evened out, its contrast stretched. Each step was kept because it measured better on the tuning photos
 //! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse, and evening
 //! the paper's light square by square measured no better: neither is here.
 
@@ -15,8 +15,20 @@ pub const TARGET_LINE_PITCH: f64 = 45.0;
 /// shows its type at about this scale).
 pub const FALLBACK_WIDTH: u32 = 1800;
 
-/// `grey` prepared for OCR, its lines of text brought `target_pitch` pixels apart.
-pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
+/// How a picture's light is evened across before OCR (`evened_across`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Light {
+    /// Only a glare stripe is evened out: other changes of light across (a shadow to one
+    /// side) a neighbourhood threshold follows, and evening them lost photos read before.
+    GlareOnly,
+    /// Every column's ink and paper are brought to the typical levels: the light falling off
+    /// toward a bottle's edges too.
+    Evened,
+}
+
+/// `grey` prepared for OCR, its lines of text brought `target_pitch` pixels apart, its light
+/// evened across as `light` says.
+pub fn for_ocr(grey: GrayImage, target_pitch: f64, light: Light) -> GrayImage {
     let grey = dark_on_light(grey);
     let (width, height) = grey.dimensions();
     let factor = match line_pitch(&grey) {
@@ -31,7 +43,7 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64) -> GrayImage {
         let new_height = ((f64::from(height) * factor).round() as u32).max(1);
         image::imageops::resize(&grey, new_width, new_height, FilterType::Triangle)
     };
-    stretched(flattened(deskewed(scaled)))
+    stretched(evened_across(flattened(deskewed(scaled)), light))
 }
 
 /// The picture's top `share` of its height, across its whole width.
@@ -366,34 +378,141 @@ pub fn line_pitch(grey: &GrayImage) -> Option<f64> {
     (best > 0.2).then_some(lag as f64)
 }
 
+/// How wide the columns that one ink and paper level is measured over are, either side, as a
+/// share of the picture's width.
+const LIGHT_WINDOW: f64 = 0.02;
+/// The share of a window's pixels darker than its ink level, and lighter than its paper level.
+const INK_SHARE: f64 = 0.03;
+const PAPER_SHARE: f64 = 0.10;
+/// Ink this much darker than the paper is type; less is paper only (a margin, a gap).
+const LEAST_CONTRAST: u8 = 24;
+
+/// The picture with a glare stripe evened out: a bright stripe down a bottle leaves the type
+/// in it barely darker than the paper, which one threshold cannot follow and a neighbourhood
+/// threshold reads as noise. Each column's ink and paper levels (a dark and a light percentile
+/// over the columns around it) are brought to the picture's typical ones. A picture without
+/// such a stripe is left as it is.
+fn evened_across(mut grey: GrayImage, light: Light) -> GrayImage {
+    let (width, height) = grey.dimensions();
+    if width < 16 || height < 16 {
+        return grey;
+    }
+    let mut columns = vec![[0u32; 256]; width as usize];
+    for (x, _, pixel) in grey.enumerate_pixels() {
+        columns[x as usize][usize::from(pixel.0[0])] += 1;
+    }
+    let half = ((f64::from(width) * LIGHT_WINDOW).round() as usize).max(2);
+    let level = |histogram: &[u32; 256], share: f64, from_dark: bool| {
+        let total: u32 = histogram.iter().sum();
+        level_past(histogram, (f64::from(total) * share) as u32, from_dark)
+    };
+    // Each column's (ink, paper), from the columns within `half` of it.
+    let mut window = [0u32; 256];
+    let mut levels = Vec::with_capacity(width as usize);
+    for column in columns.iter().take(half) {
+        add(&mut window, column);
+    }
+    for x in 0..width as usize {
+        if let Some(entering) = columns.get(x + half) {
+            add(&mut window, entering);
+        }
+        if x > half {
+            remove(&mut window, &columns[x - half - 1]);
+        }
+        levels.push((
+            level(&window, INK_SHARE, true),
+            level(&window, PAPER_SHARE, false),
+        ));
+    }
+    let typed: Vec<(u8, u8)> = levels
+        .iter()
+        .copied()
+        .filter(|(ink, paper)| *paper >= ink.saturating_add(LEAST_CONTRAST))
+        .collect();
+    if typed.len() < levels.len() / 4 {
+        return grey;
+    }
+    let median = |mut values: Vec<u8>| {
+        values.sort_unstable();
+        values[values.len() / 2]
+    };
+    let ink = median(typed.iter().map(|l| l.0).collect());
+    let paper = median(typed.iter().map(|l| l.1).collect());
+    let contrast = f32::from(paper.saturating_sub(ink)).max(1.0);
+    // A glare stripe: type in some column at under half the typical contrast, with type at
+    // nearly the typical contrast on either side of it (not the ragged end of lines, nor a
+    // shadow falling off to one side, which the neighbourhood threshold follows: evening
+    // those lost photos it read before).
+    let contrast_of = |(i, p): (u8, u8)| f32::from(p.saturating_sub(i));
+    let clear = |l: &(u8, u8)| {
+        l.1 >= l.0.saturating_add(LEAST_CONTRAST) && contrast_of(*l) >= contrast * 0.8
+    };
+    let (Some(left), Some(right)) = (
+        levels.iter().position(clear),
+        levels.iter().rposition(clear),
+    ) else {
+        return grey;
+    };
+    let glare = levels[left..right]
+        .iter()
+        .any(|l| contrast_of(*l) < contrast * 0.5);
+    if light == Light::GlareOnly && !glare {
+        return grey;
+    }
+    for (x, _, pixel) in grey.enumerate_pixels_mut() {
+        let (column_ink, column_paper) = levels[x as usize];
+        let value = f32::from(pixel.0[0]);
+        let evened = if column_paper >= column_ink.saturating_add(LEAST_CONTRAST) {
+            let scale = contrast / f32::from(column_paper - column_ink);
+            f32::from(ink) + (value - f32::from(column_ink)) * scale
+        } else {
+            value + f32::from(paper) - f32::from(column_paper)
+        };
+        pixel.0[0] = evened.clamp(0.0, 255.0).round() as u8;
+    }
+    grey
+}
+
+/// A column's histogram added to a window's, and taken off it.
+fn add(window: &mut [u32; 256], column: &[u32; 256]) {
+    for (sum, count) in window.iter_mut().zip(column) {
+        *sum += count;
+    }
+}
+
+fn remove(window: &mut [u32; 256], column: &[u32; 256]) {
+    for (sum, count) in window.iter_mut().zip(column) {
+        *sum -= count;
+    }
+}
+
+/// The level past which more than `cut` of the histogram's pixels lie, from the dark end or
+/// the light one.
+fn level_past(histogram: &[u32; 256], cut: u32, from_dark: bool) -> u8 {
+    let mut seen = 0;
+    for step in 0..256 {
+        let level = if from_dark { step } else { 255 - step };
+        seen += histogram[level];
+        if seen > cut {
+            return level as u8;
+        }
+    }
+    if from_dark {
+        0
+    } else {
+        255
+    }
+}
+
 /// The darkest 1 % made black and the lightest 1 % white, the rest spread between: a photo
 /// in dim or uneven light has its text and paper apart again.
 fn stretched(mut grey: GrayImage) -> GrayImage {
-    let mut histogram = [0u64; 256];
+    let mut histogram = [0u32; 256];
     for pixel in grey.pixels() {
         histogram[usize::from(pixel.0[0])] += 1;
     }
-    let total: u64 = histogram.iter().sum();
-    let cut = total / 100;
-    let level_at = |from_dark: bool| -> u8 {
-        let mut seen = 0;
-        let levels: Box<dyn Iterator<Item = usize>> = if from_dark {
-            Box::new(0..256)
-        } else {
-            Box::new((0..256).rev())
-        };
-        for level in levels {
-            seen += histogram[level];
-            if seen > cut {
-                return level as u8;
-            }
-        }
-        if from_dark {
-            0
-        } else {
-            255
-        }
-    };
+    let cut = histogram.iter().sum::<u32>() / 100;
+    let level_at = |from_dark: bool| level_past(&histogram, cut, from_dark);
     let (low, high) = (level_at(true), level_at(false));
     if high <= low.saturating_add(16) {
         return grey;
@@ -421,12 +540,40 @@ mod tests {
     #[test]
     fn the_line_pitch_is_found_and_brought_to_the_target() {
         assert_eq!(line_pitch(&lines(1200, 900, 90)), Some(90.0));
-        let prepared = for_ocr(lines(1200, 900, 90), TARGET_LINE_PITCH);
+        let prepared = for_ocr(lines(1200, 900, 90), TARGET_LINE_PITCH, Light::GlareOnly);
         assert_eq!(prepared.dimensions(), (600, 450));
         assert_eq!(
             line_pitch(&GrayImage::from_pixel(500, 500, image::Luma([200]))),
             None
         );
+    }
+
+    #[test]
+    fn type_under_a_glare_stripe_is_dark_again_and_even_light_is_left() {
+        let even = lines(600, 400, 30);
+        assert_eq!(evened_across(even.clone(), Light::GlareOnly), even);
+        // A bright stripe down the middle, a twentieth of the width either side: ink at its
+        // middle is 75 % of the way to white.
+        let mut glared = even.clone();
+        for (x, _, pixel) in glared.enumerate_pixels_mut() {
+            let d = (x as f32 - 300.0) / 30.0;
+            let strength = 0.75 * (-0.5 * d * d).exp();
+            let value = f32::from(pixel.0[0]);
+            pixel.0[0] = (value + (255.0 - value) * strength) as u8;
+        }
+        let ink_at = |picture: &GrayImage, x: u32| picture.get_pixel(x, 0).0[0];
+        assert!(ink_at(&glared, 300) > 180, "the stripe hides the type");
+        let evened = evened_across(glared, Light::GlareOnly);
+        // Columns of ink (x / 3 even), and of paper beside them.
+        for x in [0, 150, 294, 300, 306, 450] {
+            assert!(
+                ink_at(&evened, x) < 90,
+                "ink at {x}: {}",
+                ink_at(&evened, x)
+            );
+            let paper = evened.get_pixel(x + 3, 0).0[0];
+            assert!(paper > 200, "paper at {}: {paper}", x + 3);
+        }
     }
 
     #[test]
@@ -494,7 +641,7 @@ mod tests {
     #[test]
     fn a_photo_without_lines_is_scaled_to_the_fallback_width_and_a_dim_one_stretched() {
         let dim = GrayImage::from_fn(4000, 3000, |x, _| image::Luma([100 + (x % 40) as u8]));
-        let prepared = for_ocr(dim, TARGET_LINE_PITCH);
+        let prepared = for_ocr(dim, TARGET_LINE_PITCH, Light::GlareOnly);
         assert_eq!(prepared.dimensions(), (FALLBACK_WIDTH, 1350));
         let (min, max) = prepared
             .pixels()
