@@ -106,12 +106,12 @@ impl PageRead {
             match lines.last_mut() {
                 Some(last) if current == Some(key) => {
                     last.top = last.top.min(top);
-                    last.bottom = last.bottom.max(top + height);
+                    last.bottom = last.bottom.max(top.saturating_add(height));
                     last.squashed.push_str(&word);
                 }
                 _ => lines.push(LineBox {
                     top,
-                    bottom: top + height,
+                    bottom: top.saturating_add(height),
                     squashed: word,
                 }),
             }
@@ -209,10 +209,10 @@ const LIST_ENDS: &[&str] = &[
 /// `read` of it shows it: to the last line before the next section's heading (the directions
 /// and cautions, often as long as the list), half a line more. What is above the list is kept:
 /// a label's name and size are a few short lines, and on a bent label the list's lines rise
-/// above its heading's at the edges. Only what `ingredient_part` drops from this read is cut:
-/// the list starts at its heading when the read's first half shows one, else at the top.
-/// `None` when the read shows no section after the list, or the list reaches most of the way
-/// down anyway: a reading that is not understood well is then read again whole.
+/// above its heading's at the edges. `None` when the read shows no heading in its first half
+/// (as `ingredient_part` takes it), no section after the list, or a list reaching most of the
+/// way down anyway: a reading that is not understood well is then read again whole. Without
+/// its heading a read cannot tell directions printed above the list from those after it.
 pub fn list_foot(read: &PageRead, height: u32) -> Option<f64> {
     let squashed = |marker: &str| marker.replace(' ', "");
     let total: usize = read.lines.iter().map(|l| l.squashed.len()).sum();
@@ -231,7 +231,7 @@ pub fn list_foot(read: &PageRead, height: u32) -> Option<f64> {
         }
         before += line.squashed.len();
     }
-    let list = &read.lines[start.unwrap_or(0)..];
+    let list = &read.lines[start?..];
     // The list ends at the first line after its heading holding the next section's heading:
     // before it when the line starts with it, with it when the list ends on that line.
     let holds_next = |line: &LineBox| {
@@ -412,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn a_list_running_to_the_foot_or_without_a_next_section_is_read_whole() {
+    fn a_list_without_its_heading_a_next_section_or_room_below_is_read_whole() {
         let no_next = [
             ("Ingredients: Water, Glycerin,", 10, 30),
             ("Niacinamide, Panthenol", 50, 30),
@@ -428,6 +428,16 @@ mod tests {
         let read = PageRead::parse(&tesseract_output(&at_the_foot));
         assert_eq!(list_foot(&read, 100), None);
         assert!(list_foot(&read, 1_000).is_some());
+        // Directions above the list, its heading misread: the read cannot tell whether they
+        // come before or after it.
+        let unheaded = [
+            ("Directions: smooth over the face", 10, 30),
+            ("Warning: for external use only.", 50, 30),
+            ("lngred1ents: Water, Glycerin,", 90, 30),
+            ("Niacinamide, Panthenol", 130, 30),
+        ];
+        let read = PageRead::parse(&tesseract_output(&unheaded));
+        assert_eq!(list_foot(&read, 1_000), None);
         // No read lines (a plain-text OCR): nothing known, nothing cut.
         assert_eq!(list_foot(&PageRead::parse("Water, Glycerin"), 100), None);
     }
