@@ -1,9 +1,10 @@
 //! The picture made easy for Tesseract: upright (EXIF, in `check`), grey, scaled so the
 //! label's lines of text are as far apart as Tesseract reads best (a phone photo is mostly
 //! scaled down, which also makes OCR faster; small type is scaled up), turned level, its lines
-//! bent straight, a glare stripe evened out, its contrast stretched. Each step was kept because it measured better on the tuning photos
-//! (BENCHMARKS.md, "Label photos"); a 3 x 3 median against noise measured worse, and evening
-//! the paper's light square by square measured no better: neither is here.
+//! bent straight, a glare stripe evened out, its contrast stretched. Each step was kept because
+//! it measured better on the tuning photos (BENCHMARKS.md, "Label photos"); a 3 x 3 median
+//! against noise measured worse, and evening the paper's light square by square measured no
+//! better: neither is here.
 
 use image::imageops::FilterType;
 use image::GrayImage;
@@ -50,7 +51,9 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64, light: Light) -> GrayImage {
 
 /// The picture's top `share` of its height, across its whole width.
 pub fn top_of(picture: &GrayImage, share: f64) -> GrayImage {
-    let rows = ((share * f64::from(picture.height())).ceil() as u32).clamp(1, picture.height());
+    let rows = ((share * f64::from(picture.height())).ceil() as u32)
+        .max(1)
+        .min(picture.height());
     image::imageops::crop_imm(picture, 0, 0, picture.width(), rows).to_image()
 }
 
