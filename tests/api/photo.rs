@@ -159,14 +159,24 @@ async fn assert_read_well_and_first(app: &TestApp, photo: Vec<u8>, list: &str, i
     );
 }
 
+/// A photo of the demo cica cream's Korean label in `style`, as `taken` changes it, finds the
+/// cream first with its list read well.
+async fn assert_korean_cica_photo_read_well(
+    style: &PhotoStyle,
+    taken: impl FnOnce(Vec<u8>) -> Vec<u8>,
+) {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    let list = korean_list(&app, id).await;
+    let photo = taken(label_photo("[전성분]", &list, style));
+    assert_read_well_and_first(&app, photo, &list, id).await;
+}
+
 #[tokio::test]
 async fn a_curved_label_on_a_bottle_finds_its_product_first() {
     if crate::helpers::missing_ocr() {
         return;
     }
-    let app = spawn_app().await;
-    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
-    let list = korean_list(&app, id).await;
     // Wrapped 57° round each side of a narrow bottle, lines bent 30 px at their ends.
     let style = PhotoStyle {
         width: 420,
@@ -175,8 +185,7 @@ async fn a_curved_label_on_a_bottle_finds_its_product_first() {
         ..clear(UN_DOTUM)
     };
     // 11 of 18 names were read before lines were bent straight.
-    let photo = label_photo("[전성분]", &list, &style);
-    assert_read_well_and_first(&app, photo, &list, id).await;
+    assert_korean_cica_photo_read_well(&style, |photo| photo).await;
 }
 
 #[tokio::test]
@@ -206,9 +215,6 @@ async fn a_korean_label_under_a_strong_glare_stripe_is_read_well() {
     if crate::helpers::missing_ocr() {
         return;
     }
-    let app = spawn_app().await;
-    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
-    let list = korean_list(&app, id).await;
     let style = PhotoStyle {
         width: 900,
         text_px: 26.0,
@@ -218,8 +224,7 @@ async fn a_korean_label_under_a_strong_glare_stripe_is_read_well() {
     };
     // 12 of 18 names were read before the stripe was evened out: the neighbourhood threshold
     // broke the washed-out syllables in it (`글리세린` as `~(린`).
-    let photo = label_photo("[전성분]", &list, &style);
-    assert_read_well_and_first(&app, photo, &list, id).await;
+    assert_korean_cica_photo_read_well(&style, |photo| photo).await;
 }
 
 /// `photo` as its negative: light type on a dark label (a black bottle's list printed white).
@@ -238,11 +243,7 @@ async fn light_type_on_a_dark_label_finds_its_product_first() {
     if crate::helpers::missing_ocr() {
         return;
     }
-    let app = spawn_app().await;
-    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
-    let list = korean_list(&app, id).await;
-    let photo = negative_of(&label_photo("[전성분]", &list, &clear(NANUM_GOTHIC)));
-    assert_read_well_and_first(&app, photo, &list, id).await;
+    assert_korean_cica_photo_read_well(&clear(NANUM_GOTHIC), |photo| negative_of(&photo)).await;
 }
 
 #[tokio::test]
