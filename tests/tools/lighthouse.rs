@@ -172,29 +172,45 @@ async fn every_kind_of_page_scores_100_in_every_lighthouse_category() {
     .await;
     let cookie = admin_cookie(&app).await;
     let pages = pages(&app, &cookie).await;
-    let job = json!({
-        "base": app.address,
-        "pages": pages.iter().map(|(n, p, c)| json!([n, p, c])).collect::<Vec<_>>(),
-        "langs": ["ko", "en"],
-        "presets": ["mobile", "desktop"],
-        "performance_gate": performance_gate(),
-    });
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(RUNNER)
-            .arg(job.to_string())
-            .env("CHROME_PATH", CHROMIUM)
-            .output()
-            .expect("node runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "Lighthouse failed: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // Where performance is judged the runs go one at a time on a quiet machine; elsewhere a
+    // Lighthouse run waits more than it works (the CPU was over half idle), so the pages are
+    // split between two Lighthouse processes, each with its own Chromium.
+    let workers = if performance_gate() { 1 } else { 2 };
+    let mut lighthouses = Vec::new();
+    for worker in 0..workers {
+        let share: Vec<Value> = pages
+            .iter()
+            .skip(worker)
+            .step_by(workers)
+            .map(|(n, p, c)| json!([n, p, c]))
+            .collect();
+        let job = json!({
+            "base": app.address,
+            "pages": share,
+            "langs": ["ko", "en"],
+            "presets": ["mobile", "desktop"],
+            "performance_gate": performance_gate(),
+        });
+        lighthouses.push(tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg(RUNNER)
+                .arg(job.to_string())
+                .env("CHROME_PATH", CHROMIUM)
+                .output()
+                .expect("node runs")
+        }));
+    }
+    let mut stdout = String::new();
+    for lighthouse in lighthouses {
+        let output = lighthouse.await.unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "Lighthouse failed: {}\n{printed}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout.push_str(&printed);
+    }
     let runs: Vec<Value> = stdout
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
