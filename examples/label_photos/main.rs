@@ -171,11 +171,21 @@ fn main() {
             let (text, times) = read_label_with(&jpeg, &readings, understood);
             let matching = Instant::now();
             let read = text.clone().unwrap_or_default();
-            let found = text
+            let ranked: Vec<(i32, String)> = text
                 .ok()
                 .and_then(|t| PastedText::parse(&t).ok())
-                .map(|pasted| catalog.similar_to_pasted(&pasted, 1).1)
-                .and_then(|found| found.first().map(|f| f.product.id));
+                .map(|pasted| catalog.similar_to_pasted(&pasted, 3).1)
+                .unwrap_or_default()
+                .iter()
+                .map(|f| {
+                    let p = f.product;
+                    (
+                        p.id,
+                        format!("{} {} {} ({:.3})", p.id, p.brand, p.name, f.score),
+                    )
+                })
+                .collect();
+            let found = ranked.first().map(|(id, _)| *id);
             steps.add(&times, matching.elapsed());
             seconds.push(started.elapsed().as_secs_f64());
             let twins: Vec<i32> = catalog
@@ -187,7 +197,7 @@ fn main() {
                 first += 1;
             } else {
                 misses.push(format!(
-                    "{} {} {} ({}, {} px, {} wide, curve {} bend {}, glare {}, capture {}, {} columns, whole label {}): first {found:?}\n    read: {read}\n    list: {}",
+                    "{} {} {} ({}, {} px, {} wide, curve {} bend {}, glare {}, capture {}, {} columns, whole label {}): first {found:?}\n    ranked: {}\n    read: {read}\n    list: {}",
                     product.id,
                     product.brand,
                     product.name,
@@ -200,6 +210,7 @@ fn main() {
                     style.capture_scale,
                     style.columns,
                     !before.is_empty(),
+                    ranked.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>().join("; "),
                     names.join(", ")
                 ));
             }
