@@ -341,10 +341,16 @@ fn turned(grey: &GrayImage, degrees: f64) -> GrayImage {
     })
 }
 
+/// How high a peak of the rows' repetition must be, against the highest, to be the line
+/// pitch; and one at a whole part of the highest's lag.
+const NEARLY_THE_BEST_PEAK: f64 = 0.85;
+const PART_OF_THE_BEST_PEAK: f64 = 0.75;
+
 /// The distance in pixels between lines of text, from the period of the rows' ink: each row
 /// of a narrow strip down the middle (so a slant barely smears it) is scored by how much its
-/// brightness changes along the row, and the lag at which that profile best repeats itself is
-/// the line pitch. `None` when nothing repeats (no text, or a single line).
+/// brightness changes along the row, and the first lag at which that profile repeats itself
+/// nearly as well as at its best is the line pitch. `None` when nothing repeats (no text, or a
+/// single line).
 pub fn line_pitch(grey: &GrayImage) -> Option<f64> {
     let (width, height) = grey.dimensions();
     if width < 16 || height < 40 {
@@ -377,9 +383,36 @@ pub fn line_pitch(grey: &GrayImage) -> Option<f64> {
             / energy
     };
     let most = (height as usize / 3).min(400);
-    let (lag, best) = (8..most)
-        .map(|lag| (lag, correlation(lag)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    if most < 10 {
+        return None;
+    }
+    // Only a peak counts: where the light changes slowly down the picture (the table above and
+    // below a label, a shadow) the profile is most like itself at the shortest lag, which is
+    // no period at all (read as 8 pixels, such a photo was scaled up threefold).
+    let correlations: Vec<f64> = (7..=most).map(correlation).collect();
+    let peaks: Vec<(usize, f64)> = correlations
+        .windows(3)
+        .enumerate()
+        .filter(|(_, c)| c[1] > c[0] && c[1] >= c[2])
+        .map(|(at, c)| (at + 8, c[1]))
+        .collect();
+    let (highest, best) = peaks.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    // The pitch is the first peak nearly as high as the highest: two lines, or the larger type
+    // of a label's name above its list, repeat the profile about as well as one line; a peak
+    // at a whole part (a half, a third, a quarter) of the highest's lag may be a little lower.
+    let whole_part_of_highest = |lag: usize| {
+        (2..=4).any(|parts| {
+            let part = highest as f64 / f64::from(parts);
+            (lag as f64 - part).abs() <= (0.08 * part).max(2.0)
+        })
+    };
+    // (Taking the higher of two peaks a few pixels apart instead read one Korean photo of 60
+    // fewer first on the tuning set.)
+    let (lag, _) = peaks.iter().copied().find(|(lag, c)| {
+        *lag >= 12
+            && (*c >= NEARLY_THE_BEST_PEAK * best
+                || (*c >= PART_OF_THE_BEST_PEAK * best && whole_part_of_highest(*lag)))
+    })?;
     (best > 0.2).then_some(lag as f64)
 }
 
@@ -551,6 +584,33 @@ mod tests {
             line_pitch(&GrayImage::from_pixel(500, 500, image::Luma([200]))),
             None
         );
+    }
+
+    /// A label of faint type `pitch` pixels apart, lines of every other one holding less ink
+    /// when `alternate`, on a grainy table showing above and below it.
+    fn label_on_a_table(pitch: u32, alternate: bool) -> GrayImage {
+        let (width, height) = (600, 900);
+        GrayImage::from_fn(width, height, |x, y| {
+            if !(150..750).contains(&y) {
+                let grain = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 61;
+                return image::Luma([120 + grain as u8]);
+            }
+            let line = (y - 150) / pitch;
+            let stroke = if alternate && line % 2 == 1 { 12 } else { 3 };
+            let ink = (y - 150) % pitch < pitch * 2 / 3 && (x / stroke) % 2 == 0;
+            image::Luma([if ink { 200 } else { 240 }])
+        })
+    }
+
+    #[test]
+    fn the_line_pitch_is_the_lines_not_the_table_around_them_nor_two_lines() {
+        // Before: the table's grain, against the faint type, made the profile most like
+        // itself at the shortest lag, and the photo was read as lines 8 pixels apart.
+        assert_eq!(line_pitch(&label_on_a_table(36, false)), Some(36.0));
+        // Before: lines alternating in ink repeat best every two lines (72). Their strokes
+        // split the peak (34 and 36 pixels): within a few pixels scales the type the same.
+        let pitch = line_pitch(&label_on_a_table(36, true)).unwrap();
+        assert!((33.0..=37.0).contains(&pitch), "{pitch}");
     }
 
     #[test]
