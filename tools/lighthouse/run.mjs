@@ -39,8 +39,9 @@ try {
           extraHeaders: { Cookie: `sb_lang=${lang}` + (cookie ? `; ${cookie}` : '') },
           // Where performance is not judged (cargo test), the waits that let a load settle
           // for timing and the full-page screenshot are time with nothing judged by them:
-          // they were two thirds of each run. The pages are served whole, with no script that
-          // changes them after load, so the other categories see the same page.
+          // they were two thirds of each run. The pages are served whole; their one script
+          // (suggest.js, deferred) sets up the search box before the load event and changes
+          // nothing later until someone types, so the other categories see the same page.
           ...(job.performance_gate ? {} : QUICK),
         };
         const config = preset === 'desktop' ? desktopConfig : undefined;
