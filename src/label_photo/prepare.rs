@@ -586,8 +586,8 @@ mod tests {
         );
     }
 
-    /// A label of faint type `pitch` pixels apart, lines of every other one holding less ink
-    /// when `alternate`, on a grainy table showing above and below it.
+    /// A label of faint type `pitch` pixels apart on a grainy table showing above and below
+    /// it, every other line's strokes wider when `alternate`.
     fn label_on_a_table(pitch: u32, alternate: bool) -> GrayImage {
         let (width, height) = (600, 900);
         GrayImage::from_fn(width, height, |x, y| {
@@ -602,15 +602,27 @@ mod tests {
         })
     }
 
+    /// Dark type `pitch` pixels apart on white, every other line printed lighter.
+    fn lines_alternating_in_ink(pitch: u32) -> GrayImage {
+        GrayImage::from_fn(600, 900, |x, y| {
+            let ink = if (y / pitch) % 2 == 1 { 90 } else { 30 };
+            let on = y % pitch < pitch * 2 / 3 && (x / 3) % 2 == 0;
+            image::Luma([if on { ink } else { 240 }])
+        })
+    }
+
     #[test]
     fn the_line_pitch_is_the_lines_not_the_table_around_them_nor_two_lines() {
-        // Before: the table's grain, against the faint type, made the profile most like
-        // itself at the shortest lag, and the photo was read as lines 8 pixels apart.
-        assert_eq!(line_pitch(&label_on_a_table(36, false)), Some(36.0));
-        // Before: lines alternating in ink repeat best every two lines (72). Their strokes
-        // split the peak (34 and 36 pixels): within a few pixels scales the type the same.
+        // Before: the table's grain against faint, uneven type made the profile most like
+        // itself at the shortest lag, and the picture was read as lines 8 pixels apart. The
+        // wide and narrow strokes split the peak (34 and 36 pixels): within a few pixels
+        // scales the type the same.
         let pitch = line_pitch(&label_on_a_table(36, true)).unwrap();
         assert!((33.0..=37.0).contains(&pitch), "{pitch}");
+        // Before: lines alternating in ink repeat best every two lines, and 72 was taken.
+        assert_eq!(line_pitch(&lines_alternating_in_ink(36)), Some(36.0));
+        // Even faint type on a table, read right before too, stays right.
+        assert_eq!(line_pitch(&label_on_a_table(36, false)), Some(36.0));
     }
 
     #[test]
