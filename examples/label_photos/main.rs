@@ -168,13 +168,13 @@ fn main() {
             }
             let started = Instant::now();
             let understood = |list: &str| Understood::of(&catalog.names_known(list));
-            let (text, times) = read_label_with(&jpeg, &readings, understood);
+            let (label, times) = read_label_with(&jpeg, &readings, understood);
             let matching = Instant::now();
-            let read = text.clone().unwrap_or_default();
-            let ranked: Vec<(i32, String)> = text
+            let label = label.unwrap_or_default();
+            let read = label.list.clone();
+            let ranked: Vec<(i32, String)> = PastedText::parse(&label.list)
                 .ok()
-                .and_then(|t| PastedText::parse(&t).ok())
-                .map(|pasted| catalog.similar_to_pasted(&pasted, 3).1)
+                .map(|pasted| catalog.similar_to_label(&pasted, 3, &label.above).1)
                 .unwrap_or_default()
                 .iter()
                 .map(|f| {

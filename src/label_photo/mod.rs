@@ -7,6 +7,7 @@
 pub mod check;
 pub mod ocr;
 pub mod prepare;
+pub mod printed_name;
 
 use std::cmp::Reverse;
 use std::time::Duration;
@@ -175,6 +176,15 @@ impl Understood {
     }
 }
 
+/// What was read of a label: its ingredient list, and what is printed above the list's
+/// heading (brand, name, size; empty when no heading was read), which tells sister products
+/// apart (`printed_name`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelRead {
+    pub list: String,
+    pub above: String,
+}
+
 /// The text of the ingredient list in `bytes` (a JPEG, PNG or WebP photo), read by the OCR
 /// program `program` (Tesseract). `understood` says how much of a read the catalog knows: a
 /// read not understood well is read again another way (`READINGS`) and the better kept,
@@ -183,7 +193,7 @@ pub fn read_label(
     program: &str,
     bytes: &[u8],
     understood: impl Fn(&str) -> Understood,
-) -> Result<String, PhotoError> {
+) -> Result<LabelRead, PhotoError> {
     read_label_by(
         program,
         bytes,
@@ -199,7 +209,7 @@ pub fn read_label_with(
     bytes: &[u8],
     readings: &[Reading],
     understood: impl Fn(&str) -> Understood,
-) -> (Result<String, PhotoError>, StepTimes) {
+) -> (Result<LabelRead, PhotoError>, StepTimes) {
     let mut times = StepTimes::default();
     let read = read_label_by(
         &ocr::default_program(),
@@ -232,12 +242,12 @@ fn read_label_by(
     readings: &[Reading],
     understood: impl Fn(&str) -> Understood,
     times: &mut StepTimes,
-) -> Result<String, PhotoError> {
+) -> Result<LabelRead, PhotoError> {
     let started = std::time::Instant::now();
     let format = check::format_of(bytes)?;
     let grey = check::decode(bytes, format)?.to_luma8();
     times.decode = started.elapsed();
-    let mut best: Option<(Understood, String)> = None;
+    let mut best: Option<(Understood, LabelRead)> = None;
     let mut failure = PhotoError::NoText;
     // The picture prepared for each line pitch and light, once: readings differing only in
     // threshold or page mode read the same pixels.
@@ -277,8 +287,11 @@ fn read_label_by(
             list_foot = ocr::list_foot(read, whole.height());
         }
         let step = std::time::Instant::now();
-        let list = match read {
-            Ok(read) => ocr::ingredient_part(&read.text),
+        let (list, above) = match read {
+            Ok(read) => (
+                ocr::ingredient_part(&read.text),
+                ocr::text_above_list(&read.text),
+            ),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {
                 failure = error;
@@ -293,13 +306,13 @@ fn read_label_by(
         let judged = understood(&list);
         times.judge += step.elapsed();
         if best.as_ref().is_none_or(|(b, _)| judged.rank() > b.rank()) {
-            best = Some((judged, list));
+            best = Some((judged, LabelRead { list, above }));
         }
         if judged.well_read() {
             break;
         }
     }
-    best.map(|(_, list)| list).ok_or(failure)
+    best.map(|(_, read)| read).ok_or(failure)
 }
 
 #[cfg(test)]

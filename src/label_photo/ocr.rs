@@ -271,23 +271,14 @@ const MOST_OF_THE_PICTURE: f64 = 0.85;
 /// The ingredient list of an OCR'd label: after its heading (`전성분`, `Ingredients:`), up to
 /// the next section (directions, cautions), or the whole text when there is no heading.
 pub fn ingredient_part(text: &str) -> String {
-    let lower = text.to_lowercase();
-    // `to_lowercase` keeps byte offsets for these scripts only when lengths match.
-    let same_offsets = lower.len() == text.len();
-    let haystack = if same_offsets { lower.as_str() } else { text };
-    // A heading read only in the second half is a word of the list or of what follows it,
-    // not the list's start: the whole text is kept then.
-    let start = LIST_STARTS
-        .iter()
-        .filter_map(|marker| haystack.find(marker).map(|at| at + marker.len()))
-        .min()
-        .filter(|at| *at < haystack.len() / 2)
-        .unwrap_or(0);
+    let haystack = searchable(text);
+    let start = heading(&haystack).map_or(0, |(_, end)| end);
     let rest = &text[start..];
     let rest_lower = &haystack[start..];
     let end = LIST_ENDS
         .iter()
         .filter_map(|marker| rest_lower.find(marker))
+        .chain(first_sentence_line(rest))
         .min()
         .unwrap_or(rest.len());
     unwrapped(
@@ -295,6 +286,54 @@ pub fn ingredient_part(text: &str) -> String {
             .trim_start_matches([':', '：', ' ', '\n', ')', ']'])
             .trim(),
     )
+}
+
+/// `text` in lower case to find the markers in, where that keeps its byte offsets (as it does
+/// for these scripts: the lengths match); else `text` as it is.
+fn searchable(text: &str) -> std::borrow::Cow<'_, str> {
+    let lower = text.to_lowercase();
+    if lower.len() == text.len() {
+        std::borrow::Cow::Owned(lower)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Where the list's heading is in `haystack` (lower case): its start and end. A heading read
+/// only in the second half is a word of the list or of what follows it, not the list's start.
+fn heading(haystack: &str) -> Option<(usize, usize)> {
+    LIST_STARTS
+        .iter()
+        .filter_map(|marker| haystack.find(marker).map(|at| (at, at + marker.len())))
+        .min()
+        .filter(|(_, end)| *end < haystack.len() / 2)
+}
+
+/// What a label prints above its list's heading (its brand, its name, its size), as read;
+/// empty when no heading was read.
+pub fn text_above_list(text: &str) -> String {
+    match heading(&searchable(text)) {
+        Some((start, _)) => text[..start].trim_end_matches('[').trim().to_string(),
+        None => String::new(),
+    }
+}
+
+/// Where the first line of `text` after its first that holds a Korean sentence starts: the
+/// directions after a list whose section heading OCR bent (`사용방법` read as `NOUE:`) are
+/// sentences (`...흡수시켜 줍니다.`), and name ingredients of their own (`나이아신아마이드와
+/// 히알루론산이`), which were read into the list. No ingredient's name ends a word in `니다`
+/// (the one name holding it, `하이알루로니다아제`, goes on).
+fn first_sentence_line(text: &str) -> Option<usize> {
+    let first_line_end = text.find('\n')?;
+    text.match_indices("니다")
+        .find(|(at, ending)| {
+            text[at + ending.len()..]
+                .chars()
+                .next()
+                .is_none_or(|next| next == '.' || next.is_whitespace())
+        })
+        .and_then(|(at, _)| text[..at].rfind('\n'))
+        .filter(|line_start| *line_start >= first_line_end)
 }
 
 /// A list's lines joined again. A label wraps its list wherever the line is full, often in the
@@ -324,6 +363,8 @@ mod tests {
     fn the_list_is_cut_out_of_the_label() {
         let label = "수분 크림 50ml\n[전성분] 정제수, 글리세린,\n부틸렌글라이콜\n사용방법: 적당량을 바릅니다";
         assert_eq!(ingredient_part(label), "정제수, 글리세린,\n부틸렌글라이콜");
+        assert_eq!(text_above_list(label), "수분 크림 50ml");
+        assert_eq!(text_above_list("정제수, 글리세린, 판테놀"), "");
         let wrapped =
             "Water, Glycerin, Sodium Lauroyl Methyl\nIsethionate, Phenoxy-\nethanol, Mica";
         assert_eq!(
@@ -377,6 +418,31 @@ mod tests {
         let plain = PageRead::parse("Ingredients: Water, Glycerin\n");
         assert_eq!(plain.text, "Ingredients: Water, Glycerin\n");
         assert!(plain.lines.is_empty());
+    }
+
+    #[test]
+    fn directions_whose_heading_was_misread_end_the_list_at_their_first_sentence() {
+        // Before: `사용방법` read as `NOUE:` ended nothing, and the directions' own
+        // ingredients (나이아신아마이드, 히알루론산) were read into a list of 11 names.
+        let label = "라로슈포제\n[전성분] 정제수, 글리세린, 하이알루로니다아제,\n\
+                     부틸렌글라이콜, 잔탄검\n\
+                     NOUE: 세안 후 적당량을 취해 얼굴에 펴 발라 흡수시켜 줍니다. 나이아신아마이드와\n\
+                     히알루론산이 피부에 수분을 채워 줍니다.";
+        assert_eq!(
+            ingredient_part(label),
+            "정제수, 글리세린, 하이알루로니다아제, 부틸렌글라이콜, 잔탄검"
+        );
+        // Without a heading read either, the list is what comes before the sentence.
+        let headless = "정제수, 글리세린, 부틸렌글라이콜,\n잔탄검, 판테놀\n세안 후 바릅니다.";
+        assert_eq!(
+            ingredient_part(headless),
+            "정제수, 글리세린, 부틸렌글라이콜, 잔탄검, 판테놀"
+        );
+        // A sentence on the list's first line is not cut before the list.
+        assert_eq!(
+            ingredient_part("정제수, 글리세린, 판테놀 줍니다."),
+            "정제수, 글리세린, 판테놀 줍니다."
+        );
     }
 
     #[test]

@@ -423,6 +423,25 @@ impl CatalogIndex {
         (understood, self.present(found))
     }
 
+    /// `similar_to_pasted` for a list read from a label photo, `above` what is printed above
+    /// it: of answers scoring nearly the same (sister products), the one the label names
+    /// first (`label_photo::printed_name`).
+    pub fn similar_to_label(
+        &self,
+        pasted: &PastedText,
+        limit: usize,
+        above: &str,
+    ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
+        let (understood, mut found) = self.similar_to_pasted(pasted, limit);
+        crate::label_photo::printed_name::named_first(
+            &mut found,
+            above,
+            |f| f.score,
+            |f| format!("{} {}", f.product.brand, f.product.name),
+        );
+        (understood, found)
+    }
+
     /// Products matching a name query, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<(&ProductSummary, f32)> {
         self.names

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 
 use crate::app_state::AppState;
-use crate::label_photo::{self, PhotoError, Understood, MAX_IMAGE_BYTES};
+use crate::label_photo::{self, LabelRead, PhotoError, Understood, MAX_IMAGE_BYTES};
 use crate::security::RateKey;
 use crate::web::blocking::{block_in_turn, with_storage};
 use crate::web::errors::{ApiError, Failure, PageError};
@@ -67,12 +67,12 @@ pub async fn read_upload(req: &HttpRequest, mut payload: Multipart) -> Result<Up
     Ok(upload)
 }
 
-/// The text of the label in `image`: the address's photo limit counted, then OCR in turn.
+/// What is read of the label in `image`: the address's photo limit counted, then OCR in turn.
 pub async fn read_photo(
     req: &HttpRequest,
     state: &AppState,
     image: Vec<u8>,
-) -> Result<String, PhotoFailure> {
+) -> Result<LabelRead, PhotoFailure> {
     let limit = state.safeguards.photo_reads;
     let who = RateKey::client(client_address(req));
     let allowed = with_storage(state, move |conn| limit.take(conn, &who))

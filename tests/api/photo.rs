@@ -280,6 +280,52 @@ async fn directions_after_the_list_naming_other_ingredients_are_not_read_as_the_
     }
 }
 
+/// Two sister products (a lotion and a cream whose lists differ in their last name only,
+/// each as rare) and a label that prints the shared part of the list: both score the same,
+/// and the product named above the list comes first, in the page and in the API.
+#[tokio::test]
+async fn the_name_printed_above_the_list_picks_its_product_among_sisters() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
+    let shared = "Water, Glycerin, Butylene Glycol, Panthenol, Allantoin, Madecassoside, \
+                  Sodium Hyaluronate, Squalane, Ceramide NP, Xanthan Gum";
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sisters.csv");
+    // The lotion comes first: on equal scores, the lower id is shown first.
+    std::fs::write(
+        &csv,
+        format!(
+            "brand,name,category,ingredients\n\
+             Dalbit,Soothing Lotion,moisturizer,\"{shared}, Sea Buckthorn Fruit Oil\"\n\
+             Dalbit,Soothing Cream,moisturizer,\"{shared}, Camellia Japonica Seed Oil\"\n"
+        ),
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_app_importing(&[csv.to_str().unwrap()]).await;
+    let lotion = app.product_id("Dalbit", "Soothing Lotion").await;
+    let cream = app.product_id("Dalbit", "Soothing Cream").await;
+    assert!(lotion < cream);
+    let label = LabelText {
+        before: "Dalbit\nSoothing Cream\n50 mL / 1.7 fl oz",
+        heading: "Ingredients:",
+        list: shared,
+        after: "",
+    };
+    let photo = label_photo_of(&label, &clear(DEJAVU_SANS));
+
+    let (status, page) = upload_page(&app, photo.clone()).await;
+    assert_eq!(status, 200, "{:?}", texts(&page, ".error"));
+    assert_eq!(first_card(&page), Some(format!("/products/{cream}")));
+
+    let response = upload(&app, "/api/similar/photo", photo, "label.jpg").await;
+    let body: Value = response.json().await.unwrap();
+    let similar = body["similar"].as_array().unwrap();
+    assert_eq!(similar[0]["id"], cream, "{body}");
+    assert_eq!(similar[1]["id"], lotion, "{body}");
+    assert_eq!(similar[0]["score"], similar[1]["score"], "sisters: {body}");
+}
+
 /// A second reading reads down to the list's foot only: the directions and cautions after it
 /// (as long as the list on a Korean label) are not read again.
 #[test]
@@ -312,7 +358,7 @@ fn a_reading_after_the_first_stops_at_the_lists_foot() {
         }
     };
     let (text, times) = read_label_with(&photo, &READINGS[..2], understood);
-    let text = text.expect("a read");
+    let text = text.expect("a read").list;
     assert_eq!(times.readings.len(), 2);
     assert_eq!(
         times.cropped, 1,

@@ -494,16 +494,17 @@ pub async fn similar_to_photo(
         Ok(limit) => limit,
         Err(e) => return e.error_response(),
     };
-    let text = match read_photo(&req, &state, upload.image).await {
-        Ok(text) => text,
+    let read = match read_photo(&req, &state, upload.image).await {
+        Ok(read) => read,
         Err(failure) => return failure.api_response(),
     };
     let index = state.catalog.snapshot();
     let answered = on_list_jobs(&state, move || {
-        let pasted = PastedText::parse(&text).map_err(|e| ApiError::bad_request(e.message()))?;
-        let (understood, found) = index.similar_to_pasted(&pasted, limit);
+        let pasted =
+            PastedText::parse(&read.list).map_err(|e| ApiError::bad_request(e.message()))?;
+        let (understood, found) = index.similar_to_label(&pasted, limit, &read.above);
         json_body(&PhotoSimilarAnswer {
-            text: &text,
+            text: &read.list,
             ingredients: understood
                 .iter()
                 .map(|u| ReadIngredient {

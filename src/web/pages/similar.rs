@@ -109,7 +109,7 @@ pub async fn photo_results(
     };
     match text {
         // The photo was counted against the photo limit already.
-        Ok(text) => ranked_page(text, &state, lang).await,
+        Ok(read) => ranked_page(read.list, read.above, &state, lang).await,
         Err(failure) => {
             let error = failure.failure();
             let page = PastePage {
@@ -146,17 +146,23 @@ async fn results_page(
         crate::web::errors::set_retry_after(&mut response, wait);
         return Ok(response);
     }
-    ranked_page(raw, state, lang).await
+    ranked_page(raw, String::new(), state, lang).await
 }
 
 /// Reading, guessing and ranking a list grow with its size: they run on the list jobs'
 /// blocking threads (one per core, a short queue), never on the async workers that answer
-/// every other request.
-async fn ranked_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpResponse, PageError> {
+/// every other request. `above` is what a label photo printed above its list (empty for a
+/// pasted list).
+async fn ranked_page(
+    raw: String,
+    above: String,
+    state: &AppState,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
     let index = state.catalog.snapshot();
     let pasted = raw.clone();
     let ranked = on_job_queue(&state.list_jobs, move || {
-        let (status, page) = understood_page(pasted, &index, lang);
+        let (status, page) = understood_page(pasted, &above, &index, lang);
         page.render().map(|html| (status, html))
     })
     .await?;
@@ -177,7 +183,12 @@ async fn ranked_page(raw: String, state: &AppState, lang: Lang) -> Result<HttpRe
 }
 
 /// The page for a pasted list: its reading and its similar products, or why it has none.
-fn understood_page(raw: String, index: &CatalogIndex, lang: Lang) -> (StatusCode, PastePage) {
+fn understood_page(
+    raw: String,
+    above: &str,
+    index: &CatalogIndex,
+    lang: Lang,
+) -> (StatusCode, PastePage) {
     let pasted = match PastedText::parse(&raw) {
         Ok(pasted) => pasted,
         Err(e) => {
@@ -190,7 +201,7 @@ fn understood_page(raw: String, index: &CatalogIndex, lang: Lang) -> (StatusCode
         }
     };
     let (understood, found) =
-        index.similar_to_pasted(&pasted, crate::web::pages::product::SIMILAR_ON_PAGE);
+        index.similar_to_label(&pasted, crate::web::pages::product::SIMILAR_ON_PAGE, above);
     let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(index, f)).collect();
     let shared = shared_ids(&similar);
     let understood = understood
