@@ -34,7 +34,8 @@ pub struct CatalogIndex {
     /// being read.
     category_of: Vec<u32>,
     categories: Vec<String>,
-    ingredients: HashMap<i32, Ingredient>,
+    /// Fx, not SipHash: read once per chip of every page (the ids are the database's own).
+    ingredients: FxHashMap<i32, Ingredient>,
     ingredient_by_key: HashMap<String, i32>,
     /// The catalog's ingredients by INCI and Korean name, for a name nobody knows that OCR or
     /// typing bent (`Glycerln`, `글라세린`).

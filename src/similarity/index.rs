@@ -15,8 +15,6 @@ mod build;
 mod ranking;
 mod scratch;
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 
 use crate::live_catalog::id_table::IdTable;
@@ -25,6 +23,7 @@ use super::common_bounds::CommonBounds;
 use super::weights::{Rarity, TraceLine};
 pub use build::Pruning;
 use ranking::{score, Ranking};
+use scratch::Scratch;
 
 /// One formula found similar: the product shown for it (the first of its products, by brand
 /// and name, that the ranking keeps), its other kept products with the same formula, its
@@ -75,7 +74,8 @@ pub struct SimilarityIndex {
     trace: Vec<TraceLine>,
     /// Per formula slot: the sum of its weights.
     totals: Vec<f32>,
-    /// Per ingredient slot: (formula slot, weight), by formula slot.
+    /// Per ingredient slot: (formula slot, weight), by formula slot; once groups are tagged,
+    /// by group (those of several last), then by formula slot (`group_starts`).
     postings: Vec<Vec<(u32, f32)>>,
     ingredient_ids: Vec<i32>,
     slot_of_ingredient: FxHashMap<i32, u32>,
@@ -86,6 +86,11 @@ pub struct SimilarityIndex {
     common: CommonBounds,
     /// Per formula slot: its group (`tag_groups`), or `ANY_GROUP`; empty when untagged.
     groups: Vec<u32>,
+    /// Where each group's formulas start in each posting list (`postings_in`): ingredient
+    /// slot `i`'s are `group_starts[i * (group_ranks + 1)..][..group_ranks + 1]`, the groups
+    /// in order, then the formulas of several groups. Empty when untagged.
+    group_starts: Vec<u32>,
+    group_ranks: u32,
     /// The most work one ranking does (`Pruning::work_budget`), and how many rankings were
     /// cut short by it.
     work_budget: usize,
@@ -244,6 +249,7 @@ impl SimilarityIndex {
             query_total: self.totals[slot as usize],
             comparison: Comparison::Formulas,
             limit,
+            group,
         };
         let in_group = |f: u32| match (group, self.groups.get(f as usize)) {
             (Some(wanted), Some(tag)) => *tag == wanted || *tag == ANY_GROUP,
@@ -252,8 +258,31 @@ impl SimilarityIndex {
         Some(self.rank(ranking, |f| f != slot && in_group(f), keep))
     }
 
-    /// Tags each formula with its products' group (a category, by number) for
-    /// `similar_to_product_in`; a formula whose products are of several groups is in any.
+    /// Ingredient slot `slot`'s postings a ranking in `group` reads: those of the group's
+    /// formulas and of the formulas of several groups (the whole list without a group, or
+    /// before groups are tagged).
+    fn postings_in(&self, slot: u32, group: Option<u32>) -> [&[(u32, f32)]; 2] {
+        let list = &self.postings[slot as usize][..];
+        let Some(group) = group.filter(|_| !self.group_starts.is_empty()) else {
+            return [list, &[]];
+        };
+        let ranks = self.group_ranks as usize;
+        let starts = &self.group_starts[slot as usize * (ranks + 1)..][..ranks + 1];
+        let range = |rank: usize| &list[starts[rank] as usize..starts[rank + 1] as usize];
+        let several = ranks - 1;
+        let own = if (group as usize) < several {
+            range(group as usize)
+        } else {
+            &[]
+        };
+        [own, range(several)]
+    }
+
+    /// Tags each formula with its products' group (a category, by number: 0, 1, ...) for
+    /// `similar_to_product_in`; a formula whose products are of several groups is in any. Each
+    /// posting list is then ordered by group, so that a ranking in one group reads only its
+    /// own group's postings and those of several groups (`postings_in`): a product page's
+    /// ranking, narrowed to its category, read every category's postings before.
     pub fn tag_groups(&mut self, group_of: impl Fn(i32) -> u32) {
         self.groups = (0..self.first_product_of_formula.len() as u32)
             .map(|f| {
@@ -266,6 +295,49 @@ impl SimilarityIndex {
                 }
             })
             .collect();
+        self.order_postings_by_group();
+    }
+
+    /// Orders each posting list by group (formulas of several groups last), by formula slot
+    /// within one, and notes where each group starts (`group_starts`).
+    fn order_postings_by_group(&mut self) {
+        let real = self.groups.iter().filter(|g| **g != ANY_GROUP).max();
+        let ranks = real.map_or(0, |g| *g as usize + 1) + 1;
+        if ranks > MOST_GROUPS_ORDERED {
+            // Groups are categories: a few dozen. More is not what this is for.
+            (self.group_starts, self.group_ranks) = (Vec::new(), 0);
+            return;
+        }
+        let rank_of = |formula: u32| match self.groups[formula as usize] {
+            ANY_GROUP => ranks - 1,
+            group => group as usize,
+        };
+        let mut starts = Vec::with_capacity(self.postings.len() * (ranks + 1));
+        let mut next = vec![0u32; ranks];
+        let mut ordered: Vec<(u32, f32)> = Vec::new();
+        for list in &mut self.postings {
+            let at = starts.len();
+            starts.resize(at + ranks + 1, 0u32);
+            let list_starts = &mut starts[at..];
+            for (formula, _) in list.iter() {
+                list_starts[rank_of(*formula) + 1] += 1;
+            }
+            for rank in 0..ranks {
+                list_starts[rank + 1] += list_starts[rank];
+            }
+            next.copy_from_slice(&list_starts[..ranks]);
+            ordered.clear();
+            ordered.resize(list.len(), (0, 0.0));
+            // In slot order within a group, as the whole list was.
+            for posting in list.iter() {
+                let place = &mut next[rank_of(posting.0)];
+                ordered[*place as usize] = *posting;
+                *place += 1;
+            }
+            list.copy_from_slice(&ordered);
+        }
+        self.group_starts = starts;
+        self.group_ranks = ranks as u32;
     }
 
     /// The `limit` formulas most similar to a list of ingredient ids in label order. Ids the
@@ -283,6 +355,7 @@ impl SimilarityIndex {
             query_total: total,
             comparison,
             limit,
+            group: None,
         };
         self.rank(ranking, |_| true, keep)
     }
@@ -327,6 +400,7 @@ impl SimilarityIndex {
             query_total: self.totals[slot as usize],
             comparison: Comparison::Formulas,
             limit,
+            group: None,
         };
         let found =
             self.ranked_exhaustively(ranking, |f| f != slot && self.shown(f, &keep).is_some());
@@ -401,7 +475,7 @@ impl SimilarityIndex {
         else {
             return Vec::new();
         };
-        let held: HashMap<u32, f32> = self.weighted_list(slot_b).collect();
+        let held: FxHashMap<u32, f32> = self.weighted_list(slot_b).collect();
         self.weighted_list(slot_a)
             .enumerate()
             .filter_map(|(position, (slot, weight))| {
@@ -417,16 +491,26 @@ impl SimilarityIndex {
     }
 
     /// The shared ingredients, those that add most to the score first (rare ones high on both
-    /// lists), then in the query's label order.
-    fn shared(&self, query: &[(u32, f32)], product_slot: u32) -> Vec<i32> {
-        let held: HashMap<u32, f32> = self.weighted_list(product_slot).collect();
+    /// lists), then in the query's label order. Formula `product_slot`'s weights are spread in
+    /// `scratch` (by ingredient slot, as a map would hold them: a list naming one twice keeps
+    /// the last) and taken away again.
+    fn shared(&self, scratch: &mut Scratch, query: &[(u32, f32)], product_slot: u32) -> Vec<i32> {
+        // Every weight is above 0: 0 is "not held".
+        let held = &mut scratch.held_weight;
+        for (slot, weight) in self.weighted_list(product_slot) {
+            held[slot as usize] = weight;
+        }
         let mut shared: Vec<(usize, f32, u32)> = query
             .iter()
             .enumerate()
             .filter_map(|(order, (slot, weight))| {
-                held.get(slot).map(|w| (order, weight.min(*w), *slot))
+                let held = held[*slot as usize];
+                (held > 0.0).then(|| (order, weight.min(held), *slot))
             })
             .collect();
+        for slot in self.list(product_slot) {
+            held[*slot as usize] = 0.0;
+        }
         shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         shared
             .into_iter()
@@ -437,6 +521,9 @@ impl SimilarityIndex {
 
 /// The group of a formula whose products are of several (`tag_groups`).
 const ANY_GROUP: u32 = u32::MAX;
+
+/// The most groups (and one rank for several) whose postings `tag_groups` orders by group.
+const MOST_GROUPS_ORDERED: usize = 1024;
 
 #[cfg(test)]
 mod tests {
@@ -730,6 +817,7 @@ mod tests {
             query_total: total,
             comparison: Comparison::PastedList,
             limit,
+            group: None,
         };
         idx.ranked_exhaustively(ranking, |_| true)
             .into_iter()
@@ -765,11 +853,14 @@ mod tests {
             }
             lists.push((id, list));
         }
-        let idx = SimilarityIndex::build_with(
+        let mut idx = SimilarityIndex::build_with(
             lists.iter().map(|(id, l)| (*id, l.iter().copied())),
             |i| i == 5,
             |id| Some(id as u32 % 300),
         );
+        // Six categories, a Mini now and then in another than its product.
+        let group_of = |id: i32| (id as u32 / 5) % 6;
+        idx.tag_groups(group_of);
         assert!(idx.formula_count() > Pruning::default().read_whole_up_to);
         assert!(idx.common.active(), "some ingredients are common");
         for pick in 0..40 {
@@ -782,6 +873,19 @@ mod tests {
                 assert!(
                     same_ranking(&found, &expected).is_ok(),
                     "{product}: {:?}",
+                    same_ranking(&found, &expected)
+                );
+                let wanted = group_of(product);
+                let in_wanted = |p: i32| keep(p) && group_of(p) == wanted;
+                let found = idx
+                    .similar_to_product_in(product, 4, Some(wanted), in_wanted)
+                    .unwrap();
+                let expected = idx
+                    .similar_to_product_exhaustively(product, 4, in_wanted)
+                    .unwrap();
+                assert!(
+                    same_ranking(&found, &expected).is_ok(),
+                    "{product} in its group: {:?}",
                     same_ranking(&found, &expected)
                 );
             }
@@ -816,19 +920,31 @@ mod tests {
             common_floor in 1usize..40,
             common_share in 2usize..30,
             brands in 1u32..40,
+            groups in 1u32..5,
+            wanted in 0u32..6,
         ) {
             let pruning = Pruning { read_whole_up_to, common_floor, common_share, work_budget: usize::MAX };
-            let idx = SimilarityIndex::build_pruned(
+            let mut idx = SimilarityIndex::build_pruned(
                 lists.iter().map(|(id, l)| (*id, l.iter().copied())),
                 |i| i == 5,
                 |id| Some(id as u32 % brands),
                 pruning,
             );
+            // Categories, with exact twins (a Mini) often in another: formulas of several.
+            let group_of = |id: i32| (id as u32 * 7 / 3) % groups;
+            idx.tag_groups(group_of);
             let product = lists[pick % lists.len()].0;
             let keep = |p: i32| p % drop_every != 0;
             let found = idx.similar_to_product(product, limit, keep).unwrap();
             let expected = idx.similar_to_product_exhaustively(product, limit, keep).unwrap();
             proptest::prop_assert!(same_ranking(&found, &expected).is_ok(), "{:?}", same_ranking(&found, &expected));
+
+            // Narrowed to one group (one no formula is of, past `groups`): only its own and
+            // several groups' postings are read, and nothing of the group is missed.
+            let in_wanted = |p: i32| keep(p) && group_of(p) == wanted;
+            let found = idx.similar_to_product_in(product, limit, Some(wanted), in_wanted).unwrap();
+            let expected = idx.similar_to_product_exhaustively(product, limit, in_wanted).unwrap();
+            proptest::prop_assert!(same_ranking(&found, &expected).is_ok(), "group {wanted}: {:?}", same_ranking(&found, &expected));
 
             // The same list pasted, cut short and with a name the catalog lacks.
             let pasted: Vec<Option<i32>> = lists[pick % lists.len()]

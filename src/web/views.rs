@@ -155,7 +155,7 @@ impl SimilarCard {
 }
 
 /// The ingredients any of the cards shares with the query: marked in the query's own list.
-pub fn shared_ids(cards: &[SimilarCard]) -> std::collections::HashSet<i32> {
+pub fn shared_ids(cards: &[SimilarCard]) -> rustc_hash::FxHashSet<i32> {
     cards
         .iter()
         .flat_map(|card| card.shared_ids.iter().copied())

@@ -34,16 +34,19 @@ impl SimilarityIndex {
             }
             scratch.clear(query);
             scored
+                .into_iter()
+                .map(|(slot, score)| (slot, score, self.shared(scratch, query, slot)))
+                .collect::<Vec<_>>()
         });
         scored
             .into_iter()
-            .filter_map(|(slot, score)| {
+            .filter_map(|(slot, score, shared)| {
                 let mut kept = self.members_of(slot).filter(|id| keep(*id));
                 Some(SimilarMatch {
                     product_id: kept.next()?,
                     same_formula: kept.collect(),
                     score,
-                    shared: self.shared(query, slot),
+                    shared,
                 })
             })
             .collect()
@@ -74,6 +77,7 @@ impl SimilarityIndex {
             query_total,
             comparison,
             limit,
+            group,
         } = ranking;
         // `None`: every posting is read (a small catalog, or a query naming a common
         // ingredient twice).
@@ -83,13 +87,17 @@ impl SimilarityIndex {
             None
         };
         let skipped = |slot: u32| common.is_some() && self.common.is_common(slot);
-        let mut terms: Vec<(u32, f32)> = query.iter().copied().filter(|t| !skipped(t.0)).collect();
-        terms.sort_by(|a, b| {
-            let per_posting = |t: &(u32, f32)| t.1 / (self.postings[t.0 as usize].len() + 1) as f32;
-            per_posting(b)
-                .total_cmp(&per_posting(a))
-                .then(a.0.cmp(&b.0))
-        });
+        // Read in order of weight per posting read (rare, early ones first).
+        let per_posting = |(slot, weight): (u32, f32)| {
+            let read: usize = self.postings_in(slot, group).iter().map(|p| p.len()).sum();
+            weight / (read + 1) as f32
+        };
+        let mut terms: Vec<(u32, f32, f32)> = query
+            .iter()
+            .filter(|t| !skipped(t.0))
+            .map(|t| (t.0, t.1, per_posting(*t)))
+            .collect();
+        terms.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
         for (slot, weight) in query {
             scratch.query_weight[*slot as usize] += weight;
             scratch.query_terms[*slot as usize] += 1;
@@ -98,13 +106,13 @@ impl SimilarityIndex {
         let mut unread: f32 = terms.iter().map(|t| t.1).sum::<f32>() + common_weight;
         let mut threshold = 0.0f32;
         let mut read = 0;
-        for (ingredient, query_weight) in &terms {
+        for (ingredient, query_weight, _) in &terms {
             // A check reads only the leaders, so it is made before every ingredient.
             threshold = self.threshold(scratch, &ranking, keep, threshold);
             if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
                 break;
             }
-            for (product, weight) in &self.postings[*ingredient as usize] {
+            for (product, weight) in self.postings_in(*ingredient, group).into_iter().flatten() {
                 // One memory access a posting: a product is new while it shares nothing (every
                 // weight is above 0). Its `state` is set once it is a candidate, below.
                 let shared = &mut scratch.shared[*product as usize];
@@ -255,7 +263,8 @@ impl SimilarityIndex {
         let by_postings: usize = query
             .iter()
             .filter(|(slot, _)| self.common.is_common(*slot))
-            .map(|(slot, _)| self.postings[*slot as usize].len())
+            .flat_map(|(slot, _)| self.postings_in(*slot, ranking.group))
+            .map(<[_]>::len)
             .sum::<usize>()
             + self.first_product_of_formula.len();
         // Touched formulas were scored above, or could not reach the results: marked, so that
@@ -322,7 +331,7 @@ impl SimilarityIndex {
             if !self.common.is_common(*slot) {
                 continue;
             }
-            for (formula, weight) in &self.postings[*slot as usize] {
+            for (formula, weight) in self.postings_in(*slot, ranking.group).into_iter().flatten() {
                 scratch.shared[*formula as usize] += query_weight.min(*weight);
             }
         }
@@ -384,6 +393,7 @@ impl SimilarityIndex {
             query_total,
             comparison,
             limit,
+            ..
         } = *ranking;
         let mut lower: Vec<(u32, f32)> = scratch
             .leaders
@@ -533,6 +543,9 @@ pub(super) struct Ranking<'q> {
     pub(super) query_total: f32,
     pub(super) comparison: Comparison,
     pub(super) limit: usize,
+    /// The group the results are of (`SimilarityIndex::tag_groups`): only its postings and
+    /// those of formulas of several groups are read. `None`: any.
+    pub(super) group: Option<u32>,
 }
 
 /// The best `limit` (formula slot, score) offered so far, best first.

@@ -31,6 +31,9 @@ pub(super) struct Scratch {
     /// Per ingredient slot: the query's weight and how many times the query names it.
     pub(super) query_weight: Vec<f32>,
     pub(super) query_terms: Vec<u8>,
+    /// Per ingredient slot: a result's weight, while its shared ingredients are listed
+    /// (`SimilarityIndex::shared`); 0 otherwise.
+    pub(super) held_weight: Vec<f32>,
     /// Per common ingredient (`CommonBounds`): the query's weight.
     pub(super) common_weight: Vec<f32>,
     /// Whether `shared` was written beyond `touched` (`common_by_postings`).
@@ -50,6 +53,7 @@ impl Scratch {
         if self.query_weight.len() < ingredients {
             self.query_weight.resize(ingredients, 0.0);
             self.query_terms.resize(ingredients, 0);
+            self.held_weight.resize(ingredients, 0.0);
         }
     }
 
