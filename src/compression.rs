@@ -19,10 +19,10 @@ pub fn brotli(body: &[u8]) -> Option<Vec<u8>> {
     brotli_with(body, 11, 22)
 }
 
-fn brotli_with(body: &[u8], quality: u32, window_bits: i32) -> Option<Vec<u8>> {
+fn brotli_with(body: &[u8], quality: i32, window_bits: i32) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len() / 4);
     let params = brotli::enc::BrotliEncoderParams {
-        quality: quality as i32,
+        quality,
         lgwin: window_bits,
         size_hint: body.len(),
         ..Default::default()
@@ -33,7 +33,7 @@ fn brotli_with(body: &[u8], quality: u32, window_bits: i32) -> Option<Vec<u8>> {
 
 thread_local! {
     /// This thread's zstd context, with the level it was made for.
-    static ZSTD: std::cell::RefCell<Option<(u32, zstd::bulk::Compressor<'static>)>> =
+    static ZSTD: std::cell::RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -58,30 +58,32 @@ impl Coding {
     }
 
     /// The levels `examples/codings.rs` compares.
-    pub fn levels(self) -> &'static [u32] {
+    pub fn levels(self) -> &'static [i32] {
         match self {
             Coding::Gzip => &[1, 6],
             Coding::Brotli => &[1, 2, 3, 4],
-            Coding::Zstd => &[1, 2, 3],
+            Coding::Zstd => &[-5, -3, -2, -1, 1, 2, 3],
         }
     }
 
     /// `body` in this coding at `level`, in one buffer; `None` only if the encoder failed.
-    pub fn compress(self, body: &[u8], level: u32) -> Option<Vec<u8>> {
+    pub fn compress(self, body: &[u8], level: i32) -> Option<Vec<u8>> {
         match self {
             Coding::Gzip => {
-                let mut encoder =
-                    GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::new(level));
+                let mut encoder = GzEncoder::new(
+                    Vec::with_capacity(body.len() / 4),
+                    Compression::new(level.clamp(0, 9) as u32),
+                );
                 encoder.write_all(body).ok()?;
                 encoder.finish().ok()
             }
             // A page is tens of KB: a 1 MB window is plenty, and cheaper to set up than 4 MB.
-            Coding::Brotli => brotli_with(body, level, 20),
+            Coding::Brotli => brotli_with(body, level.clamp(0, 11), 20),
             Coding::Zstd => ZSTD.with_borrow_mut(|kept| {
                 // A compression context is some hundreds of KB of tables: made once per thread
                 // and level, not per page (making it was a quarter of zstd's cost).
                 if kept.as_ref().is_none_or(|(made_at, _)| *made_at != level) {
-                    *kept = Some((level, zstd::bulk::Compressor::new(level as i32).ok()?));
+                    *kept = Some((level, zstd::bulk::Compressor::new(level).ok()?));
                 }
                 kept.as_mut()?.1.compress(body).ok()
             }),

@@ -1,10 +1,12 @@
 //! A page made per request is compressed once, in one buffer, with a fast level, as it is
 //! sent: zstd where the browser takes it, else brotli, else gzip (`examples/codings.rs` on
-//! real product pages of about 12 KB: zstd 1 costs 17 µs a page at 0.268 of its size, zstd 3
-//! 22 µs at 0.262, brotli 2 75 µs at 0.266, gzip 1 113 µs at 0.289; zstd 1 over 3 took the
-//! computed page from 19,500 to 21,500 req/s; actix's `Compress`, a brotli stream, had cost 10
-//! to 30 times the ranking and rendering of the page). A response that carries its coding already
-//! (a static asset, a kept answer: `AlreadyCoded`) is left as it is.
+//! 200 real product pages of about 12 KB: zstd -1 costs 13 µs a page at 0.307 of its size,
+//! zstd 1 17 µs at 0.267, zstd 3 22 µs at 0.262, brotli 2 78 µs at 0.266, gzip 1 119 µs at
+//! 0.289; zstd -1 over 1 took the computed page from about 22,400 to 25,800 req/s, the
+//! literals left as they are being most of what it saves, for half a kilobyte more a page;
+//! actix's `Compress`, a brotli stream, had cost 10 to 30 times the ranking and rendering of
+//! the page). A response that carries its coding already (a static asset, a kept answer:
+//! `AlreadyCoded`) is left as it is.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -21,8 +23,8 @@ const SMALLEST_COMPRESSED: usize = 1024;
 
 /// The codings a page made per request is sent in, in the order the server prefers them, with
 /// the level each is made at.
-const PAGE_CODINGS: [(Coding, u32); 3] =
-    [(Coding::Zstd, 1), (Coding::Brotli, 2), (Coding::Gzip, 1)];
+const PAGE_CODINGS: [(Coding, i32); 3] =
+    [(Coding::Zstd, -1), (Coding::Brotli, 2), (Coding::Gzip, 1)];
 
 /// Marks a response whose body is sent as it is, whatever the browser accepts: a kept answer
 /// served plain to a browser that does not take its coding.
@@ -30,7 +32,7 @@ const PAGE_CODINGS: [(Coding, u32); 3] =
 pub struct AlreadyCoded;
 
 /// The coding and level a page for `req` is sent in, if the browser accepts one.
-pub fn page_coding(req: &HttpRequest) -> Option<(Coding, u32)> {
+pub fn page_coding(req: &HttpRequest) -> Option<(Coding, i32)> {
     PAGE_CODINGS
         .into_iter()
         .find(|(coding, _)| accepts(req, coding.name()))
