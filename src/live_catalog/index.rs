@@ -318,9 +318,20 @@ impl CatalogIndex {
                 self.similarity.ingredients_of(candidate)
             })
         };
+        // What a product of a formula of the category alone is asked: the rest, if anything.
+        let keep_besides_category = |candidate: i32| {
+            keeps_all_but_category || {
+                let Some(at) = self.product_at.get(candidate) else {
+                    return false;
+                };
+                rest.keeps(&self.products[at as usize], || {
+                    self.similarity.ingredients_of(candidate)
+                })
+            }
+        };
         let found = self
             .similarity
-            .similar_to_product_in(id, limit, category.flatten(), keep)
+            .similar_to_product_in(id, limit, category.flatten(), keep, keep_besides_category)
             .unwrap_or_default();
         Some(self.present(found))
     }

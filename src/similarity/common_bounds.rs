@@ -47,6 +47,9 @@ pub struct CommonBounds {
     common: Vec<f32>,
     rest: Vec<f32>,
     total: Vec<f32>,
+    /// Per formula: its group (`SimilarityIndex::tag_groups`), read with the rest of a block
+    /// (read by formula slot, one cache miss a formula); empty when untagged.
+    group: Vec<u32>,
     /// Per formula, its common ingredients (place among them, weight) in label order: the
     /// `i`-th formula's are `entry_places[entry_starts[i]..entry_starts[i + 1]]` (and the same
     /// of `entry_weights`). What an untouched formula shares with a query is summed from these
@@ -57,8 +60,11 @@ pub struct CommonBounds {
     /// Per block: the least `rest` and the most `common` of its formulas.
     block_rest: Vec<f32>,
     block_common: Vec<f32>,
-    /// Per block, per common ingredient: the most weight one formula of the block gives it (in
-    /// all its places on the list); block `b`'s are `block_max[b * count..(b + 1) * count]`.
+    /// Per common ingredient, per block: the most weight one formula of the block gives it (in
+    /// all its places on the list); ingredient `i`'s are `block_max[i * blocks..(i + 1) *
+    /// blocks]`. By ingredient, so that the bounds of every block are summed one ingredient's
+    /// row after another, front to back (block by block, each block's row was read at a few
+    /// scattered places: a tenth of a million-product ranking).
     block_max: Vec<f32>,
 }
 
@@ -71,6 +77,8 @@ pub struct BlockFormula {
     pub most_shared: f32,
     pub rest: f32,
     pub total: f32,
+    /// Its group (`tag_groups`), `None` when untagged.
+    pub group: Option<u32>,
 }
 
 /// A query's common ingredients, as `CommonBounds` weighs them.
@@ -146,9 +154,8 @@ impl CommonBounds {
             bounds.total.push(totals[f]);
             bounds.block_rest[block] = bounds.block_rest[block].min(rest_of[f]);
             bounds.block_common[block] = bounds.block_common[block].max(common_of[f]);
-            let maxes = &mut bounds.block_max[block * count..(block + 1) * count];
             for (at, _, weight) in common_weights(&place, list(*formula)) {
-                let most = &mut maxes[at as usize];
+                let most = &mut bounds.block_max[at as usize * blocks + block];
                 *most = most.max(weight);
             }
             for (slot, weight) in list(*formula) {
@@ -287,18 +294,21 @@ impl CommonBounds {
         if terms.terms.is_empty() {
             return Vec::new();
         }
-        (0..self.block_rest.len())
-            .filter_map(|block| {
-                let maxes = &self.block_max[block * self.count..(block + 1) * self.count];
-                let shared: f32 = terms
-                    .terms
-                    .iter()
-                    .map(|(at, weight)| {
-                        let at = *at as usize;
-                        (weight * self.most_times[at]).min(maxes[at])
-                    })
-                    .sum::<f32>()
-                    .min(self.block_common[block]);
+        let blocks = self.block_rest.len();
+        // Each block's sum in the terms' order, as one block at a time would add them.
+        let mut sums = vec![0.0f32; blocks];
+        for (at, weight) in &terms.terms {
+            let at = *at as usize;
+            let most = weight * self.most_times[at];
+            let maxes = &self.block_max[at * blocks..(at + 1) * blocks];
+            for (sum, max) in sums.iter_mut().zip(maxes) {
+                *sum += most.min(*max);
+            }
+        }
+        sums.into_iter()
+            .enumerate()
+            .filter_map(|(block, sum)| {
+                let shared = sum.min(self.block_common[block]);
                 let most = bound(shared, self.block_rest[block]);
                 (shared > 0.0 && most >= at_least).then_some((block as u32, most))
             })
@@ -316,7 +326,17 @@ impl CommonBounds {
             most_shared: weight.min(self.common[at]),
             rest: self.rest[at],
             total: self.total[at],
+            group: self.group.get(at).copied(),
         })
+    }
+
+    /// Notes each formula's group in block order (`group_of`: by formula slot).
+    pub fn tag_groups(&mut self, group_of: impl Fn(u32) -> u32) {
+        self.group = self
+            .order
+            .iter()
+            .map(|formula| group_of(*formula))
+            .collect();
     }
 }
 

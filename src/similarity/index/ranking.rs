@@ -9,18 +9,20 @@ use crate::similarity::common_bounds::{CommonTerms, BLOCK};
 use crate::similarity::prefetch::prefetch;
 
 impl SimilarityIndex {
-    /// The ranking of the formulas `candidate` allows whose products `keep` keeps.
+    /// The ranking of the formulas `candidate` allows whose products `keep` keeps (asked with
+    /// the product's formula).
     pub(super) fn rank(
         &self,
         ranking: Ranking,
         candidate: impl Fn(u32) -> bool,
-        keep: impl Fn(i32) -> bool,
+        keep: impl Fn(u32, i32) -> bool,
     ) -> Vec<SimilarMatch> {
         let Ranking { query, limit, .. } = ranking;
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let keep_formula = |f: u32| candidate(f) && self.shown(f, &keep).is_some();
+        let keep_formula =
+            |f: u32| candidate(f) && self.shown(f, &|product| keep(f, product)).is_some();
         let scored = SCRATCH.with_borrow_mut(|scratch| {
             scratch.fit(
                 self.first_product_of_formula.len(),
@@ -41,7 +43,7 @@ impl SimilarityIndex {
         scored
             .into_iter()
             .filter_map(|(slot, score, shared)| {
-                let mut kept = self.members_of(slot).filter(|id| keep(*id));
+                let mut kept = self.members_of(slot).filter(|id| keep(slot, *id));
                 Some(SimilarMatch {
                     product_id: kept.next()?,
                     same_formula: kept.collect(),
@@ -296,6 +298,10 @@ impl SimilarityIndex {
                 if bound(candidate.most_shared, candidate.rest) < threshold {
                     continue;
                 }
+                // Another group's formula is dropped before its common weights are summed.
+                if !super::tag_allows(candidate.group, ranking.group) {
+                    continue;
+                }
                 scratch.work_left = scratch.work_left.saturating_sub(1);
                 let shared = self.common.shared(candidate.at, &scratch.common_weight);
                 if shared <= 0.0 {
@@ -326,34 +332,67 @@ impl SimilarityIndex {
         keep: &impl Fn(u32) -> bool,
         scored: &mut TopScores,
     ) {
-        let (query, query_total) = (ranking.query, ranking.query_total);
+        let query = ranking.query;
+        // Without a group most formulas are written to: `clear` zeroes them all, and all are
+        // looked at. In one group (a sixth of the catalog, say), those newly written are listed
+        // in `touched` instead, and only they are looked at: what was touched before was scored
+        // or passed.
+        let listed = ranking.group.is_some();
+        let first_new = scratch.touched.len();
         for (slot, query_weight) in query {
             if !self.common.is_common(*slot) {
                 continue;
             }
             for (formula, weight) in self.postings_in(*slot, ranking.group).into_iter().flatten() {
-                scratch.shared[*formula as usize] += query_weight.min(*weight);
+                let shared = &mut scratch.shared[*formula as usize];
+                if listed && *shared == 0.0 {
+                    scratch.touched.push(*formula);
+                }
+                *shared += query_weight.min(*weight);
             }
         }
-        // Most formulas are written to: `clear` zeroes them all.
-        scratch.shared_everywhere = true;
-        for f in 0..self.first_product_of_formula.len() {
-            let shared = scratch.shared[f];
-            if shared <= 0.0 || scratch.state[f] != Candidate::Unseen {
-                continue;
+        if listed {
+            for i in first_new..scratch.touched.len() {
+                let formula = scratch.touched[i];
+                self.offer_summed(scratch, ranking, keep, scored, formula, false);
             }
-            let most = score(ranking.comparison, shared, query_total, self.totals[f]);
-            if most < scored.threshold() - ROUNDING {
-                continue;
+        } else {
+            scratch.shared_everywhere = true;
+            for formula in 0..self.first_product_of_formula.len() as u32 {
+                self.offer_summed(scratch, ranking, keep, scored, formula, true);
             }
-            let formula = f as u32;
+        }
+    }
+
+    /// Offers `scored` formula `formula` whose shared weight is summed whole in `scratch`, if
+    /// unseen and it could reach the results; `list` it in `touched` when it is not yet.
+    fn offer_summed(
+        &self,
+        scratch: &mut Scratch,
+        ranking: Ranking,
+        keep: &impl Fn(u32) -> bool,
+        scored: &mut TopScores,
+        formula: u32,
+        list: bool,
+    ) {
+        let f = formula as usize;
+        let shared = scratch.shared[f];
+        if shared <= 0.0 || scratch.state[f] != Candidate::Unseen {
+            return;
+        }
+        let (query, query_total) = (ranking.query, ranking.query_total);
+        let most = score(ranking.comparison, shared, query_total, self.totals[f]);
+        if most < scored.threshold() - ROUNDING {
+            return;
+        }
+        if list {
             scratch.touched.push(formula);
-            if self.kept(scratch, formula, keep) {
-                // From the formula's list, as every other score is.
-                let shared = self.shared_weight(scratch, query, formula);
-                let exact = score(ranking.comparison, shared, query_total, self.totals[f]);
-                scored.offer((formula, exact), |a, b| self.by_score_then_id(a, b));
-            }
+        }
+        if self.kept(scratch, formula, keep) {
+            // From the formula's list, as every other score is.
+            let shared = self.shared_weight(scratch, query, formula);
+            let exact = score(ranking.comparison, shared, query_total, self.totals[f]);
+            scored.offer((formula, exact), |a, b| self.by_score_then_id(a, b));
         }
     }
 
