@@ -203,7 +203,17 @@ impl CatalogIndex {
             sources: products.iter().map(|p| p.source.clone()).collect(),
             ingredient_by_key,
             nearest_names,
-            ingredients: ingredients.into_iter().map(|i| (i.id, i)).collect(),
+            // Each ingredient's Korean name looked up once here, not for every chip of every
+            // page (`korean_name_of`: a string-keyed map per chip).
+            ingredients: ingredients
+                .into_iter()
+                .map(|mut i| {
+                    if i.name_ko.is_none() {
+                        i.name_ko = resolver.korean_name_of(&i.key).map(str::to_string);
+                    }
+                    (i.id, i)
+                })
+                .collect(),
             product_at,
             category_of,
             categories,
