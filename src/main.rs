@@ -1,10 +1,3 @@
-/// mimalloc, not the system's malloc: a computed page makes and drops a few hundred small
-/// strings and vectors, and malloc and free were 7 % of its time. Side by side
-/// (BENCHMARKS.md, "A category's postings"): 26,900 -> 29,100 computed product pages a second
-/// on 1,472 products, 1,990 -> 2,200 on a million, for 16 MiB more at the million's peak.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::Parser;
 
 use seongbun::config::{Cli, Command, ServeArgs};
