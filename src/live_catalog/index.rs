@@ -313,21 +313,6 @@ impl CatalogIndex {
         // Most rankings narrow by nothing but the category, which the index checks itself
         // (`similar_to_product_in`) for all but formulas sold in several categories.
         let keeps_all_but_category = rest == Narrowing::default();
-        let keep = |candidate: i32| {
-            if keeps_all_but_category && category.is_none() {
-                return true;
-            }
-            let Some(at) = self.product_at.get(candidate) else {
-                return false;
-            };
-            let at = at as usize;
-            if category.is_some_and(|wanted| wanted != Some(self.category_of[at])) {
-                return false;
-            }
-            rest.keeps(&self.products[at], || {
-                self.similarity.ingredients_of(candidate)
-            })
-        };
         // What a product of a formula of the category alone is asked: the rest, if anything.
         let keep_besides_category = |candidate: i32| {
             keeps_all_but_category || {
@@ -338,6 +323,17 @@ impl CatalogIndex {
                     self.similarity.ingredients_of(candidate)
                 })
             }
+        };
+        // Any other product (of a formula sold in several categories): its category too.
+        let keep = |candidate: i32| {
+            let in_category = match category {
+                None => true,
+                Some(wanted) => self
+                    .product_at
+                    .get(candidate)
+                    .is_some_and(|at| wanted == Some(self.category_of[at as usize])),
+            };
+            in_category && keep_besides_category(candidate)
         };
         let found = self
             .similarity

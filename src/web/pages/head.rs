@@ -127,14 +127,6 @@ impl Head {
 
 /// `text` on one line, cut at a word boundary to at most `chars` characters with `…`.
 fn shorten(text: &str, chars: usize) -> String {
-    // Most descriptions are one line already, and short: taken as they are.
-    let one_line = !text.contains(|c: char| c.is_whitespace() && c != ' ')
-        && !text.contains("  ")
-        && !text.starts_with(' ')
-        && !text.ends_with(' ');
-    if one_line && (text.len() <= chars || text.chars().count() <= chars) {
-        return text.to_string();
-    }
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= chars {
         return flat;
