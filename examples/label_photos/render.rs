@@ -367,6 +367,19 @@ fn wrapped(font: &FontVec, scale: PxScale, text: &str, width: u32) -> Vec<String
         } else {
             line = candidate;
         }
+        // A name longer than the line is broken where the line ends, as a label prints it,
+        // not run over the margin or the next column.
+        while measure(&line) > width as f32 && line.chars().count() > 1 {
+            let mut fits = String::new();
+            for c in line.chars() {
+                if measure(&format!("{fits}{c}")) > width as f32 && !fits.is_empty() {
+                    break;
+                }
+                fits.push(c);
+            }
+            line = line[fits.len()..].to_string();
+            lines.push(fits);
+        }
     }
     if !line.is_empty() {
         lines.push(line);
