@@ -20,7 +20,7 @@ use std::time::Instant;
 use seongbun::ingredients::PastedText;
 use seongbun::label_photo::ocr::{Languages, Threshold};
 use seongbun::label_photo::prepare::Light;
-use seongbun::label_photo::{read_label_with, Reading, StepTimes, Understood, READINGS};
+use seongbun::label_photo::{read_label_with, Reading, StepTimes, READINGS};
 use seongbun::live_catalog::CatalogIndex;
 
 const FILES: [&str; 4] = [
@@ -167,7 +167,7 @@ fn main() {
                 std::fs::write(format!("{out}/{lang}-{}.jpg", product.id), &jpeg).unwrap();
             }
             let started = Instant::now();
-            let understood = |list: &str| Understood::of(&catalog.names_known(list));
+            let understood = |list: &str| catalog.names_known(list);
             let (label, times) = read_label_with(&jpeg, &readings, understood);
             let matching = Instant::now();
             let label = label.unwrap_or_default();

@@ -5,6 +5,7 @@
 //! Nothing is stored.
 
 pub mod check;
+pub mod columns;
 pub mod ocr;
 pub mod prepare;
 pub mod printed_name;
@@ -185,14 +186,85 @@ pub struct LabelRead {
     pub above: String,
 }
 
+/// One name of a read list, as read, and whether the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadName {
+    pub label_name: String,
+    pub known: bool,
+}
+
+/// Of a list's names, how many known ones in a row of `LIST_WINDOW` make it the list: a known
+/// word alone among noise (a product name's `크림`, which the catalog knows as an ingredient
+/// some list bears) is not.
+const LIST_WINDOW: usize = 4;
+const KNOWN_IN_WINDOW: usize = 3;
+
+/// Where a read's list is among its names: from the first known name that 3 of the 4 names
+/// from it are known to the last known name; all of it when no such run is read. What OCR
+/// read around the list without its heading (the label's edge, the product's name and size,
+/// the directions after it) is not the list, and would be weighed as its first names. Within
+/// the list, names read badly keep their places.
+pub fn list_core(known: &[bool]) -> std::ops::Range<usize> {
+    // A read shorter than the window needs that many known names only.
+    let needed = KNOWN_IN_WINDOW.min(known.len());
+    let dense = |window: &[bool]| window.iter().filter(|k| **k).count() >= needed;
+    let start = (0..known.len())
+        .find(|&at| known[at] && dense(&known[at..(at + LIST_WINDOW).min(known.len())]));
+    let Some(start) = start else {
+        return 0..known.len();
+    };
+    let end = known.iter().rposition(|k| *k).unwrap_or(start);
+    start..end + 1
+}
+
+/// At most this many names read before a list without its heading are taken for what a label
+/// prints above it (brand, name, size): more are a list read badly at its start, whose known
+/// names count.
+const MOST_NAMES_ABOVE: usize = 8;
+
+impl LabelRead {
+    /// The read of `list` (whose names are `names`) and `above`, cut to the list's core
+    /// (`list_core`): what was read after it is dropped, and, when the list's heading was not
+    /// read (`headed`), what was read before it belongs with what is printed above the list
+    /// (the product's name is among it). Below a heading the list starts where it starts: its
+    /// first names bent past knowing still hold their places.
+    fn cut_to_the_list(list: String, above: String, names: &[ReadName], headed: bool) -> LabelRead {
+        let known: Vec<bool> = names.iter().map(|n| n.known).collect();
+        let mut core = list_core(&known);
+        if headed || core.start > MOST_NAMES_ABOVE {
+            core.start = 0;
+        }
+        if core.len() == names.len() {
+            return LabelRead { list, above };
+        }
+        let joined = |names: &[ReadName], separator: &str| {
+            names
+                .iter()
+                .map(|n| n.label_name.as_str())
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        let before = joined(&names[..core.start], " ");
+        LabelRead {
+            list: joined(&names[core], ", "),
+            above: [above.trim(), before.trim()]
+                .iter()
+                .filter(|part| !part.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
 /// The text of the ingredient list in `bytes` (a JPEG, PNG or WebP photo), read by the OCR
-/// program `program` (Tesseract). `understood` says how much of a read the catalog knows: a
-/// read not understood well is read again another way (`READINGS`) and the better kept,
-/// within one time limit for all.
+/// program `program` (Tesseract). `understood` gives a read's names and whether the catalog
+/// knows each: a read not understood well is read again another way (`READINGS`) and the
+/// better kept, within one time limit for all, then cut to its list (`list_core`).
 pub fn read_label(
     program: &str,
     bytes: &[u8],
-    understood: impl Fn(&str) -> Understood,
+    understood: impl Fn(&str) -> Vec<ReadName>,
 ) -> Result<LabelRead, PhotoError> {
     read_label_by(
         program,
@@ -208,7 +280,7 @@ pub fn read_label(
 pub fn read_label_with(
     bytes: &[u8],
     readings: &[Reading],
-    understood: impl Fn(&str) -> Understood,
+    understood: impl Fn(&str) -> Vec<ReadName>,
 ) -> (Result<LabelRead, PhotoError>, StepTimes) {
     let mut times = StepTimes::default();
     let read = read_label_by(
@@ -240,14 +312,14 @@ fn read_label_by(
     program: &str,
     bytes: &[u8],
     readings: &[Reading],
-    understood: impl Fn(&str) -> Understood,
+    understood: impl Fn(&str) -> Vec<ReadName>,
     times: &mut StepTimes,
 ) -> Result<LabelRead, PhotoError> {
     let started = std::time::Instant::now();
     let format = check::format_of(bytes)?;
     let grey = check::decode(bytes, format)?.to_luma8();
     times.decode = started.elapsed();
-    let mut best: Option<(Understood, LabelRead)> = None;
+    let mut best: Option<(Understood, LabelRead, Vec<ReadName>, bool)> = None;
     let mut failure = PhotoError::NoText;
     // The picture prepared for each line pitch and light, once: readings differing only in
     // threshold or page mode read the same pixels.
@@ -287,10 +359,11 @@ fn read_label_by(
             list_foot = ocr::list_foot(read, whole.height());
         }
         let step = std::time::Instant::now();
-        let (list, above) = match read {
+        let (list, above, headed) = match read {
             Ok(read) => (
                 ocr::ingredient_part(&read.text),
                 ocr::text_above_list(&read.text),
+                ocr::has_heading(&read.text),
             ),
             // A later reading that ran out of time leaves the earlier one standing.
             Err(error) => {
@@ -303,16 +376,21 @@ fn read_label_by(
             times.judge += step.elapsed();
             continue;
         }
-        let judged = understood(&list);
+        let names = understood(&list);
+        let known: Vec<bool> = names.iter().map(|n| n.known).collect();
+        let judged = Understood::of(&known);
         times.judge += step.elapsed();
-        if best.as_ref().is_none_or(|(b, _)| judged.rank() > b.rank()) {
-            best = Some((judged, LabelRead { list, above }));
+        if best.as_ref().is_none_or(|(b, ..)| judged.rank() > b.rank()) {
+            best = Some((judged, LabelRead { list, above }, names, headed));
         }
         if judged.well_read() {
             break;
         }
     }
-    best.map(|(_, read)| read).ok_or(failure)
+    best.map(|(_, read, names, headed)| {
+        LabelRead::cut_to_the_list(read.list, read.above, &names, headed)
+    })
+    .ok_or(failure)
 }
 
 #[cfg(test)]
@@ -343,6 +421,63 @@ mod tests {
             of(&[y]).rank() > of(&[y, n, n]).rank(),
             "noise read around it"
         );
+    }
+
+    fn names(read: &[(&str, bool)]) -> Vec<ReadName> {
+        read.iter()
+            .map(|(name, known)| ReadName {
+                label_name: name.to_string(),
+                known: *known,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_list_read_without_its_heading_starts_where_its_names_do() {
+        let (y, n) = (true, false);
+        // The product's name (one of its words an ingredient's), its size, the heading bent
+        // past reading with the first name; the directions after the list.
+        assert_eq!(
+            list_core(&[n, n, y, n, n, n, y, y, y, y, n, y, n, n]),
+            6..12
+        );
+        assert_eq!(list_core(&[n, y, n, y]), 0..4, "no run of names: all of it");
+        assert_eq!(list_core(&[y, y]), 0..2);
+        assert_eq!(list_core(&[]), 0..0);
+
+        let read = names(&[
+            ("제로이드", n),
+            ("제로이드 수딩", n),
+            ("크림", y),
+            ("ce", n),
+            ("50 ml", n),
+            ("Me) Sa", n),
+            ("글리세린", y),
+            ("프로판다이올", y),
+            ("카보머", y),
+            ("세안", n),
+            ("후", n),
+        ]);
+        let list =
+            "제로이드, 제로이드 수딩, 크림, ce, 50 ml, Me) Sa, 글리세린, 프로판다이올, 카보머, \
+                    세안, 후";
+        let cut = LabelRead::cut_to_the_list(list.into(), String::new(), &read, false);
+        assert_eq!(cut.list, "글리세린, 프로판다이올, 카보머");
+        assert_eq!(cut.above, "제로이드 제로이드 수딩 크림 ce 50 ml Me) Sa");
+        // Below a heading read, the list's start stays; what follows its names goes.
+        let cut = LabelRead::cut_to_the_list(list.into(), "제로이드".into(), &read, true);
+        assert!(
+            cut.list.starts_with("제로이드, 제로이드 수딩, 크림"),
+            "{}",
+            cut.list
+        );
+        assert!(cut.list.ends_with("카보머"), "{}", cut.list);
+        assert_eq!(cut.above, "제로이드");
+        // A read whose names are all known is kept as read.
+        let whole = names(&[("정제수", y), ("글리세린", y)]);
+        let kept =
+            LabelRead::cut_to_the_list("정제수,\n글리세린".into(), String::new(), &whole, false);
+        assert_eq!(kept.list, "정제수,\n글리세린");
     }
 
     #[test]

@@ -309,6 +309,11 @@ fn heading(haystack: &str) -> Option<(usize, usize)> {
         .filter(|(_, end)| *end < haystack.len() / 2)
 }
 
+/// Whether `text` holds the list's heading (`전성분`, `Ingredients:`) where a list starts.
+pub fn has_heading(text: &str) -> bool {
+    heading(&searchable(text)).is_some()
+}
+
 /// What a label prints above its list's heading (its brand, its name, its size), as read;
 /// empty when no heading was read.
 pub fn text_above_list(text: &str) -> String {

@@ -47,11 +47,12 @@ pub fn for_ocr(grey: GrayImage, target_pitch: f64, light: Light) -> GrayImage {
         let new_height = ((f64::from(height) * factor).round() as u32).max(1);
         image::imageops::resize(&grey, new_width, new_height, FilterType::Triangle)
     };
-    stretched(evened_across(
+    let prepared = stretched(evened_across(
         flattened(deskewed(scaled)),
         light,
         target_pitch,
-    ))
+    ));
+    super::columns::in_turn(prepared, target_pitch)
 }
 
 /// The picture's top `share` of its height, across its whole width.

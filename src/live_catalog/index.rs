@@ -382,12 +382,16 @@ impl CatalogIndex {
         )
     }
 
-    /// For each name of `text` (a list as on a label), in the label's order, whether the catalog
-    /// knows it: how a label photo's read is judged (`label_photo::Understood::of`).
-    pub fn names_known(&self, text: &str) -> Vec<bool> {
+    /// Each name of `text` (a list as on a label), in the label's order, with whether the
+    /// catalog knows it: how a label photo's read is judged (`label_photo::Understood::of`)
+    /// and cut to its list (`label_photo::list_core`).
+    pub fn names_known(&self, text: &str) -> Vec<crate::label_photo::ReadName> {
         self.understand(&crate::ingredients::parse_label(text))
-            .iter()
-            .map(|p| p.known.is_some())
+            .into_iter()
+            .map(|p| crate::label_photo::ReadName {
+                known: p.known.is_some(),
+                label_name: p.label_name,
+            })
             .collect()
     }
 
@@ -442,8 +446,8 @@ impl CatalogIndex {
     }
 
     /// `similar_to_pasted` for a list read from a label photo, `above` what is printed above
-    /// it: of answers scoring nearly the same (sister products), the one the label names
-    /// first (`label_photo::printed_name`).
+    /// it: of answers scoring nearly the same (sister products), the one the label names, or
+    /// lists in the read's order, first (`label_photo::printed_name`).
     pub fn similar_to_label(
         &self,
         pasted: &PastedText,
@@ -451,11 +455,18 @@ impl CatalogIndex {
         above: &str,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
         let (understood, mut found) = self.similar_to_pasted(pasted, limit);
+        let read: Vec<i32> = understood
+            .iter()
+            .filter_map(|p| p.known)
+            .map(|i| i.id)
+            .collect();
         crate::label_photo::printed_name::named_first(
             &mut found,
             above,
+            &read,
             |f| f.score,
             |f| format!("{} {}", f.product.brand, f.product.name),
+            |f| self.similarity.ingredients_of(f.product.id).collect(),
         );
         (understood, found)
     }

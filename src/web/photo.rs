@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 
 use crate::app_state::AppState;
-use crate::label_photo::{self, LabelRead, PhotoError, Understood, MAX_IMAGE_BYTES};
+use crate::label_photo::{self, LabelRead, PhotoError, MAX_IMAGE_BYTES};
 use crate::security::RateKey;
 use crate::web::blocking::{block_in_turn, with_storage};
 use crate::web::errors::{ApiError, Failure, PageError};
@@ -94,7 +94,7 @@ pub async fn read_photo(
         .map_err(|_| PhotoFailure::Photo(PhotoError::Busy))?;
     let index = state.catalog.snapshot();
     let program = state.ocr_program.clone();
-    let understood = move |list: &str| Understood::of(&index.names_known(list));
+    let understood = move |list: &str| index.names_known(list);
     // The turn is given back when Tesseract has exited and been reaped, not when this
     // request's client goes away.
     block_in_turn(turn, move || {

@@ -8,7 +8,7 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, texts, TestApp};
-use seongbun::label_photo::{read_label_with, Understood, READINGS};
+use seongbun::label_photo::{read_label_with, ReadName, READINGS};
 
 use crate::label_render::{
     label_photo, label_photo_of, png_claiming, stored_sideways, LabelText, PhotoStyle, DEJAVU_SANS,
@@ -83,8 +83,14 @@ fn first_card(page: &Html) -> Option<String> {
 
 /// A demo cleanser's id and a clear photo of its English label under `heading`.
 async fn cleanser_label(app: &TestApp, heading: &str) -> (i64, Vec<u8>) {
-    let (brand, name) = ("Haneul Lab", "Low pH Gentle Gel Cleanser");
-    let photo = label_photo(heading, &demo_list(brand, name), &clear(DEJAVU_SANS));
+    cleanser_label_in(app, heading, &clear(DEJAVU_SANS)).await
+}
+
+const CLEANSER: (&str, &str) = ("Haneul Lab", "Low pH Gentle Gel Cleanser");
+
+async fn cleanser_label_in(app: &TestApp, heading: &str, style: &PhotoStyle) -> (i64, Vec<u8>) {
+    let (brand, name) = CLEANSER;
+    let photo = label_photo(heading, &demo_list(brand, name), style);
     (app.product_id(brand, name).await, photo)
 }
 
@@ -324,6 +330,65 @@ async fn the_name_printed_above_the_list_picks_its_product_among_sisters() {
     assert_eq!(similar[0]["id"], cream, "{body}");
     assert_eq!(similar[1]["id"], lotion, "{body}");
     assert_eq!(similar[0]["score"], similar[1]["score"], "sisters: {body}");
+
+    // A label printing no heading over its list: the name above is read as part of the list
+    // until the list's names begin, and still names the product. (Before, all of the text was
+    // the list and nothing was above it: the lotion came first.)
+    let unheaded = LabelText {
+        heading: "",
+        ..label
+    };
+    let response = upload(
+        &app,
+        "/api/similar/photo",
+        label_photo_of(&unheaded, &clear(DEJAVU_SANS)),
+        "label.jpg",
+    )
+    .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["similar"][0]["id"], cream, "{body}");
+    let text = body["text"].as_str().unwrap();
+    // `Water` may go with the size line above it (a label's lines are joined by spaces).
+    assert!(
+        text.starts_with("Glycerin") || text.starts_with("Water"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Dalbit") && !text.contains("mL"),
+        "the name is no name: {text}"
+    );
+}
+
+/// A list set in two columns is read column by column: read across, each line of the left
+/// column was followed by the right column's line beside it, the list's last names were
+/// weighed as its first, and another product came first.
+#[tokio::test]
+async fn a_list_in_two_columns_is_read_column_by_column() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
+    let app = spawn_app().await;
+    let style = PhotoStyle {
+        width: 900,
+        text_px: 36.0,
+        columns: 2,
+        ..clear(DEJAVU_SANS)
+    };
+    let (id, photo) = cleanser_label_in(&app, "Ingredients:", &style).await;
+    let response = upload(&app, "/api/similar/photo", photo, "label.jpg").await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["similar"][0]["id"], id, "{body}");
+    let list = demo_list(CLEANSER.0, CLEANSER.1);
+    // The names come in the list's order: the left column's, then the right's.
+    let names: Vec<&str> = list.split(", ").collect();
+    let places: Vec<usize> = body["ingredients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| names.iter().position(|n| i["label"].as_str() == Some(n)))
+        .collect();
+    assert!(places.len() >= names.len() - 2, "{body}");
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
 }
 
 /// A second reading reads down to the list's foot only: the directions and cautions after it
@@ -350,12 +415,11 @@ fn a_reading_after_the_first_stops_at_the_lists_foot() {
     let judged = std::cell::RefCell::new(Vec::new());
     let understood = |read: &str| {
         judged.borrow_mut().push(read.to_string());
-        let known = if judged.borrow().len() == 1 { 0 } else { 30 };
-        Understood {
-            known,
-            unknown: 0,
-            outside: 0,
-        }
+        let name = ReadName {
+            label_name: "name".to_string(),
+            known: judged.borrow().len() > 1,
+        };
+        vec![name; 30]
     };
     let (text, times) = read_label_with(&photo, &READINGS[..2], understood);
     let text = text.expect("a read").list;
