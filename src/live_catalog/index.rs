@@ -68,6 +68,9 @@ pub struct ListComparison {
     pub only_b: Vec<i32>,
 }
 
+/// How many of a pasted list's best answers sister products are told apart among.
+const SISTERS_AMONG: usize = 4;
+
 /// One ingredient of a pasted list as seongbun understood it.
 #[derive(Debug, Clone)]
 pub struct PastedIngredient<'a> {
@@ -431,35 +434,38 @@ impl CatalogIndex {
         self.similarity.products_holding(ingredient_id)
     }
 
-    /// The `limit` products closest to a pasted list, with what was understood of it.
+    /// The `limit` products closest to a pasted list, with what was understood of it: of
+    /// answers scoring nearly the same (sister products), the one listing the pasted names in
+    /// their order first (`label_photo::printed_name`).
     pub fn similar_to_pasted(
         &self,
         pasted: &PastedText,
         limit: usize,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
-        let understood = self.understand(pasted.label());
-        let ids: Vec<Option<i32>> = understood.iter().map(|p| p.known.map(|i| i.id)).collect();
-        let found = self
-            .similarity
-            .similar_to_list(&ids, Comparison::PastedList, limit, |_| true);
-        (understood, self.present(found))
+        self.similar_to_label(pasted, limit, "")
     }
 
     /// `similar_to_pasted` for a list read from a label photo, `above` what is printed above
-    /// it: of answers scoring nearly the same (sister products), the one the label names, or
-    /// lists in the read's order, first (`label_photo::printed_name`).
+    /// it: of answers scoring nearly the same, the one the label names, or else lists in the
+    /// read's order, first.
     pub fn similar_to_label(
         &self,
         pasted: &PastedText,
         limit: usize,
         above: &str,
     ) -> (Vec<PastedIngredient<'_>>, Vec<SimilarProduct<'_>>) {
-        let (understood, mut found) = self.similar_to_pasted(pasted, limit);
-        let read: Vec<i32> = understood
-            .iter()
-            .filter_map(|p| p.known)
-            .map(|i| i.id)
-            .collect();
+        let understood = self.understand(pasted.label());
+        let ids: Vec<Option<i32>> = understood.iter().map(|p| p.known.map(|i| i.id)).collect();
+        // Sisters are told apart among the first few whatever the limit: an answer of one
+        // (`?limit=1`) is the first of the page's four.
+        let found = self.similarity.similar_to_list(
+            &ids,
+            Comparison::PastedList,
+            limit.max(SISTERS_AMONG),
+            |_| true,
+        );
+        let mut found = self.present(found);
+        let read: Vec<i32> = ids.iter().flatten().copied().collect();
         crate::label_photo::printed_name::named_first(
             &mut found,
             above,
@@ -468,6 +474,7 @@ impl CatalogIndex {
             |f| format!("{} {}", f.product.brand, f.product.name),
             |f| self.similarity.ingredients_of(f.product.id).collect(),
         );
+        found.truncate(limit);
         (understood, found)
     }
 
