@@ -75,6 +75,13 @@ impl JobQueue {
         })
     }
 
+    /// A core no job holds now, taken at once for work beside a running job's own (a photo's
+    /// later readings side by side), or none: it never waits, and a job waiting for a turn
+    /// gets it before this can.
+    pub fn spare_core(&self) -> Option<OwnedSemaphorePermit> {
+        self.running.clone().try_acquire_owned().ok()
+    }
+
     fn admit(self: &Arc<Self>) -> Result<Admission, Busy> {
         let admission = Admission {
             queue: self.clone(),
@@ -116,6 +123,28 @@ mod tests {
         assert!(
             jobs.turn().await.is_ok(),
             "room again once the jobs are done"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_spare_core_is_one_no_job_holds_and_never_one_a_job_waits_for() {
+        let jobs = JobQueue::new(2, 1);
+        let running = jobs.turn().await.unwrap();
+        let spare = jobs.spare_core().expect("the second core is free");
+        assert!(jobs.spare_core().is_none(), "no third core");
+        // A job arriving now waits for the spare core, and gets it when it is given back.
+        let waiting = tokio::spawn({
+            let jobs = jobs.clone();
+            async move { jobs.turn().await.map(|_| ()) }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(!waiting.is_finished(), "every core is taken");
+        drop(spare);
+        assert_eq!(waiting.await.unwrap(), Ok(()));
+        drop(running);
+        assert!(
+            jobs.spare_core().is_some(),
+            "free again once the jobs are done"
         );
     }
 

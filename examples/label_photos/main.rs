@@ -9,7 +9,9 @@
 //! tuning of the image preparation is done on other products (id % 7 == 0, `LABEL_SET=tune`).
 //! `LABEL_READINGS=45:6:s,60:4:o` tries other readings (line pitch:page mode:threshold, s for
 //! Sauvola and o for Otsu, in turn; optionally the models and the light) than the app's;
-//! `LABEL_ONLY=1571,1669` reads only those products' photos, in the styles they have in the run.
+//! `LABEL_ONLY=1571,1669` reads only those products' photos, in the styles they have in the run;
+//! `LABEL_TRACE=1` prints each photo's readings, seconds and whether it came first;
+//! `LABEL_CORES=1` reads each photo on one core (later readings in turn, not side by side).
 
 // Shared with the tests, which use more of it than the report does.
 #[allow(dead_code)]
@@ -20,7 +22,7 @@ use std::time::Instant;
 use seongbun::ingredients::PastedText;
 use seongbun::label_photo::ocr::{Languages, Threshold};
 use seongbun::label_photo::prepare::Light;
-use seongbun::label_photo::{read_label_with, Reading, StepTimes, READINGS};
+use seongbun::label_photo::{read_label_with, Reading, SpareCores, StepTimes, READINGS};
 use seongbun::live_catalog::CatalogIndex;
 
 const FILES: [&str; 4] = [
@@ -111,6 +113,15 @@ fn main() {
             .filter_map(|id| id.trim().parse().ok())
             .collect()
     });
+    // The cores beside the photo's own its later readings may take, as the server lends them
+    // when no other photo is being read: all but one, or LABEL_CORES=1 for readings in turn.
+    let cores = std::env::var("LABEL_CORES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(seongbun::job_queue::cores);
+    let spare_cores = seongbun::job_queue::JobQueue::new(cores.saturating_sub(1), 0);
+    // LABEL_TRACE=1 prints each photo's readings, seconds and whether it came first.
+    let trace = std::env::var("LABEL_TRACE").is_ok();
     if let Some(out) = &out {
         std::fs::create_dir_all(out).expect("the output folder");
     }
@@ -168,7 +179,8 @@ fn main() {
             }
             let started = Instant::now();
             let understood = |list: &str| catalog.names_known(list);
-            let (label, times) = read_label_with(&jpeg, &readings, understood);
+            let spare = SpareCores::taken_by(|| spare_cores.spare_core());
+            let (label, times) = read_label_with(&jpeg, &readings, understood, &spare);
             let matching = Instant::now();
             let label = label.unwrap_or_default();
             let read = label.list.clone();
@@ -193,7 +205,16 @@ fn main() {
                 .iter()
                 .map(|p| p.id)
                 .collect();
-            if found.is_some_and(|id| id == product.id || twins.contains(&id)) {
+            let is_first = found.is_some_and(|id| id == product.id || twins.contains(&id));
+            if trace {
+                eprintln!(
+                    "  photo {} readings {} seconds {:.2} first {is_first}",
+                    product.id,
+                    times.readings.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if is_first {
                 first += 1;
             } else {
                 misses.push(format!(
@@ -251,6 +272,8 @@ struct StepSums {
     readings: Vec<(usize, f64)>,
     /// How many readings read only the list's rows.
     cropped: usize,
+    /// How many readings ran beside another, on a spare core.
+    beside: usize,
     judge: f64,
     matching: f64,
 }
@@ -267,6 +290,7 @@ impl StepSums {
             self.readings[n].1 += took.as_secs_f64();
         }
         self.cropped += times.cropped;
+        self.beside += times.beside;
         self.judge += times.judge.as_secs_f64();
         self.matching += matching.as_secs_f64();
     }
@@ -287,11 +311,12 @@ impl StepSums {
             })
             .collect();
         println!(
-            "|   steps, mean a photo | decode {:.3} s | prepare {:.3} s | {} | cropped {} | judging {:.3} s | matching {:.4} s |",
+            "|   steps, mean a photo | decode {:.3} s | prepare {:.3} s | {} | cropped {} | side by side {} | judging {:.3} s | matching {:.4} s |",
             self.decode / photos,
             self.prepare / photos,
             readings.join(" | "),
             self.cropped,
+            self.beside,
             self.judge / photos,
             self.matching / photos,
         );

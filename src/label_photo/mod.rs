@@ -1,8 +1,8 @@
 //! A photo of a label's ingredient list (전성분) read into text, to be answered like a pasted
 //! list: the upload checked (`check`), the picture prepared for OCR (`prepare`), Tesseract run
-//! in a subprocess with a time limit (`ocr`), read a second way when the catalog understands
-//! the first read poorly (`read_label`), one job per core with a short queue (`crate::job_queue`).
-//! Nothing is stored.
+//! in a subprocess with a time limit (`ocr`), read other ways when the catalog understands
+//! the first read poorly (`read_label`; side by side on a core no other photo holds), one job
+//! per core with a short queue (`crate::job_queue`). Nothing is stored.
 
 pub mod check;
 pub mod columns;
@@ -96,7 +96,8 @@ pub struct Reading {
     pub light: prepare::Light,
 }
 
-/// The readings tried, in turn, while the text is not yet understood well
+/// The readings tried, in this order (the second and third side by side when a core is
+/// spare: `SpareCores`), while the text is not yet understood well
 /// (`Understood::well_read`): the second, at larger type and read line by line, is what finds
 /// the lists the first turns to noise (a narrow strip of large type, a line pitch misjudged);
 /// the third, with one threshold for the page, reads the few evenly lit labels whose
@@ -257,20 +258,46 @@ impl LabelRead {
     }
 }
 
+/// Cores a photo's later readings may take beside its own while they are free, each held
+/// until its readings end: the second and third readings run side by side when the server has
+/// a core to spare, one after the other when it has not.
+pub struct SpareCores<'a>(Box<dyn Fn() -> Option<Box<dyn Send>> + 'a>);
+
+impl<'a> SpareCores<'a> {
+    /// No core but the photo's own: the readings run in turn.
+    pub fn none() -> Self {
+        SpareCores(Box::new(|| None))
+    }
+
+    /// A core while `take` gives one (a guard that gives it back when dropped).
+    pub fn taken_by<G: Send + 'static>(take: impl Fn() -> Option<G> + 'a) -> Self {
+        SpareCores(Box::new(move || {
+            take().map(|g| Box::new(g) as Box<dyn Send>)
+        }))
+    }
+
+    fn take(&self) -> Option<Box<dyn Send>> {
+        (self.0)()
+    }
+}
+
 /// The text of the ingredient list in `bytes` (a JPEG, PNG or WebP photo), read by the OCR
 /// program `program` (Tesseract). `understood` gives a read's names and whether the catalog
-/// knows each: a read not understood well is read again another way (`READINGS`) and the
-/// better kept, within one time limit for all, then cut to its list (`list_core`).
+/// knows each: a read not understood well is read again other ways (`READINGS`, side by side
+/// on the `spare` cores) and the best kept, within one time limit for all, then cut to its list
+/// (`list_core`).
 pub fn read_label(
     program: &str,
     bytes: &[u8],
-    understood: impl Fn(&str) -> Vec<ReadName>,
+    understood: impl Fn(&str) -> Vec<ReadName> + Sync,
+    spare: &SpareCores,
 ) -> Result<LabelRead, PhotoError> {
     read_label_by(
         program,
         bytes,
         READINGS,
         understood,
+        spare,
         &mut StepTimes::default(),
     )
 }
@@ -280,7 +307,8 @@ pub fn read_label(
 pub fn read_label_with(
     bytes: &[u8],
     readings: &[Reading],
-    understood: impl Fn(&str) -> Vec<ReadName>,
+    understood: impl Fn(&str) -> Vec<ReadName> + Sync,
+    spare: &SpareCores,
 ) -> (Result<LabelRead, PhotoError>, StepTimes) {
     let mut times = StepTimes::default();
     let read = read_label_by(
@@ -288,6 +316,7 @@ pub fn read_label_with(
         bytes,
         readings,
         understood,
+        spare,
         &mut times,
     );
     (read, times)
@@ -300,19 +329,60 @@ pub struct StepTimes {
     pub decode: Duration,
     /// Scaling, turning level, bending lines straight, stretching (for each line pitch once).
     pub prepare: Duration,
-    /// Each Tesseract run, in the order of the readings tried.
+    /// Each Tesseract run whose read was weighed, in the order of the readings tried.
     pub readings: Vec<Duration>,
     /// How many of them stopped at the list's foot (`ocr::list_foot`).
     pub cropped: usize,
-    /// Cutting the list out of each read and judging it against the catalog.
+    /// How many of them ran beside another on a spare core.
+    pub beside: usize,
+    /// Cutting the list out of each read and judging it against the catalog (summed over the
+    /// readings, side by side or not).
     pub judge: Duration,
+}
+
+/// One reading's outcome: the picture it prepared (kept for the readings after it), what
+/// Tesseract read and how long it took, and the list cut out of it with the catalog's judgement
+/// (none when the read holds no letter or digit).
+struct ReadingDone {
+    /// The prepared picture's height, before any crop.
+    height: u32,
+    fresh: Option<((f64, prepare::Light), image::GrayImage)>,
+    preparing: Duration,
+    cropped: bool,
+    read: Result<ocr::PageRead, PhotoError>,
+    took: Duration,
+    judged: Option<(Understood, LabelRead, Vec<ReadName>, bool)>,
+    judging: Duration,
+}
+
+/// The list in `read`, what is above it, its names as the catalog knows them, and whether its
+/// heading was read; none when it holds no letter or digit (a label's edge read as `|`).
+fn judge(
+    read: &ocr::PageRead,
+    understood: &impl Fn(&str) -> Vec<ReadName>,
+) -> Option<(Understood, LabelRead, Vec<ReadName>, bool)> {
+    let list = ocr::ingredient_part(&read.text);
+    if !list.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let above = ocr::text_above_list(&read.text);
+    let headed = ocr::has_heading(&read.text);
+    let names = understood(&list);
+    let known: Vec<bool> = names.iter().map(|n| n.known).collect();
+    Some((
+        Understood::of(&known),
+        LabelRead { list, above },
+        names,
+        headed,
+    ))
 }
 
 fn read_label_by(
     program: &str,
     bytes: &[u8],
     readings: &[Reading],
-    understood: impl Fn(&str) -> Vec<ReadName>,
+    understood: impl Fn(&str) -> Vec<ReadName> + Sync,
+    spare: &SpareCores,
     times: &mut StepTimes,
 ) -> Result<LabelRead, PhotoError> {
     let started = std::time::Instant::now();
@@ -327,65 +397,134 @@ fn read_label_by(
     // How far down the list reaches (a share of the picture's height), once a read has shown
     // it: a reading after it does not read the directions and cautions after the list again.
     let mut list_foot: Option<f64> = None;
-    for reading in readings {
+    let mut next = 0;
+    'rounds: while next < readings.len() {
         let Some(time_left) = OCR_TIME_LIMIT.checked_sub(started.elapsed()) else {
             break;
         };
-        let at = match prepared
-            .iter()
-            .position(|(way, _)| *way == (reading.line_pitch, reading.light))
-        {
-            Some(at) => at,
-            None => {
-                let step = std::time::Instant::now();
-                let picture = prepare::for_ocr(grey.clone(), reading.line_pitch, reading.light);
-                times.prepare += step.elapsed();
-                prepared.push(((reading.line_pitch, reading.light), picture));
-                prepared.len() - 1
+        // The first reading runs alone: most labels need no other. The ones after it run side
+        // by side on the cores free now, and in turn without them.
+        let mut round = next..next + 1;
+        let mut cores = Vec::new();
+        while next > 0 && round.end < readings.len() {
+            let Some(core) = spare.take() else { break };
+            cores.push(core);
+            round.end += 1;
+        }
+        // Set when a reading of the round read the label well: the ones after it are stopped.
+        let not_needed: Vec<std::sync::atomic::AtomicBool> =
+            round.clone().map(|_| Default::default()).collect();
+        let done: Vec<ReadingDone> = std::thread::scope(|scope| {
+            let running: Vec<_> = round
+                .clone()
+                .enumerate()
+                .map(|(k, r)| {
+                    let reading = &readings[r];
+                    let way = (reading.line_pitch, reading.light);
+                    let ready = prepared.iter().find(|(w, _)| *w == way).map(|(_, p)| p);
+                    let (grey, not_needed, understood) = (&grey, &not_needed, &understood);
+                    scope.spawn(move || {
+                        let step = std::time::Instant::now();
+                        // Prepared here, beside the other readings, when no reading before
+                        // read the same pixels.
+                        let mut fresh = None;
+                        let whole: &image::GrayImage = match ready {
+                            Some(picture) => picture,
+                            None => fresh.insert(prepare::for_ocr(
+                                grey.clone(),
+                                reading.line_pitch,
+                                reading.light,
+                            )),
+                        };
+                        let preparing = step.elapsed();
+                        let height = whole.height();
+                        let cropped = list_foot.map(|share| prepare::top_of(whole, share));
+                        let step = std::time::Instant::now();
+                        let read = ocr::recognise(
+                            program,
+                            cropped.as_ref().unwrap_or(whole),
+                            reading,
+                            time_left,
+                            &not_needed[k],
+                        );
+                        let took = step.elapsed();
+                        let step = std::time::Instant::now();
+                        let judged = read.as_ref().ok().and_then(|read| judge(read, understood));
+                        if judged.as_ref().is_some_and(|(j, ..)| j.well_read()) {
+                            for later in &not_needed[k + 1..] {
+                                later.store(true, std::sync::atomic::Ordering::Relaxed);
+                            }
+                        }
+                        ReadingDone {
+                            height,
+                            fresh: fresh.map(|picture| (way, picture)),
+                            preparing,
+                            cropped: cropped.is_some(),
+                            read,
+                            took,
+                            judged,
+                            judging: step.elapsed(),
+                        }
+                    })
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|reading| {
+                    reading.join().unwrap_or_else(|_| ReadingDone {
+                        height: 0,
+                        fresh: None,
+                        preparing: Duration::ZERO,
+                        cropped: false,
+                        read: Err(PhotoError::Ocr("a reading stopped".to_string())),
+                        took: Duration::ZERO,
+                        judged: None,
+                        judging: Duration::ZERO,
+                    })
+                })
+                .collect()
+        });
+        drop(cores);
+        let beside = done.len() > 1;
+        // Weighed in the readings' order, as if read in turn: a reading stopped because one
+        // before it read well is never reached.
+        for reading in done {
+            times.prepare += reading.preparing;
+            if let Some((way, picture)) = reading.fresh {
+                if !prepared.iter().any(|(w, _)| *w == way) {
+                    prepared.push((way, picture));
+                }
             }
-        };
-        let whole = &prepared[at].1;
-        let cropped = list_foot.map(|share| prepare::top_of(whole, share));
-        times.cropped += usize::from(cropped.is_some());
-        let step = std::time::Instant::now();
-        let read = ocr::recognise(
-            program,
-            cropped.as_ref().unwrap_or(whole),
-            reading,
-            time_left,
-        );
-        times.readings.push(step.elapsed());
-        if let (Ok(read), None) = (&read, list_foot) {
-            list_foot = ocr::list_foot(read, whole.height());
-        }
-        let step = std::time::Instant::now();
-        let (list, above, headed) = match read {
-            Ok(read) => (
-                ocr::ingredient_part(&read.text),
-                ocr::text_above_list(&read.text),
-                ocr::has_heading(&read.text),
-            ),
-            // A later reading that ran out of time leaves the earlier one standing.
-            Err(error) => {
-                failure = error;
-                break;
+            times.readings.push(reading.took);
+            times.cropped += usize::from(reading.cropped);
+            times.beside += usize::from(beside);
+            times.judge += reading.judging;
+            let read = match reading.read {
+                Ok(read) => read,
+                // A later reading that ran out of time leaves the earlier one standing.
+                Err(error) => {
+                    failure = error;
+                    break 'rounds;
+                }
+            };
+            if list_foot.is_none() {
+                list_foot = ocr::list_foot(&read, reading.height);
             }
-        };
-        // A label's edge read as `|` is no text: a read needs a letter or a digit.
-        if !list.chars().any(char::is_alphanumeric) {
-            times.judge += step.elapsed();
-            continue;
+            let Some(judged) = reading.judged else {
+                continue;
+            };
+            let well_read = judged.0.well_read();
+            if best
+                .as_ref()
+                .is_none_or(|(b, ..)| judged.0.rank() > b.rank())
+            {
+                best = Some(judged);
+            }
+            if well_read {
+                break 'rounds;
+            }
         }
-        let names = understood(&list);
-        let known: Vec<bool> = names.iter().map(|n| n.known).collect();
-        let judged = Understood::of(&known);
-        times.judge += step.elapsed();
-        if best.as_ref().is_none_or(|(b, ..)| judged.rank() > b.rank()) {
-            best = Some((judged, LabelRead { list, above }, names, headed));
-        }
-        if judged.well_read() {
-            break;
-        }
+        next = round.end;
     }
     best.map(|(_, read, names, headed)| {
         LabelRead::cut_to_the_list(read.list, read.above, &names, headed)

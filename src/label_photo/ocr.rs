@@ -5,6 +5,7 @@
 
 use std::io::{Cursor, Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use image::{GrayImage, ImageFormat};
@@ -123,12 +124,14 @@ impl PageRead {
 
 /// The text Tesseract (`program`) reads in `image` with `reading`'s models, page
 /// segmentation mode (6: one block of text; 4: one column of lines of varied sizes) and
-/// threshold, and where its lines are.
+/// threshold, and where its lines are. Stopped (as timed out) past `time_limit`, or once
+/// `not_needed` is set: a reading beside another that read the label well.
 pub fn recognise(
     program: &str,
     image: &GrayImage,
     reading: &super::Reading,
     time_limit: Duration,
+    not_needed: &AtomicBool,
 ) -> Result<PageRead, PhotoError> {
     let mut png = Vec::new();
     image
@@ -168,7 +171,7 @@ pub fn recognise(
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > time_limit => {
+            Ok(None) if started.elapsed() > time_limit || not_needed.load(Ordering::Relaxed) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(PhotoError::TimedOut);
@@ -363,6 +366,42 @@ pub fn unwrapped(list: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reading beside another that read the label well is stopped, its program killed and
+    /// reaped, long before its time limit.
+    #[cfg(unix)]
+    #[test]
+    fn a_reading_not_needed_any_more_is_stopped() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("slow-ocr");
+        std::fs::write(&program, "#!/bin/sh\nexec sleep 30\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let program = program.to_str().unwrap();
+        let picture = GrayImage::new(8, 8);
+        let not_needed = AtomicBool::new(false);
+        let started = Instant::now();
+        let read = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| {
+                recognise(
+                    program,
+                    &picture,
+                    &crate::label_photo::READINGS[0],
+                    Duration::from_secs(60),
+                    &not_needed,
+                )
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            not_needed.store(true, Ordering::Relaxed);
+            reading.join().unwrap()
+        });
+        assert_eq!(read.err(), Some(PhotoError::TimedOut));
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "stopped, not waited for: {:?}",
+            started.elapsed()
+        );
+    }
 
     #[test]
     fn the_list_is_cut_out_of_the_label() {

@@ -95,10 +95,12 @@ pub async fn read_photo(
     let index = state.catalog.snapshot();
     let program = state.ocr_program.clone();
     let understood = move |list: &str| index.names_known(list);
+    let jobs = state.ocr_jobs.clone();
     // The turn is given back when Tesseract has exited and been reaped, not when this
-    // request's client goes away.
+    // request's client goes away; so is a spare core a later reading took.
     block_in_turn(turn, move || {
-        label_photo::read_label(&program, &image, understood)
+        let spare = label_photo::SpareCores::taken_by(|| jobs.spare_core());
+        label_photo::read_label(&program, &image, understood, &spare)
     })
     .await
     .map_err(PhotoFailure::Page)?

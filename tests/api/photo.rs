@@ -8,7 +8,7 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, texts, TestApp};
-use seongbun::label_photo::{read_label_with, ReadName, READINGS};
+use seongbun::label_photo::{read_label_with, ReadName, SpareCores, READINGS};
 
 use crate::label_render::{
     label_photo, label_photo_of, png_claiming, stored_sideways, LabelText, PhotoStyle, DEJAVU_SANS,
@@ -412,16 +412,17 @@ fn a_reading_after_the_first_stops_at_the_lists_foot() {
     };
     let photo = label_photo_of(&label, &clear(NANUM_GOTHIC));
     // The judge finds the first read poor whatever it holds, so that a second is made.
-    let judged = std::cell::RefCell::new(Vec::new());
-    let understood = |read: &str| {
-        judged.borrow_mut().push(read.to_string());
+    let judged = std::sync::Mutex::new(0);
+    let understood = |_: &str| {
+        let mut reads = judged.lock().unwrap();
+        *reads += 1;
         let name = ReadName {
             label_name: "name".to_string(),
-            known: judged.borrow().len() > 1,
+            known: *reads > 1,
         };
         vec![name; 30]
     };
-    let (text, times) = read_label_with(&photo, &READINGS[..2], understood);
+    let (text, times) = read_label_with(&photo, &READINGS[..2], understood, &SpareCores::none());
     let text = text.expect("a read").list;
     assert_eq!(times.readings.len(), 2);
     assert_eq!(
@@ -433,6 +434,56 @@ fn a_reading_after_the_first_stops_at_the_lists_foot() {
         text.contains("아데노신"),
         "the list's last name is kept: {text}"
     );
+}
+
+/// With a core to spare, the readings after the first run side by side and are weighed in
+/// their order: the label reads as it does in turn, each spare core is given back, and with
+/// none to spare the readings run in turn.
+#[test]
+fn later_readings_run_side_by_side_on_a_spare_core_and_read_as_in_turn() {
+    if crate::helpers::missing_ocr() {
+        return;
+    }
+    let list = "Water, Glycerin, Butylene Glycol, Niacinamide, Panthenol, Allantoin, \
+                Sodium Hyaluronate, Carbomer, Tromethamine, Ethylhexylglycerin, Adenosine";
+    let label = LabelText {
+        before: "",
+        heading: "Ingredients:",
+        list,
+        after: "",
+    };
+    let photo = label_photo_of(&label, &clear(NANUM_GOTHIC));
+    // Names read right are known, yet every read is judged poor (three unknown names follow
+    // each), so that each reading is made and the one reading most names right is kept.
+    let understood = |read: &str| {
+        let unknown = ReadName {
+            label_name: "name".to_string(),
+            known: false,
+        };
+        read.split(',')
+            .flat_map(|name| {
+                let read = ReadName {
+                    label_name: name.trim().to_string(),
+                    known: list.split(", ").any(|n| n.trim() == name.trim()),
+                };
+                std::iter::once(read).chain(std::iter::repeat_n(unknown.clone(), 3))
+            })
+            .collect()
+    };
+    let cores = seongbun::job_queue::JobQueue::new(1, 0);
+    let spare = SpareCores::taken_by(|| cores.spare_core());
+    let (beside, times) = read_label_with(&photo, READINGS, understood, &spare);
+    assert_eq!(times.readings.len(), READINGS.len());
+    assert_eq!(
+        times.beside,
+        READINGS.len() - 1,
+        "the second and third side by side"
+    );
+    assert!(cores.spare_core().is_some(), "the spare core is given back");
+    let (in_turn, times) = read_label_with(&photo, READINGS, understood, &SpareCores::none());
+    assert_eq!(times.readings.len(), READINGS.len());
+    assert_eq!(times.beside, 0);
+    assert_eq!(beside.expect("a read"), in_turn.expect("a read"));
 }
 
 #[tokio::test]
