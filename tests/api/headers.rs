@@ -69,6 +69,50 @@ async fn pages_hold_no_inline_script_or_style_for_the_policy_to_block() {
     }
 }
 
+/// A page whose answer uses no visitor token (a search, a product, the API, a kept answer)
+/// sets no cookie: a client keeping none is not given a fresh random token each request. A
+/// form's page gives the token its field holds, the board's list gives one, and a returning
+/// browser keeps its own.
+#[tokio::test]
+async fn only_a_page_that_uses_the_visitor_token_sets_the_visitor_cookie() {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    for path in [
+        "/".to_string(),
+        format!("/products/{id}"),
+        format!("/products/{id}"),
+        "/search?q=barrier".to_string(),
+        "/api/search?q=barrier".to_string(),
+    ] {
+        let cookies = set_cookies(&app.get(&path).await);
+        assert!(cookies.is_empty(), "{path}: {cookies:?}");
+    }
+    // The board's list gives it too: a visitor's first view of a post from there counts.
+    assert_eq!(set_cookies(&app.get("/board").await).len(), 1);
+    let form = app.get("/board/new").await;
+    let cookies = set_cookies(&form);
+    let token = cookies[0]
+        .strip_prefix("sb_visitor=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("the visitor cookie")
+        .to_string();
+    let page = scraper::Html::parse_document(&form.text().await.unwrap());
+    let csrf = scraper::Selector::parse("input[name=csrf]").unwrap();
+    let field = page.select(&csrf).next().expect("a CSRF field");
+    assert_eq!(field.value().attr("value"), Some(token.as_str()));
+    let again = app
+        .client
+        .get(format!("{}/board/new", app.address))
+        .header("cookie", format!("sb_visitor={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        set_cookies(&again).is_empty(),
+        "a returning browser keeps its token"
+    );
+}
+
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
     response
         .headers()
@@ -81,7 +125,8 @@ fn set_cookies(response: &reqwest::Response) -> Vec<String> {
 #[tokio::test]
 async fn cookies_are_http_only_and_same_site_and_secure_when_the_setting_says_so() {
     let plain = spawn_app().await;
-    let cookies = set_cookies(&plain.get("/").await);
+    // The visitor cookie comes with a page that uses its token (a form), not with every page.
+    let cookies = set_cookies(&plain.get("/board/new").await);
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(cookies[0].contains("HttpOnly"), "{cookies:?}");
     assert!(cookies[0].contains("SameSite=Lax"), "{cookies:?}");
@@ -93,7 +138,7 @@ async fn cookies_are_http_only_and_same_site_and_secure_when_the_setting_says_so
         ..SafeguardSettings::default()
     })
     .await;
-    let cookies = set_cookies(&https.get("/").await);
+    let cookies = set_cookies(&https.get("/board/new").await);
     assert!(cookies[0].contains("Secure"), "{cookies:?}");
     assert!(cookies[0].contains("HttpOnly"), "{cookies:?}");
 

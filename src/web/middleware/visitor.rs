@@ -7,9 +7,11 @@
 //! `Origin` names another site is refused outright.
 
 use crate::i18n::Message;
+use std::cell::OnceCell;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
@@ -31,7 +33,9 @@ pub const ADMIN_COOKIE: &str = "sb_admin";
 /// A browser, known by the random token in its visitor cookie.
 #[derive(Debug, Clone)]
 pub struct Visitor {
-    token: String,
+    /// The cookie's token, or for a first request the one made when a page first needs it:
+    /// shared by the request's copies, so that the cookie set is the token the page used.
+    token: Rc<OnceCell<String>>,
     /// It sent the cookie: a browser that keeps cookies, not a first request (or a crawler or
     /// a script that never sends one back, and would get a new token each time).
     returning: bool,
@@ -45,16 +49,26 @@ impl Visitor {
 
     /// The value every form that changes data must send back.
     pub fn csrf_token(&self) -> &str {
-        &self.token
+        self.token.get_or_init(random_token)
+    }
+
+    /// Gives a first-time visitor its cookie with this answer, though the page uses no token:
+    /// the board's list, so that the visitor's first view of a post from it counts.
+    pub fn remember(&self) {
+        self.csrf_token();
     }
 
     /// What the database keeps to count this visitor's view once: a digest, not the token.
     pub fn viewer_key(&self) -> String {
-        token_digest(&self.token)
+        token_digest(self.csrf_token())
     }
 }
 
-/// Middleware: gives every request a `Visitor`, setting the cookie on a browser's first visit.
+/// Middleware: gives every request a `Visitor`, setting the cookie on a browser's first visit
+/// to a page that uses its token (a form's CSRF field, a post's view). A page without one (a
+/// product, a search, the API, a kept answer) is sent without a cookie: making a random token
+/// and its `Set-Cookie` for every request of a client that keeps no cookies was a twentieth of
+/// a kept page's time.
 pub async fn visitor_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -63,16 +77,16 @@ pub async fn visitor_cookie(
         .cookie(VISITOR_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| looks_like_token(v));
-    let fresh = known.is_none();
-    let token = known.unwrap_or_else(random_token);
+    let returning = known.is_some();
+    let token = Rc::new(known.map_or_else(OnceCell::new, OnceCell::from));
     let secure = secure_cookies(req.request());
     req.extensions_mut().insert(Visitor {
         token: token.clone(),
-        returning: !fresh,
+        returning,
     });
     let mut response = next.call(req).await?;
-    if fresh {
-        let cookie = site_cookie(VISITOR_COOKIE, token, secure)
+    if let Some(made) = token.get().filter(|_| !returning) {
+        let cookie = site_cookie(VISITOR_COOKIE, made.clone(), secure)
             .max_age(actix_web::cookie::time::Duration::days(365))
             .finish();
         response.response_mut().add_cookie(&cookie)?;

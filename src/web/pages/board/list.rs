@@ -70,8 +70,10 @@ impl BoardListPage {
 
 pub async fn board_page(
     req: HttpRequest,
-    PageContext(state, _, admin, lang): PageContext,
+    PageContext(state, visitor, admin, lang): PageContext,
 ) -> Result<HttpResponse, PageError> {
+    // Views of the posts listed here count from the visitor's first one.
+    visitor.remember();
     // An unreadable query string is treated as no query: the list is still worth showing.
     let params = crate::web::lenient_query::<ListParams>(&req);
     // A number past i64 is past the last page too; `posts_page` shows the last one then.
