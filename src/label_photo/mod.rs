@@ -536,6 +536,69 @@ fn read_label_by(
 mod tests {
     use super::*;
 
+    /// Side by side, a third reading is stopped as soon as the second reads the label well,
+    /// and the second's read is kept: an OCR program stand-in that reads poorly in the first
+    /// way, well in the second (page mode 4), and would take 30 s in the third (Otsu).
+    #[cfg(unix)]
+    #[test]
+    fn a_later_reading_is_stopped_once_the_one_before_it_reads_well() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("stand-in-ocr");
+        std::fs::write(
+            &program,
+            "#!/bin/sh\ncat >/dev/null\ncase \"$*\" in\n\
+             *'--psm 4'*) echo 'Water, Glycerin, Niacinamide, Panthenol, Allantoin, Adenosine' ;;\n\
+             *thresholding_method=0*) exec sleep 30 ;;\n\
+             *) echo 'Wxtr, Glyc' ;;\n\
+             esac\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut png = Vec::new();
+        image::GrayImage::from_pixel(400, 200, image::Luma([255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let known = [
+            "Water",
+            "Glycerin",
+            "Niacinamide",
+            "Panthenol",
+            "Allantoin",
+            "Adenosine",
+        ];
+        let understood = |list: &str| {
+            list.split(',')
+                .map(|name| ReadName {
+                    label_name: name.trim().to_string(),
+                    known: known.contains(&name.trim()),
+                })
+                .collect()
+        };
+        let started = std::time::Instant::now();
+        let mut times = StepTimes::default();
+        let read = read_label_by(
+            program.to_str().unwrap(),
+            &png,
+            READINGS,
+            understood,
+            &SpareCores::taken_by(|| Some(())),
+            &mut times,
+        );
+        assert_eq!(
+            read.unwrap().list,
+            "Water, Glycerin, Niacinamide, Panthenol, Allantoin, Adenosine"
+        );
+        assert_eq!(times.readings.len(), 2, "the third is never weighed");
+        assert_eq!(times.beside, 1);
+        // Left running, the third would hold the photo to the 20 s limit.
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the third was stopped: {:?}",
+            started.elapsed()
+        );
+    }
+
     #[test]
     fn what_surrounds_the_known_names_is_not_judged() {
         let (y, n) = (true, false);

@@ -80,6 +80,7 @@ async fn only_a_page_that_uses_the_visitor_token_sets_the_visitor_cookie() {
     for path in [
         "/".to_string(),
         format!("/products/{id}"),
+        // Again: the kept answer.
         format!("/products/{id}"),
         "/search?q=barrier".to_string(),
         "/api/search?q=barrier".to_string(),
