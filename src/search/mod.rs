@@ -258,30 +258,44 @@ impl NameIndex {
             grams.iter().filter_map(|g| self.trigrams.get(g)).collect()
         };
         grams.sort_by_key(|postings| postings.len());
-        COUNTS.with_borrow_mut(|counts| {
+        // The postings read: rarest first, up to the budget, and at least half of them.
+        let mut read = 0;
+        let taken = grams
+            .iter()
+            .enumerate()
+            .take_while(|(taken, postings)| {
+                let within = read <= POSTINGS_BUDGET || taken * 2 < grams.len();
+                read += postings.len();
+                within
+            })
+            .count();
+        let grams = &grams[..taken];
+        let postings_read: usize = grams.iter().map(|postings| postings.len()).sum();
+        COUNTS.with_borrow_mut(|(counts, touched)| {
             if counts.len() < self.entries.len() {
                 counts.resize(self.entries.len(), 0);
             }
-            let mut touched: Vec<u32> = Vec::new();
-            let mut read = 0;
-            for (taken, postings) in grams.iter().enumerate() {
-                if read > POSTINGS_BUDGET && taken * 2 >= grams.len() {
-                    break;
-                }
-                read += postings.len();
-                for slot in postings.iter() {
-                    let count = &mut counts[*slot as usize];
-                    if *count == 0 {
-                        touched.push(*slot);
-                    }
+            // Each entry once, as first met: written for every posting and kept by moving on
+            // only at a first meeting. Without a branch, it costs half of what pushing did, whose
+            // branch the CPU could not predict.
+            if touched.len() < postings_read {
+                touched.resize(postings_read, 0);
+            }
+            let mut met = 0;
+            for postings in grams {
+                for &slot in postings.iter() {
+                    let count = &mut counts[slot as usize];
+                    touched[met] = slot;
+                    met += usize::from(*count == 0);
                     *count = count.saturating_add(1);
                 }
             }
+            let touched = &touched[..met];
             // The `CANDIDATES` with the most trigrams, ties by slot. A big catalog touches tens
             // of thousands of entries: rather than sort them, count them by trigrams held, find
             // the count the last one taken holds (`cut`), and sort only those at or above it.
             let mut by_count = vec![0usize; grams.len() + 1];
-            for slot in &touched {
+            for slot in touched {
                 by_count[usize::from(counts[*slot as usize])] += 1;
             }
             let (mut above, mut cut) = (0, 1);
@@ -293,7 +307,7 @@ impl NameIndex {
                 above += entries;
             }
             let mut candidates: Vec<(u32, u16)> = Vec::with_capacity(CANDIDATES * 2);
-            for slot in touched {
+            for &slot in touched {
                 let count = std::mem::take(&mut counts[slot as usize]);
                 if usize::from(count) >= cut {
                     candidates.push((slot, count));
@@ -337,8 +351,10 @@ impl NameIndex {
 }
 
 thread_local! {
-    /// Per entry, how many of the query's trigrams it holds; zero between queries.
-    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per entry, how many of the query's trigrams it holds (zero between queries); and room
+    /// for the entries a query's postings touch.
+    static COUNTS: std::cell::RefCell<(Vec<u16>, Vec<u32>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 fn trigrams(word: &str) -> Vec<[char; 3]> {
@@ -349,8 +365,8 @@ fn trigrams(word: &str) -> Vec<[char; 3]> {
     chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
 }
 
-/// A piece of the query (a word, or the whole query without spaces) ready to be compared
-/// with many names: its length in characters and its bit-parallel alignment pattern.
+/// A word of the query ready to be compared with many name words: its length in characters,
+/// the characters it holds and its bit-parallel alignment pattern.
 struct QueryText<'a> {
     text: &'a str,
     chars: usize,
@@ -392,18 +408,84 @@ impl<'a> QueryText<'a> {
 /// The query's words and whole, prepared once for all the candidates.
 struct PreparedQuery<'a> {
     words: Vec<QueryText<'a>>,
-    whole: QueryText<'a>,
-    /// Finds the whole in a name: built once, where `str::contains` set up its searcher for
-    /// every name.
-    whole_finder: memchr::memmem::Finder<'a>,
+    whole: WholeQuery<'a>,
 }
 
 impl<'a> PreparedQuery<'a> {
     fn new(words: &'a [String], whole: &'a str) -> Self {
         PreparedQuery {
             words: words.iter().map(|w| QueryText::new(w)).collect(),
-            whole: QueryText::new(whole),
-            whole_finder: memchr::memmem::Finder::new(whole),
+            whole: WholeQuery::new(whole),
+        }
+    }
+}
+
+/// The query without spaces, ready to be compared with many whole names.
+struct WholeQuery<'a> {
+    text: &'a str,
+    chars: usize,
+    /// Measures a name read from its end, and a suffix of it in the same pass.
+    pattern: Option<osa::BackwardPattern>,
+    /// Finds the whole in a name: built once, where `str::contains` set up its searcher for
+    /// every name.
+    finder: memchr::memmem::Finder<'a>,
+}
+
+impl<'a> WholeQuery<'a> {
+    fn new(text: &'a str) -> Self {
+        WholeQuery {
+            text,
+            chars: text.chars().count(),
+            pattern: osa::BackwardPattern::new(text),
+            finder: memchr::memmem::Finder::new(text),
+        }
+    }
+
+    /// strsim's optimal string alignment distance to `name`, and to `suffix`, a suffix of it.
+    fn distances(&self, name: NamePiece, suffix: NamePiece) -> (usize, usize) {
+        match &self.pattern {
+            Some(pattern) => pattern.distances(name.text, name.ascii, suffix.chars),
+            None => {
+                let to_name = strsim::osa_distance(self.text, name.text);
+                let to_suffix = if suffix.text.len() == name.text.len() {
+                    to_name
+                } else {
+                    strsim::osa_distance(self.text, suffix.text)
+                };
+                (to_name, to_suffix)
+            }
+        }
+    }
+
+    /// The similarity to `name` the query's containment alone gives: a query of four or more
+    /// characters found whole inside it scores by how much of it the query covers.
+    fn contained_in(&self, name: NamePiece) -> f32 {
+        let (q, n) = (self.chars, name.chars);
+        if q >= 4 && n >= q && self.finder.find(name.text.as_bytes()).is_some() {
+            0.7 + 0.25 * (q as f32 / n as f32)
+        } else {
+            0.0
+        }
+    }
+
+    /// The most an edit-distance similarity to `name` can be, by length alone.
+    fn at_most(&self, name: NamePiece) -> f32 {
+        let (q, n) = (self.chars, name.chars);
+        let longest = q.max(n);
+        if longest == 0 {
+            1.0
+        } else {
+            1.0 - q.abs_diff(n) as f32 / longest as f32
+        }
+    }
+
+    /// 1 − `distance` over the longer of the query and `name`.
+    fn similarity(&self, name: NamePiece, distance: usize) -> f32 {
+        let longest = self.chars.max(name.chars);
+        if longest == 0 {
+            1.0
+        } else {
+            1.0 - distance as f32 / longest as f32
         }
     }
 }
@@ -537,9 +619,7 @@ fn match_score<'n>(
         own_total += w;
     }
     let by_words = 0.85 * query_part + 0.15 * covered / own_total.max(1.0);
-    let by_whole = entry.wholes().fold(0.0f32, |best, whole| {
-        best.max(whole_similarity_above(query, entry.measured(whole), best))
-    });
+    let by_whole = whole_similarity(&query.whole, entry);
     // Word-for-word agreement breaks ties between names that differ only in spacing, and the
     // whole string between names that hold the same words in another order.
     0.94 * by_words.max(by_whole) + 0.03 * by_words + 0.03 * by_whole
@@ -575,27 +655,50 @@ impl WordHits {
     }
 }
 
-/// The query without spaces against a name without spaces: catches `피캄베리어사이클토너` and
-/// `디오디 너리`, where word boundaries differ. A value that
-/// cannot exceed `floor` (by length alone) may come back uncomputed, as at most `floor`.
-fn whole_similarity_above(query: &PreparedQuery, name: NamePiece, floor: f32) -> f32 {
-    let (finder, query) = (&query.whole_finder, &query.whole);
-    let (q, n) = (query.chars, name.chars);
-    let contained = if q >= 4 && n >= q && finder.find(name.text.as_bytes()).is_some() {
-        0.7 + 0.25 * (q as f32 / n as f32)
-    } else {
-        0.0
-    };
-    let longest = q.max(n);
-    let at_most = if longest == 0 {
-        1.0
-    } else {
-        1.0 - q.abs_diff(n) as f32 / longest as f32
-    };
-    if at_most <= floor.max(contained) {
+/// How well the query without spaces matches `entry`'s names without spaces: the best of
+/// edit similarity and containment over its whole names. Catches `피캄베리어사이클토너` and
+/// `디오디 너리`, where word boundaries differ. A name whose similarity cannot beat the best
+/// so far (by length alone) is not aligned; brand + name and the name alone (a suffix of it)
+/// are aligned in one pass.
+fn whole_similarity(query: &WholeQuery, entry: &NameEntry) -> f32 {
+    let mut wholes = entry.wholes().map(|whole| entry.measured(whole));
+    let mut best = 0.0f32;
+    if let Some(full) = wholes.next() {
+        let contained = query.contained_in(full);
+        let name = wholes.next();
+        match name.filter(|name| full.text.ends_with(name.text)) {
+            Some(name) if query.at_most(full) > contained => {
+                let (to_full, to_name) = query.distances(full, name);
+                best = query.similarity(full, to_full).max(contained);
+                best = best.max(
+                    query
+                        .similarity(name, to_name)
+                        .max(query.contained_in(name)),
+                );
+            }
+            _ => {
+                best = whole_similarity_above(query, full, best);
+                if let Some(name) = name {
+                    best = best.max(whole_similarity_above(query, name, best));
+                }
+            }
+        }
+    }
+    for whole in wholes {
+        best = best.max(whole_similarity_above(query, whole, best));
+    }
+    best
+}
+
+/// The query without spaces against one name without spaces. A value that cannot exceed
+/// `floor` (by length alone) may come back uncomputed, as at most `floor`.
+fn whole_similarity_above(query: &WholeQuery, name: NamePiece, floor: f32) -> f32 {
+    let contained = query.contained_in(name);
+    if query.at_most(name) <= floor.max(contained) {
         return contained;
     }
-    query.edit_similarity(name, longest).max(contained)
+    let (distance, _) = query.distances(name, name);
+    query.similarity(name, distance).max(contained)
 }
 
 #[cfg(test)]

@@ -85,24 +85,35 @@ impl<B: Bits> Positions<B> {
     }
 
     fn distance(&self, text: &str) -> usize {
-        if self.len == 0 {
-            return text.chars().count();
-        }
-        self.distance_by_matches(text.chars().map(|c| self.of(c)))
+        self.distances(text.chars(), NO_MARK).0
+    }
+
+    /// The distance to `text`, and to its first `mark` characters.
+    fn distances(&self, text: impl Iterator<Item = char>, mark: usize) -> (usize, usize) {
+        self.distances_by_matches(text.map(|c| self.of(c)), mark)
     }
 
     /// The distance to an ASCII text, read byte by byte: no decoding, no search among the
     /// query's other characters.
     fn distance_ascii(&self, text: &[u8]) -> usize {
-        if self.len == 0 {
-            return text.len();
-        }
-        self.distance_by_matches(text.iter().map(|&b| self.ascii[usize::from(b & 0x7f)]))
+        self.distances_ascii(text.iter().copied(), NO_MARK).0
+    }
+
+    fn distances_ascii(&self, text: impl Iterator<Item = u8>, mark: usize) -> (usize, usize) {
+        self.distances_by_matches(text.map(|b| self.ascii[usize::from(b & 0x7f)]), mark)
     }
 
     /// The distance to the text whose characters' positions in the query are `text_matches`,
-    /// for a query of at least one character.
-    fn distance_by_matches(&self, text_matches: impl Iterator<Item = B>) -> usize {
+    /// and to its first `mark` characters (the last row of the table at that column).
+    fn distances_by_matches(
+        &self,
+        text_matches: impl Iterator<Item = B>,
+        mark: usize,
+    ) -> (usize, usize) {
+        if self.len == 0 {
+            let read = text_matches.count();
+            return (read, read.min(mark));
+        }
         let last = B::ONE << (self.len - 1) as u32;
         // Vertical differences of the current column: +1 (vp) and -1 (vn) per query position;
         // the first column is 0, 1, 2, ...: all +1.
@@ -110,7 +121,8 @@ impl<B: Bits> Positions<B> {
         // The previous column's diagonal zero differences and matches, for swaps.
         let (mut d0, mut previous_matches) = (B::ZERO, B::ZERO);
         let mut distance = self.len;
-        for matches in text_matches {
+        let mut at_mark = distance;
+        for (read, matches) in text_matches.enumerate() {
             let swapped = ((!d0 & matches) << 1) & previous_matches;
             d0 = ((matches & vp).wrapping_add(vp) ^ vp) | matches | vn | swapped;
             let hp = vn | !(d0 | vp);
@@ -119,15 +131,21 @@ impl<B: Bits> Positions<B> {
             // that differ). Never both: a -1 needs d0 and vp, a +1 vn or neither of d0 and vp.
             distance += usize::from(hp & last != B::ZERO);
             distance -= usize::from(hn & last != B::ZERO);
+            if read + 1 == mark {
+                at_mark = distance;
+            }
             let hp = (hp << 1) | B::ONE;
             let hn = hn << 1;
             vp = hn | !(d0 | hp);
             vn = hp & d0;
             previous_matches = matches;
         }
-        distance
+        (distance, at_mark)
     }
 }
+
+/// No mark: `distances_by_matches` never reads this many characters.
+const NO_MARK: usize = usize::MAX;
 
 /// A query prepared for measuring its distance to many names.
 pub struct OsaPattern(Width);
@@ -161,6 +179,34 @@ impl OsaPattern {
         match &self.0 {
             Width::Short(positions) => positions.distance_ascii(text.as_bytes()),
             Width::Long(positions) => positions.distance_ascii(text.as_bytes()),
+        }
+    }
+}
+
+/// A query prepared for measuring its distance to many names read from their end: the
+/// distance is the same read backwards (reversing both texts reverses every alignment, swaps
+/// included), and read so, the distance to a name's suffix is a column met on the way. A
+/// product's name without spaces is a suffix of its brand and name without spaces, so one
+/// pass measures both.
+pub struct BackwardPattern(Width);
+
+impl BackwardPattern {
+    /// `None` when `query` is longer than 128 characters.
+    pub fn new(query: &str) -> Option<Self> {
+        let reversed: String = query.chars().rev().collect();
+        OsaPattern::new(&reversed).map(|OsaPattern(width)| BackwardPattern(width))
+    }
+
+    /// `strsim::osa_distance(query, text)`, and the distance to the last `suffix` characters
+    /// of `text` (`text` ASCII when `ascii`).
+    pub fn distances(&self, text: &str, ascii: bool, suffix: usize) -> (usize, usize) {
+        match (&self.0, ascii) {
+            (Width::Short(positions), true) => {
+                positions.distances_ascii(text.bytes().rev(), suffix)
+            }
+            (Width::Long(positions), true) => positions.distances_ascii(text.bytes().rev(), suffix),
+            (Width::Short(positions), false) => positions.distances(text.chars().rev(), suffix),
+            (Width::Long(positions), false) => positions.distances(text.chars().rev(), suffix),
         }
     }
 }
@@ -270,6 +316,32 @@ mod tests {
             let ascii: String = text.chars().filter(char::is_ascii).collect();
             prop_assert_eq!(CharSet::of_ascii(&ascii).0, CharSet::of(&ascii).0);
             prop_assert_eq!(pattern.distance_ascii(&ascii), strsim::osa_distance(&query, &ascii));
+        }
+
+        #[test]
+        /// Read from the end, a text and each of its suffixes measure as strsim measures them.
+        fn backwards_equals_strsim_for_the_text_and_a_suffix(
+            query in "[abcd가나]{0,128}",
+            text in "[abcd가나é]{0,80}",
+            suffix_at in 0usize..=80,
+        ) {
+            let pattern = BackwardPattern::new(&query).unwrap();
+            let chars = text.chars().count();
+            let suffix = suffix_at.min(chars);
+            let suffix_text: String = text.chars().skip(chars - suffix).collect();
+            prop_assert_eq!(
+                pattern.distances(&text, false, suffix),
+                (strsim::osa_distance(&query, &text), strsim::osa_distance(&query, &suffix_text))
+            );
+            let ascii: String = text.chars().filter(char::is_ascii).collect();
+            let suffix = suffix.min(ascii.len());
+            prop_assert_eq!(
+                pattern.distances(&ascii, true, suffix),
+                (
+                    strsim::osa_distance(&query, &ascii),
+                    strsim::osa_distance(&query, &ascii[ascii.len() - suffix..]),
+                )
+            );
         }
     }
 }
