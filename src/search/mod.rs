@@ -49,73 +49,123 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// One product's words and whole names, held in one buffer: at a million products, a `String`
-/// a word was most of the name index's memory.
+/// One product's words and whole names. The words are places in the index's `NameWords`:
+/// at a million products, a `String` a word was most of the name index's memory, and each word
+/// held once for the catalog is measured once, when indexed, and met in a search by its place
+/// rather than hashed.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct NameEntry {
     product_id: i32,
     /// How many of the words are brand + name (the rest come from aliases).
     own_words: u32,
-    /// How many of the pieces of `text` are words (the rest are whole names).
-    word_count: u32,
-    /// Whether `text` is ASCII, so that a piece's length in characters is its length in bytes
-    /// (counting characters was a twelfth of a search's time).
+    /// Words of brand + name, then of the aliases.
+    words: Box<[u32]>,
+    /// Whether `wholes` is ASCII, so that a whole's length in characters is its length in
+    /// bytes (counting characters was a twelfth of a search's time).
     ascii: bool,
-    /// Words of brand + name, then of the aliases; then brand + name, the name alone, and each
-    /// alias without spaces: back to back.
-    text: Box<str>,
-    /// Where each piece of `text` ends.
+    /// Brand + name, the name alone, and each alias, without spaces: back to back.
+    wholes: Box<str>,
+    /// Where each of `wholes` ends.
     ends: Box<[u32]>,
 }
 
 impl NameEntry {
-    fn new(product_id: i32, words: Vec<String>, own_words: usize, whole: Vec<String>) -> Self {
-        let mut text = String::with_capacity(words.iter().chain(&whole).map(String::len).sum());
-        let mut ends = Vec::with_capacity(words.len() + whole.len());
-        for piece in words.iter().chain(&whole) {
-            text.push_str(piece);
+    fn new(product_id: i32, words: Vec<u32>, own_words: usize, wholes: Vec<String>) -> Self {
+        let mut text = String::with_capacity(wholes.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(wholes.len());
+        for whole in &wholes {
+            text.push_str(whole);
             ends.push(text.len() as u32);
         }
         NameEntry {
             product_id,
             own_words: own_words as u32,
-            word_count: words.len() as u32,
+            words: words.into_boxed_slice(),
             ascii: text.is_ascii(),
-            text: text.into_boxed_str(),
+            wholes: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),
         }
     }
 
-    fn piece(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+    /// Brand + name, the name alone, and each alias, without spaces, measured.
+    fn wholes(&self) -> impl Iterator<Item = NamePiece<'_>> {
+        (0..self.ends.len()).map(|i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            let text = &self.wholes[start..self.ends[i] as usize];
+            let chars = if self.ascii {
+                text.len()
+            } else {
+                text.chars().count()
+            };
+            NamePiece {
+                text,
+                chars,
+                ascii: self.ascii,
+            }
+        })
     }
+}
 
-    /// `piece`, one of this entry's, with its length in characters.
-    fn measured<'a>(&self, piece: &'a str) -> NamePiece<'a> {
-        let chars = if self.ascii {
-            piece.len()
-        } else {
-            piece.chars().count()
-        };
-        NamePiece {
-            text: piece,
-            chars,
-            ascii: self.ascii,
+/// Every distinct word of the catalog's names, held once and measured once.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct NameWords {
+    /// The words back to back.
+    text: String,
+    /// Where each word ends in `text`.
+    ends: Vec<u32>,
+    /// Each word's measures.
+    measures: Vec<WordMeasures>,
+}
+
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct WordMeasures {
+    /// Its length in characters.
+    chars: u32,
+    /// Whether it is ASCII, so it can be aligned byte by byte.
+    ascii: bool,
+    char_set: osa::CharSet,
+}
+
+impl NameWords {
+    /// The place of `word`, added if new; `places` finds the words added so far.
+    fn place(&mut self, places: &mut FxHashMap<String, u32>, word: String) -> u32 {
+        if let Some(&place) = places.get(&word) {
+            return place;
         }
+        let place = self.measures.len() as u32;
+        let ascii = word.is_ascii();
+        self.measures.push(WordMeasures {
+            chars: word.chars().count() as u32,
+            ascii,
+            char_set: if ascii {
+                osa::CharSet::of_ascii(&word)
+            } else {
+                osa::CharSet::of(&word)
+            },
+        });
+        self.text.push_str(&word);
+        self.ends.push(self.text.len() as u32);
+        places.insert(word, place);
+        place
     }
 
-    fn word_count(&self) -> usize {
-        self.word_count as usize
+    fn len(&self) -> usize {
+        self.measures.len()
     }
 
-    fn words(&self) -> impl Iterator<Item = &str> {
-        (0..self.word_count()).map(|i| self.piece(i))
-    }
-
-    /// Brand + name, the name alone, and each alias, without spaces.
-    fn wholes(&self) -> impl Iterator<Item = &str> {
-        (self.word_count()..self.ends.len()).map(|i| self.piece(i))
+    /// The word at `place`, measured.
+    fn word(&self, place: u32) -> NameWord<'_> {
+        let i = place as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let measures = self.measures[i];
+        NameWord {
+            piece: NamePiece {
+                text: &self.text[start..self.ends[i] as usize],
+                chars: measures.chars as usize,
+                ascii: measures.ascii,
+            },
+            char_set: measures.char_set,
+        }
     }
 }
 
@@ -135,16 +185,7 @@ struct NameWord<'a> {
     char_set: osa::CharSet,
 }
 
-impl<'a> NameWord<'a> {
-    fn new(piece: NamePiece<'a>) -> Self {
-        let char_set = if piece.ascii {
-            osa::CharSet::of_ascii(piece.text)
-        } else {
-            osa::CharSet::of(piece.text)
-        };
-        NameWord { piece, char_set }
-    }
-
+impl NameWord<'_> {
     /// Whether this is `query_word`, compared by length and characters first.
     fn is(&self, query_word: &QueryText) -> bool {
         self.piece.chars == query_word.chars
@@ -156,6 +197,7 @@ impl<'a> NameWord<'a> {
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct NameIndex {
     entries: Vec<NameEntry>,
+    words: NameWords,
     trigrams: FxHashMap<[char; 3], Vec<u32>>,
 }
 
@@ -165,6 +207,7 @@ impl NameIndex {
         products: impl IntoIterator<Item = (i32, &'a str, &'a str, &'a [String])>,
     ) -> Self {
         let mut index = NameIndex::default();
+        let mut places = FxHashMap::default();
         for (product_id, brand, name, aliases) in products {
             let slot = index.entries.len() as u32;
             // Korean shops often repeat the brand in the name: each word counts once.
@@ -191,6 +234,10 @@ impl NameIndex {
             for gram in grams {
                 index.trigrams.entry(gram).or_default().push(slot);
             }
+            let words = words
+                .into_iter()
+                .map(|word| index.words.place(&mut places, word))
+                .collect();
             index
                 .entries
                 .push(NameEntry::new(product_id, words, own_words, whole));
@@ -223,7 +270,7 @@ impl NameIndex {
             return Vec::new();
         }
         let query = PreparedQuery::new(query_words, query_whole);
-        let mut scores = NameWordScores::new();
+        let mut scores = NameWordScores::new(&self.words);
         let mut matches: Vec<NameMatch> = slots
             .map(|slot| {
                 let entry = &self.entries[slot as usize];
@@ -526,22 +573,38 @@ fn word_similarity(query_word: &QueryText, name_word: &NameWord) -> f32 {
 /// Each distinct name word among a search's candidates, scored once against every query word:
 /// 64 candidates hold about 500 words, 210 of them distinct (brands, `cream`, `mini`), so most
 /// pairs would otherwise be measured again and again.
-struct NameWordScores<'n> {
-    ids: FxHashMap<&'n str, u32>,
-    /// Per word, its length in characters.
+struct NameWordScores<'w> {
+    words: &'w NameWords,
+    /// Per word of the catalog, 1 + where its scores are here, or 0 for a word not met yet:
+    /// taken from this thread's `WORD_SLOTS`, and given back cleared.
+    slots: Vec<u32>,
+    /// The catalog's words met, in the order met.
+    met: Vec<u32>,
+    /// Per word met, its length in characters.
     chars: Vec<u32>,
-    /// Per word, its similarity to each query word in turn (`word_similarity`).
+    /// Per word met, its similarity to each query word in turn (`word_similarity`).
     similarities: Vec<f32>,
-    /// The words of the entry being scored, as ids.
+    /// The words of the entry being scored, as where their scores are.
     entry_words: Vec<u32>,
 }
 
-impl<'n> NameWordScores<'n> {
-    fn new() -> Self {
+thread_local! {
+    /// `NameWordScores::slots` between searches: all zero, as long as the catalog's words.
+    static WORD_SLOTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl<'w> NameWordScores<'w> {
+    fn new(words: &'w NameWords) -> Self {
         // Room for a search's usual 64 candidates' words, so that the table rarely grows.
         const WORDS: usize = 256;
+        let mut slots = WORD_SLOTS.take();
+        if slots.len() < words.len() {
+            slots.resize(words.len(), 0);
+        }
         NameWordScores {
-            ids: FxHashMap::with_capacity_and_hasher(WORDS, Default::default()),
+            words,
+            slots,
+            met: Vec::with_capacity(WORDS),
             chars: Vec::with_capacity(WORDS),
             similarities: Vec::new(),
             entry_words: Vec::with_capacity(32),
@@ -549,18 +612,20 @@ impl<'n> NameWordScores<'n> {
     }
 
     /// Sets `entry_words` to `entry`'s words, scoring the ones not met before.
-    fn read(&mut self, query: &PreparedQuery, entry: &'n NameEntry) {
+    fn read(&mut self, query: &PreparedQuery, entry: &NameEntry) {
         self.entry_words.clear();
-        for word in entry.words() {
-            let id = match self.ids.get(word) {
-                Some(&id) => id,
+        for &place in entry.words.iter() {
+            let slot = &mut self.slots[place as usize];
+            let id = match slot.checked_sub(1) {
+                Some(id) => id,
                 None => {
-                    let measured = NameWord::new(entry.measured(word));
-                    let id = self.chars.len() as u32;
-                    self.chars.push(measured.piece.chars as u32);
+                    let id = self.met.len() as u32;
+                    *slot = id + 1;
+                    let word = self.words.word(place);
+                    self.met.push(place);
+                    self.chars.push(word.piece.chars as u32);
                     self.similarities
-                        .extend(query.words.iter().map(|q| word_similarity(q, &measured)));
-                    self.ids.insert(word, id);
+                        .extend(query.words.iter().map(|q| word_similarity(q, &word)));
                     id
                 }
             };
@@ -569,13 +634,20 @@ impl<'n> NameWordScores<'n> {
     }
 }
 
+impl Drop for NameWordScores<'_> {
+    /// Clears the words met and gives the slots back for the thread's next search (also when
+    /// unwinding, so that no search meets another's words).
+    fn drop(&mut self) {
+        for &place in &self.met {
+            self.slots[place as usize] = 0;
+        }
+        WORD_SLOTS.set(std::mem::take(&mut self.slots));
+    }
+}
+
 /// How well `entry` matches the query (0..=1). `scores` holds the name words met so far in
 /// this search, scored against the query's words.
-fn match_score<'n>(
-    query: &PreparedQuery,
-    entry: &'n NameEntry,
-    scores: &mut NameWordScores<'n>,
-) -> f32 {
+fn match_score(query: &PreparedQuery, entry: &NameEntry, scores: &mut NameWordScores) -> f32 {
     scores.read(query, entry);
     let query_words = query.words.len();
     let similarity = |word: u32, query_word: usize| {
@@ -661,7 +733,7 @@ impl WordHits {
 /// so far (by length alone) is not aligned; brand + name and the name alone (a suffix of it)
 /// are aligned in one pass.
 fn whole_similarity(query: &WholeQuery, entry: &NameEntry) -> f32 {
-    let mut wholes = entry.wholes().map(|whole| entry.measured(whole));
+    let mut wholes = entry.wholes();
     let mut best = 0.0f32;
     if let Some(full) = wholes.next() {
         let contained = query.contained_in(full);
@@ -711,6 +783,7 @@ mod tests {
     fn match_score_aligning_every_pair(
         query_words: &[String],
         query_whole: &str,
+        catalog_words: &NameWords,
         entry: &NameEntry,
     ) -> f32 {
         let edit = |a: &str, b: &str| {
@@ -737,7 +810,11 @@ mod tests {
         };
         let weight = |w: &str| w.chars().count().max(2) as f32;
         let (mut matched_weight, mut total_weight) = (0.0, 0.0);
-        let words: Vec<&str> = entry.words().collect();
+        let words: Vec<&str> = entry
+            .words
+            .iter()
+            .map(|&place| catalog_words.word(place).piece.text)
+            .collect();
         let mut name_word_hit = vec![false; words.len()];
         for query_word in query_words {
             let (best_slot, best) = words
@@ -770,6 +847,7 @@ mod tests {
         let by_words = 0.85 * (matched_weight / total_weight) + 0.15 * covered / own_total.max(1.0);
         let by_whole = entry
             .wholes()
+            .map(|whole| whole.text)
             .map(|whole| {
                 let similarity = edit(query_whole, whole);
                 if query_whole.chars().count() >= 4 && whole.contains(query_whole) {
@@ -816,11 +894,11 @@ mod tests {
             prop_assume!(!query_words.is_empty());
             let query_whole = query_words.concat();
             let prepared = PreparedQuery::new(&query_words, &query_whole);
-            let mut scores = NameWordScores::new();
+            let mut scores = NameWordScores::new(&index.words);
             for entry in &index.entries {
                 prop_assert_eq!(
                     match_score(&prepared, entry, &mut scores).to_bits(),
-                    match_score_aligning_every_pair(&query_words, &query_whole, entry).to_bits()
+                    match_score_aligning_every_pair(&query_words, &query_whole, &index.words, entry).to_bits()
                 );
             }
         }
@@ -846,7 +924,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(slot, entry)| {
-                    let held: Vec<[char; 3]> = entry.wholes().flat_map(trigrams).collect();
+                    let held: Vec<[char; 3]> = entry.wholes().flat_map(|whole| trigrams(whole.text)).collect();
                     (slot as u32, wanted.iter().filter(|g| held.contains(g)).count())
                 })
                 .filter(|(_, count)| *count > 0)

@@ -217,7 +217,7 @@ impl BackwardPattern {
 /// count of such characters on either side. Sharing bits only lowers the count, so the bound
 /// stays true. Reading a word's characters once costs a tenth of aligning it, and most word
 /// pairs of a search differ in enough letters to be dismissed by this alone.
-#[derive(Clone, Copy, Default, PartialEq)]
+#[derive(Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CharSet(u64);
 
 impl CharSet {
