@@ -58,40 +58,49 @@ struct NameEntry {
     product_id: i32,
     /// How many of the words are brand + name (the rest come from aliases).
     own_words: u32,
-    /// Words of brand + name, then of the aliases.
-    words: Box<[u32]>,
+    /// How many of `places` are words.
+    word_count: u32,
     /// Whether `wholes` is ASCII, so that a whole's length in characters is its length in
     /// bytes (counting characters was a twelfth of a search's time).
     ascii: bool,
     /// Brand + name, the name alone, and each alias, without spaces: back to back.
     wholes: Box<str>,
-    /// Where each of `wholes` ends.
-    ends: Box<[u32]>,
+    /// The words of brand + name, then of the aliases, as places in `NameWords`; then where
+    /// each of `wholes` ends. One allocation, not two: a million of them.
+    places: Box<[u32]>,
 }
 
 impl NameEntry {
     fn new(product_id: i32, words: Vec<u32>, own_words: usize, wholes: Vec<String>) -> Self {
         let mut text = String::with_capacity(wholes.iter().map(String::len).sum());
-        let mut ends = Vec::with_capacity(wholes.len());
+        let mut places = words;
+        let word_count = places.len() as u32;
+        places.reserve_exact(wholes.len());
         for whole in &wholes {
             text.push_str(whole);
-            ends.push(text.len() as u32);
+            places.push(text.len() as u32);
         }
         NameEntry {
             product_id,
             own_words: own_words as u32,
-            words: words.into_boxed_slice(),
+            word_count,
             ascii: text.is_ascii(),
             wholes: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
+            places: places.into_boxed_slice(),
         }
+    }
+
+    /// Its words, as places in `NameWords`.
+    fn words(&self) -> &[u32] {
+        &self.places[..self.word_count as usize]
     }
 
     /// Brand + name, the name alone, and each alias, without spaces, measured.
     fn wholes(&self) -> impl Iterator<Item = NamePiece<'_>> {
-        (0..self.ends.len()).map(|i| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            let text = &self.wholes[start..self.ends[i] as usize];
+        let ends = &self.places[self.word_count as usize..];
+        (0..ends.len()).map(move |i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            let text = &self.wholes[start..ends[i] as usize];
             let chars = if self.ascii {
                 text.len()
             } else {
@@ -614,7 +623,7 @@ impl<'w> NameWordScores<'w> {
     /// Sets `entry_words` to `entry`'s words, scoring the ones not met before.
     fn read(&mut self, query: &PreparedQuery, entry: &NameEntry) {
         self.entry_words.clear();
-        for &place in entry.words.iter() {
+        for &place in entry.words() {
             let slot = &mut self.slots[place as usize];
             let id = match slot.checked_sub(1) {
                 Some(id) => id,
@@ -811,7 +820,7 @@ mod tests {
         let weight = |w: &str| w.chars().count().max(2) as f32;
         let (mut matched_weight, mut total_weight) = (0.0, 0.0);
         let words: Vec<&str> = entry
-            .words
+            .words()
             .iter()
             .map(|&place| catalog_words.word(place).piece.text)
             .collect();
