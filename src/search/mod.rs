@@ -167,13 +167,20 @@ impl NameWords {
         let i = place as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         let measures = self.measures[i];
+        let text = &self.text[start..self.ends[i] as usize];
         NameWord {
             piece: NamePiece {
-                text: &self.text[start..self.ends[i] as usize],
+                text,
                 chars: measures.chars as usize,
                 ascii: measures.ascii,
             },
             char_set: measures.char_set,
+            // Counted when met rather than kept: 64 bytes a word of the catalog.
+            char_counts: if measures.ascii {
+                osa::CharCounts::of_ascii(text)
+            } else {
+                osa::CharCounts::of(text)
+            },
         }
     }
 }
@@ -192,6 +199,7 @@ struct NamePiece<'a> {
 struct NameWord<'a> {
     piece: NamePiece<'a>,
     char_set: osa::CharSet,
+    char_counts: osa::CharCounts,
 }
 
 impl NameWord<'_> {
@@ -427,6 +435,7 @@ struct QueryText<'a> {
     text: &'a str,
     chars: usize,
     char_set: osa::CharSet,
+    char_counts: osa::CharCounts,
     pattern: Option<osa::OsaPattern>,
 }
 
@@ -436,6 +445,7 @@ impl<'a> QueryText<'a> {
             text,
             chars: text.chars().count(),
             char_set: osa::CharSet::of(text),
+            char_counts: osa::CharCounts::of(text),
             pattern: osa::OsaPattern::new(text),
         }
     }
@@ -548,8 +558,9 @@ impl<'a> WholeQuery<'a> {
 
 /// How alike a query word and a name word are: exact 1, a prefix of it (a partial word) a
 /// little less, otherwise edit-distance similarity; near-misses below 0.5 count as nothing.
-/// An edit distance is at least the difference in length and the count of characters only one
-/// word holds, so a pair that cannot reach 0.5 by those (most pairs) is never aligned.
+/// An edit distance is at least the difference in length, the count of characters only one
+/// word holds and the count one holds beyond the other, so a pair that cannot reach 0.5 by
+/// those (most pairs) is never aligned.
 fn word_similarity(query_word: &QueryText, name_word: &NameWord) -> f32 {
     if name_word.is(query_word) {
         return 1.0;
@@ -568,6 +579,10 @@ fn word_similarity(query_word: &QueryText, name_word: &NameWord) -> f32 {
     let below_half = |distance: usize| 2 * distance > longest;
     if below_half(q.abs_diff(n))
         || below_half(query_word.char_set.distance_at_least(name_word.char_set))
+        || query_word
+            .char_counts
+            .distance_at_least(q, &name_word.char_counts, n)
+            .is_some_and(below_half)
     {
         return 0.0;
     }
