@@ -341,9 +341,12 @@ impl NameIndex {
             }
             // Each entry once, as first met: written for every posting and kept by moving on
             // only at a first meeting. Without a branch, it costs half of what pushing did, whose
-            // branch the CPU could not predict.
-            if touched.len() < postings_read {
-                touched.resize(postings_read, 0);
+            // branch the CPU could not predict. A write lands at most one past the entries met,
+            // so the room kept is never more than the catalog's (a long query of common
+            // trigrams reads many times that many postings).
+            let room = postings_read.min(self.entries.len() + 1);
+            if touched.len() < room {
+                touched.resize(room, 0);
             }
             let mut met = 0;
             for postings in grams {
@@ -958,6 +961,22 @@ mod tests {
             let expected: Vec<u32> = every.into_iter().map(|(slot, _)| slot).collect();
             prop_assert_eq!(index.candidates(&query), expected);
         }
+    }
+
+    #[test]
+    fn the_room_kept_for_touched_entries_is_never_more_than_the_catalog() {
+        let names: Vec<String> = (0..300).map(|i| format!("cream serum toner {i}")).collect();
+        let index = NameIndex::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as i32, "", n.as_str(), &[][..])),
+        );
+        // Every one of the query's trigrams is held by all 300 names: 5,000 postings read.
+        let query = "cream serum toner ".repeat(10);
+        assert_eq!(index.search(&query, 10).len(), 10);
+        let room = COUNTS.with_borrow(|(_, touched)| touched.len());
+        assert!(room <= 301, "{room} slots kept for 300 entries");
     }
 
     fn index(products: &[(i32, &str, &str, &[&str])]) -> NameIndex {
