@@ -272,18 +272,18 @@ pub struct CharCounts([u8; 64]);
 
 impl CharCounts {
     pub fn of(text: &str) -> Self {
-        let mut counts = [0u8; 64];
-        for c in text.chars() {
-            let slot = CharSet::slot(u32::from(c));
-            counts[slot] = counts[slot].saturating_add(1);
-        }
-        CharCounts(counts)
+        Self::of_codes(text.chars().map(u32::from))
     }
 
+    /// `of` for an ASCII text, read byte by byte.
     pub fn of_ascii(text: &str) -> Self {
+        Self::of_codes(text.bytes().map(u32::from))
+    }
+
+    fn of_codes(codes: impl Iterator<Item = u32>) -> Self {
         let mut counts = [0u8; 64];
-        for b in text.bytes() {
-            let slot = CharSet::slot(u32::from(b));
+        for code in codes {
+            let slot = CharSet::slot(code);
             counts[slot] = counts[slot].saturating_add(1);
         }
         CharCounts(counts)
