@@ -1,23 +1,58 @@
-//! Prometheus metrics at `/metrics` (actix-web-prom and the prometheus crate): requests and
-//! their latency by route pattern (`/products/{id}`, so a million products are one series),
-//! and, read at each scrape, the pool's connections in use, the catalog's version, size and
-//! rebuilds, and the database calls made for requests. An operator should keep the path to
-//! the private network (docs/deploy.md).
+//! Prometheus metrics at `/metrics` (the prometheus crate): requests and their latency by
+//! route pattern (`/products/{id}`, so a million products are one series), and, read at each
+//! scrape, the pool's connections in use, the catalog's version, size and rebuilds, and the
+//! database calls made for requests. An operator should keep the path to the private network
+//! (docs/deploy.md).
+//!
+//! The middleware is ours rather than actix-web-prom's: that one built a map of the route's
+//! parameters, formatted the pattern anew and wrapped every body to count it when dropped, on
+//! every request: 15 % of the instructions a kept page cost (BENCHMARKS.md, "Kept pages before
+//! the middleware"). This one reads the pattern actix kept from routing and counts the request
+//! when its answer is ready (every answer here is one buffer). The series are the same.
 
+use std::future::{ready, Future, Ready};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
+use std::task::{Context, Poll};
+use std::time::Instant;
 
-use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::{header, Method};
+use actix_web::HttpResponse;
+use futures_util::future::Either;
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{Gauge, IntCounter, IntGauge, Opts, Registry};
+use prometheus::{
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
+};
 
 use crate::app_state::AppState;
 use crate::db::DbPool;
 use crate::live_catalog::LiveCatalog;
 
-/// The middleware that counts every request and answers `/metrics`.
-pub fn metrics(state: &AppState) -> Result<PrometheusMetrics, String> {
+/// Where Prometheus scrapes.
+const METRICS_PATH: &str = "/metrics";
+
+/// The series of a path no route matched (probes, typos): one, not one a path.
+const UNMATCHED: &str = "UNMATCHED";
+
+/// The middleware that counts every request and answers `GET /metrics`.
+#[derive(Clone)]
+pub struct RequestMetrics(Arc<Recorder>);
+
+struct Recorder {
+    registry: Registry,
+    requests: IntCounterVec,
+    durations: HistogramVec,
+}
+
+/// The middleware, its series registered beside the instance's own values.
+pub fn metrics(state: &AppState) -> Result<RequestMetrics, String> {
     let registry = Registry::new();
     registry
         .register(Box::new(StateCollector::new(
@@ -26,13 +61,145 @@ pub fn metrics(state: &AppState) -> Result<PrometheusMetrics, String> {
             state.db_calls.clone(),
         )?))
         .map_err(|e| e.to_string())?;
-    PrometheusMetricsBuilder::new("seongbun")
-        .registry(registry)
-        .endpoint("/metrics")
-        // Paths no route matched (probes, typos) are one series, not one each.
-        .mask_unmatched_patterns("UNMATCHED")
-        .build()
-        .map_err(|e| e.to_string())
+    let labels = ["endpoint", "method", "status"];
+    let requests = IntCounterVec::new(
+        Opts::new("http_requests_total", "Total number of HTTP requests").namespace("seongbun"),
+        &labels,
+    )
+    .map_err(|e| e.to_string())?;
+    let durations = HistogramVec::new(
+        HistogramOpts::new(
+            "http_requests_duration_seconds",
+            "HTTP request duration in seconds for all requests",
+        )
+        .namespace("seongbun"),
+        &labels,
+    )
+    .map_err(|e| e.to_string())?;
+    registry
+        .register(Box::new(requests.clone()))
+        .map_err(|e| e.to_string())?;
+    registry
+        .register(Box::new(durations.clone()))
+        .map_err(|e| e.to_string())?;
+    Ok(RequestMetrics(Arc::new(Recorder {
+        registry,
+        requests,
+        durations,
+    })))
+}
+
+impl Recorder {
+    fn record(&self, response: &ServiceResponse<impl MessageBody>, started: Instant) {
+        let request = response.request();
+        let matched = request.match_pattern();
+        let status = response.status();
+        let labels = [
+            matched.as_deref().unwrap_or(UNMATCHED),
+            request.method().as_str(),
+            status.as_str(),
+        ];
+        self.durations
+            .with_label_values(&labels)
+            .observe(started.elapsed().as_secs_f64());
+        self.requests.with_label_values(&labels).inc();
+    }
+
+    /// The scrape, in Prometheus' text format.
+    fn scrape(&self) -> HttpResponse {
+        let mut text = Vec::new();
+        match TextEncoder::new().encode(&self.registry.gather(), &mut text) {
+            Ok(()) => HttpResponse::Ok()
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                ))
+                .body(text),
+            Err(e) => {
+                log::error!("cannot encode the metrics: {e}");
+                HttpResponse::InternalServerError().finish()
+            }
+        }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for RequestMetrics
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = RequestMetricsService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(RequestMetricsService {
+            service: Rc::new(service),
+            recorder: self.0.clone(),
+        }))
+    }
+}
+
+pub struct RequestMetricsService<S> {
+    service: Rc<S>,
+    recorder: Arc<Recorder>,
+}
+
+impl<S, B> Service<ServiceRequest> for RequestMetricsService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Either<Ready<Result<Self::Response, Self::Error>>, Counted<S::Future, B>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let started = Instant::now();
+        // The scrape is answered here, before any page's middleware, and counted like a page.
+        if req.path() == METRICS_PATH && req.method() == Method::GET {
+            let (request, _) = req.into_parts();
+            let response = ServiceResponse::new(request, self.recorder.scrape());
+            self.recorder.record(&response, started);
+            return Either::Left(ready(Ok(response.map_into_right_body())));
+        }
+        Either::Right(Counted {
+            future: self.service.call(req),
+            recorder: self.recorder.clone(),
+            started,
+            body: PhantomData,
+        })
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request's answer, counted when it is ready.
+    pub struct Counted<F, B> {
+        #[pin]
+        future: F,
+        recorder: Arc<Recorder>,
+        started: Instant,
+        body: PhantomData<B>,
+    }
+}
+
+impl<F, B> Future for Counted<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: MessageBody,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = std::task::ready!(this.future.poll(cx))?;
+        this.recorder.record(&response, *this.started);
+        Poll::Ready(Ok(response.map_into_left_body()))
+    }
 }
 
 /// Values read from the running instance when Prometheus asks.
