@@ -4,7 +4,9 @@
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::answer_cache::{Answer, AnswerKey};
+use crate::compression::Coding;
 use crate::i18n::Lang;
+use crate::web::encoding::AcceptedCodings;
 use crate::web::pages::head::Origin;
 
 /// The key of `req`'s answer from catalog `catalog_version` in `lang`: the site's address as
@@ -24,7 +26,7 @@ pub fn respond(answer: &Answer, req: &HttpRequest) -> HttpResponse {
     match answer.gzipped() {
         Some(gzipped) => {
             response.insert_header((actix_web::http::header::VARY, "Accept-Encoding"));
-            if super::encoding::accepts(req, "gzip") {
+            if AcceptedCodings::of(req).take(Coding::Gzip) {
                 response.insert_header((actix_web::http::header::CONTENT_ENCODING, "gzip"));
                 return response.body(gzipped.clone());
             }

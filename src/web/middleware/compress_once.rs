@@ -16,7 +16,7 @@ use actix_web::web::Bytes;
 use actix_web::HttpRequest;
 
 use crate::compression::Coding;
-use crate::web::encoding::accepts;
+use crate::web::encoding::AcceptedCodings;
 
 /// Below this a body is sent as it is: the coding's framing would eat what it saves.
 const SMALLEST_COMPRESSED: usize = 1024;
@@ -33,9 +33,10 @@ pub struct AlreadyCoded;
 
 /// The coding and level a page for `req` is sent in, if the browser accepts one.
 pub fn page_coding(req: &HttpRequest) -> Option<(Coding, i32)> {
+    let accepted = AcceptedCodings::of(req);
     PAGE_CODINGS
         .into_iter()
-        .find(|(coding, _)| accepts(req, coding.name()))
+        .find(|(coding, _)| accepted.take(*coding))
 }
 
 /// Whether a body of this type gains from compression (text, JSON, XML, SVG).
@@ -55,12 +56,9 @@ pub async fn compress_once(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let coding = page_coding(req.request());
     let response = next.call(req).await?.map_into_boxed_body();
-    let Some((coding, level)) = coding else {
-        return Ok(response);
-    };
     let head = response.response();
+    // Asked only of a body that may be coded: a kept answer carries its coding already.
     if head.headers().contains_key(header::CONTENT_ENCODING)
         || head.extensions().contains::<AlreadyCoded>()
         || !compressible(head.headers().get(header::CONTENT_TYPE))
@@ -70,6 +68,9 @@ pub async fn compress_once(
     {
         return Ok(response);
     }
+    let Some((coding, level)) = page_coding(response.request()) else {
+        return Ok(response);
+    };
     let (request, response) = response.into_parts();
     let (mut response, body) = response.into_parts();
     let body = match body.try_into_bytes() {

@@ -41,7 +41,6 @@ pub async fn localized_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let lang = lang_of(req.request());
     let mut response = next.call(req).await?.map_into_boxed_body();
     response.headers_mut().append(
         header::VARY,
@@ -67,8 +66,10 @@ pub async fn localized_errors(
         .extensions()
         .get::<ErrorPageFailure>()
         .cloned();
-    match failure {
-        Some(ErrorPageFailure(failure)) if lang != Lang::default() => {
+    // The language is read only for an error page: most answers need none of it here.
+    let lang = failure.as_ref().map(|_| lang_of(response.request()));
+    match (failure, lang) {
+        (Some(ErrorPageFailure(failure)), Some(lang)) if lang != Lang::default() => {
             let body = error_page_body(&failure, lang);
             Ok(response.map_body(|head, _| {
                 head.headers_mut().remove(header::CONTENT_LENGTH);

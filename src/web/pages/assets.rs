@@ -14,8 +14,9 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
+use crate::compression::Coding;
 use crate::i18n::Message;
-use crate::web::encoding;
+use crate::web::encoding::AcceptedCodings;
 use crate::web::errors::PageError;
 
 /// (file name, content type, contents)
@@ -144,12 +145,13 @@ pub async fn asset(req: HttpRequest, name: web::Path<String>) -> Result<HttpResp
             .insert_header((header::ETAG, asset.etag()))
             .finish());
     }
-    let packed = [("br", &asset.brotli), ("gzip", &asset.gzip)]
+    let accepted = AcceptedCodings::of(&req);
+    let packed = [(Coding::Brotli, &asset.brotli), (Coding::Gzip, &asset.gzip)]
         .into_iter()
         .find_map(|(coding, body)| {
             body.as_ref()
-                .filter(|_| encoding::accepts(&req, coding))
-                .map(|body| (coding, body))
+                .filter(|_| accepted.take(coding))
+                .map(|body| (coding.name(), body))
         });
     Ok(match packed {
         Some((coding, body)) => response
