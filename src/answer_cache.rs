@@ -11,6 +11,8 @@
 //! that accept it: a product page of 30 KB becomes about 5 KB, and copying the bytes out had
 //! been a quarter of what serving a kept page cost.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use quick_cache::sync::Cache;
@@ -40,13 +42,15 @@ impl AnswerKey {
     }
 }
 
-/// A whole answer: status, content type and body (and the body gzipped, once kept).
+/// A whole answer: status, content type and body (and the body gzipped, once kept), and the
+/// route pattern it was made on (`/products/{id}`), which metrics count a kept answer under.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: StatusCode,
     content_type: &'static str,
     body: Bytes,
     gzipped: Option<Bytes>,
+    route: Option<Arc<str>>,
 }
 
 impl Answer {
@@ -56,6 +60,7 @@ impl Answer {
             content_type: "text/html; charset=utf-8",
             body: Bytes::from(body),
             gzipped: None,
+            route: None,
         }
     }
 
@@ -65,6 +70,7 @@ impl Answer {
             content_type: "application/json",
             body: Bytes::from(serde_json::to_vec(value)?),
             gzipped: None,
+            route: None,
         })
     }
 
@@ -79,6 +85,16 @@ impl Answer {
     /// The body gzipped, once the answer is kept.
     pub fn gzipped(&self) -> Option<&Bytes> {
         self.gzipped.as_ref()
+    }
+
+    /// The route pattern the answer was made on, if it was given.
+    pub fn route(&self) -> Option<&Arc<str>> {
+        self.route.as_ref()
+    }
+
+    pub fn on_route(mut self, pattern: Option<String>) -> Self {
+        self.route = pattern.map(Arc::from);
+        self
     }
 
     fn with_gzipped_body(mut self) -> Self {
@@ -120,6 +136,11 @@ impl AnswerCache {
             Cache::with_weighter(estimated_items, capacity_bytes, AnswerBytes)
         });
         AnswerCache { kept }
+    }
+
+    /// Whether answers are kept at all (not with a size of 0).
+    pub fn is_on(&self) -> bool {
+        self.kept.is_some()
     }
 
     pub fn get(&self, key: &AnswerKey) -> Option<Answer> {

@@ -97,6 +97,8 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             // Pages made per request are compressed once, in one buffer, as they are sent; a
             // kept answer and the static files carry their coding already and are left alone.
             .wrap(from_fn(crate::web::compress_once))
+            // A kept answer is sent from here, before routing and the middleware above it.
+            .wrap(from_fn(crate::web::serve_kept))
             // One line a request at `info`; above it (`RUST_LOG=warn`) the lines are not made.
             .wrap(Condition::new(
                 log::log_enabled!(log::Level::Info),

@@ -27,6 +27,7 @@ use crate::i18n::Message;
 use actix_web::{web, HttpResponse};
 
 pub use errors::{ApiError, PageError};
+pub use kept_answers::serve_kept;
 pub use middleware::compress_once::compress_once;
 pub use middleware::draining::close_when_draining;
 pub use middleware::language::localized_errors;

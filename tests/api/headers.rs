@@ -53,6 +53,61 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+/// A kept answer is sent before routing and the page middleware (`web::kept_answers::serve_kept`),
+/// which must add what that middleware adds: the same headers, in any coding, as the answer
+/// made afresh, and the same body.
+#[tokio::test]
+async fn a_kept_answer_has_the_headers_and_body_of_the_answer_made_afresh() {
+    let app = spawn_app().await;
+    let id = app.product_id("Quiet Cica", "Cica Recovery Cream").await;
+    for (path, coding) in [
+        (format!("/products/{id}"), None),
+        (
+            format!("/products/{id}?no_alcohol=on"),
+            Some("gzip, deflate, br, zstd"),
+        ),
+        ("/api/search?q=cica%20cream".to_string(), None),
+        ("/api/search?q=barrier".to_string(), Some("gzip")),
+    ] {
+        let fetch = || async {
+            let mut request = app.client.get(format!("{}{path}", app.address));
+            if let Some(coding) = coding {
+                request = request.header("accept-encoding", coding);
+            }
+            let response = request.send().await.unwrap();
+            let mut headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .filter(|(name, _)| *name != "date")
+                .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_string()))
+                .collect();
+            headers.sort();
+            (response.status(), headers, response.bytes().await.unwrap())
+        };
+        let made = fetch().await;
+        let kept = fetch().await;
+        assert_eq!(made.0, 200, "{path}");
+        assert_eq!(made.1, kept.1, "{path}: the headers");
+        assert_eq!(made.2, kept.2, "{path}: the body");
+        let vary: Vec<&str> = kept
+            .1
+            .iter()
+            .filter(|(name, _)| name == "vary")
+            .map(|(_, value)| value.as_str())
+            .collect();
+        assert!(vary.contains(&"Accept-Encoding"), "{path}: {vary:?}");
+        assert!(
+            vary.contains(&"Accept-Language, Cookie"),
+            "{path}: {vary:?}"
+        );
+        let coded = kept
+            .1
+            .iter()
+            .any(|(name, value)| name == "content-encoding" && value == "gzip");
+        assert_eq!(coded, coding.is_some(), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn pages_hold_no_inline_script_or_style_for_the_policy_to_block() {
     let app = spawn_app().await;

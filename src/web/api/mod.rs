@@ -12,14 +12,15 @@ use utoipa::ToSchema;
 use crate::answer_cache::Answer;
 use crate::app_state::AppState;
 use crate::catalog::model::ProductSummary;
-use crate::i18n::{Lang, Message};
+use crate::i18n::Message;
 use crate::ingredients::PastedText;
 use crate::live_catalog::{CatalogIndex, SimilarProduct};
 use crate::search::query::SearchQuery;
 use crate::similarity::Narrowing;
 use crate::web::blocking::{busy_message, on_job_queue};
 use crate::web::errors::{ApiError, ErrorAnswer, ErrorDetail, Failure};
-use crate::web::kept_answers::{answer_key, respond};
+use crate::web::kept_answers::{answer_key, keep, respond};
+use crate::web::middleware::language::lang_of;
 use crate::web::middleware::visitor::client_address;
 use crate::web::views::IngredientChip;
 
@@ -154,8 +155,9 @@ pub async fn search(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let index = state.catalog.snapshot();
-    // The JSON is the same in every language.
-    let key = answer_key(&req, index.version(), Lang::default());
+    // The JSON is the same in every language, but kept by it like a page: `serve_kept`
+    // finds answers by the visitor's language before routing.
+    let key = answer_key(&req, index.version(), lang_of(&req));
     if let Some(kept) = state.answers.get(&key) {
         return Ok(respond(&kept, &req));
     }
@@ -185,7 +187,7 @@ pub async fn search(
         matches,
     })
     .map_err(|e| ApiError(Failure::Internal(e.to_string())))?;
-    Ok(respond(&state.answers.keep(key, answer), &req))
+    Ok(respond(&keep(&state, &req, key, answer), &req))
 }
 
 /// Suggestions offered while typing.

@@ -42,10 +42,7 @@ pub async fn localized_errors(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let mut response = next.call(req).await?.map_into_boxed_body();
-    response.headers_mut().append(
-        header::VARY,
-        header::HeaderValue::from_static("Accept-Language, Cookie"),
-    );
+    vary_by_language(response.headers_mut());
     // "Try again later" says when: a handler that knows the wait (a rate limit) set it
     // already; otherwise a busy or locked site asks for a few seconds, a limit for a minute.
     let retry = match response.status() {
@@ -78,6 +75,14 @@ pub async fn localized_errors(
         }
         _ => Ok(response),
     }
+}
+
+/// Tells caches that an answer differs by the visitor's language (its header or cookie).
+pub fn vary_by_language(headers: &mut header::HeaderMap) {
+    headers.append(
+        header::VARY,
+        header::HeaderValue::from_static("Accept-Language, Cookie"),
+    );
 }
 
 /// `GET /lang/{code}`: remembers the choice for a year and goes back to the page.

@@ -34,6 +34,7 @@ use prometheus::{
 use crate::app_state::AppState;
 use crate::db::DbPool;
 use crate::live_catalog::LiveCatalog;
+use crate::web::kept_answers::KeptRoute;
 
 /// Where Prometheus scrapes.
 const METRICS_PATH: &str = "/metrics";
@@ -92,10 +93,17 @@ pub fn metrics(state: &AppState) -> Result<RequestMetrics, String> {
 impl Recorder {
     fn record(&self, response: &ServiceResponse<impl MessageBody>, started: Instant) {
         let request = response.request();
-        let matched = request.match_pattern();
+        // A kept answer is sent before routing and names the route it was made on; actix would
+        // find it again only by matching the path against every route's pattern.
+        let kept = response
+            .response()
+            .extensions()
+            .get::<KeptRoute>()
+            .map(|route| route.0.clone());
+        let matched = kept.is_none().then(|| request.match_pattern()).flatten();
         let status = response.status();
         let labels = [
-            matched.as_deref().unwrap_or(UNMATCHED),
+            kept.as_deref().or(matched.as_deref()).unwrap_or(UNMATCHED),
             request.method().as_str(),
             status.as_str(),
         ];

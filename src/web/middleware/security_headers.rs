@@ -2,7 +2,9 @@
 //! some text ever slipped through unescaped: no script but our own files, no inline script or
 //! style, no framing, no MIME sniffing, no full URL leaked to other sites.
 
-use actix_web::http::header::{HeaderName, HeaderValue};
+use std::sync::LazyLock;
+
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::DefaultHeaders;
 
 /// Only the site's own files; forms post only to the site; nobody may frame a page.
@@ -34,4 +36,23 @@ pub fn security_headers() -> DefaultHeaders {
                 HeaderValue::from_static(value),
             ))
         })
+}
+
+/// The same headers added to the headers of an answer sent before the middleware is reached
+/// (a kept answer, `web::kept_answers::serve_kept`), which sets none of them itself.
+pub fn add_security_headers(headers: &mut HeaderMap) {
+    static PAIRS: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
+        HEADERS
+            .iter()
+            .map(|(name, value)| {
+                (
+                    HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    });
+    for (name, value) in PAIRS.iter() {
+        headers.insert(name.clone(), value.clone());
+    }
 }

@@ -28,7 +28,13 @@ impl Origin {
                 } else {
                     "http"
                 };
-                format!("{scheme}://{}", request_host(req))
+                // Pieces pushed rather than `format!`: every kept page's key is made so.
+                let host = request_host(req);
+                let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
+                origin.push_str(scheme);
+                origin.push_str("://");
+                origin.push_str(host);
+                origin
             },
             |origin| origin.to_string(),
         ))

@@ -10,7 +10,7 @@ use crate::live_catalog::CatalogIndex;
 use crate::similarity::narrowing::same_brand;
 use crate::similarity::Narrowing;
 use crate::web::errors::{render, PageError};
-use crate::web::kept_answers::{answer_key, respond};
+use crate::web::kept_answers::{answer_key, keep, respond};
 use crate::web::middleware::visitor::AdminStatus;
 use crate::web::pages::head::{Head, Origin};
 use crate::web::pages::narrowing_form::{NarrowingForm, NarrowingView};
@@ -82,7 +82,7 @@ pub async fn product_page(
     }
     let mut answer = product_answer(&req, &path, &index, admin, lang)?;
     if let Some(key) = key {
-        answer = state.answers.keep(key, answer);
+        answer = keep(&state, &req, key, answer);
     }
     Ok(respond(&answer, &req))
 }
