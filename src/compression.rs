@@ -32,9 +32,10 @@ fn brotli_with(body: &[u8], quality: i32, window_bits: i32) -> Option<Vec<u8>> {
 }
 
 thread_local! {
-    /// This thread's zstd context, with the level it was made for.
-    static ZSTD: std::cell::RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> =
-        const { std::cell::RefCell::new(None) };
+    /// This thread's zstd contexts, each with the level it was made for: a page made per
+    /// request and a kept answer are made at different levels on the same threads.
+    static ZSTD: std::cell::RefCell<Vec<(i32, zstd::bulk::Compressor<'static>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A content coding the site makes, with the levels worth measuring (`examples/codings.rs`).
@@ -82,10 +83,14 @@ impl Coding {
             Coding::Zstd => ZSTD.with_borrow_mut(|kept| {
                 // A compression context is some hundreds of KB of tables: made once per thread
                 // and level, not per page (making it was a quarter of zstd's cost).
-                if kept.as_ref().is_none_or(|(made_at, _)| *made_at != level) {
-                    *kept = Some((level, zstd::bulk::Compressor::new(level).ok()?));
-                }
-                kept.as_mut()?.1.compress(body).ok()
+                let at = match kept.iter().position(|(made_at, _)| *made_at == level) {
+                    Some(at) => at,
+                    None => {
+                        kept.push((level, zstd::bulk::Compressor::new(level).ok()?));
+                        kept.len() - 1
+                    }
+                };
+                kept[at].1.compress(body).ok()
             }),
         }
     }

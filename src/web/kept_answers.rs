@@ -39,30 +39,42 @@ pub fn keep(state: &AppState, req: &HttpRequest, key: AnswerKey, answer: Answer)
         .keep(key, answer.on_route(req.match_pattern()))
 }
 
-/// `answer` for `req`: gzipped when it has been and the browser accepts gzip.
+/// `answer` for `req`: once kept, in the coding the browser takes (zstd, else gzip), else plain.
 pub fn respond(answer: &Answer, req: &HttpRequest) -> HttpResponse {
     let mut response = HttpResponse::build(answer.status);
     response.insert_header((
         header::CONTENT_TYPE,
         HeaderValue::from_static(answer.content_type()),
     ));
-    match answer.gzipped() {
-        Some(gzipped) => {
-            response.insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
-            if AcceptedCodings::of(req).take(Coding::Gzip) {
-                response
-                    .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
-                return response.body(gzipped.clone());
-            }
-            // Plain, from what is kept, to a browser that does not take gzip: not compressed
-            // again on every request.
+    if !answer.is_coded() {
+        return response.body(answer.body().clone());
+    }
+    response.insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
+    let accepted = AcceptedCodings::of(req);
+    let coded = if accepted.take(Coding::Zstd) {
+        answer.zstd().map(|body| (Coding::Zstd, body))
+    } else if accepted.take(Coding::Gzip) {
+        answer.gzip().map(|body| (Coding::Gzip, body))
+    } else {
+        None
+    };
+    match coded {
+        Some((coding, body)) => {
+            response.insert_header((
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(coding.name()),
+            ));
+            response.body(body.clone())
+        }
+        // Plain, from what is kept, to a browser that takes neither: not compressed again on
+        // every request.
+        None => {
             let mut plain = response.body(answer.body().clone());
             plain
                 .extensions_mut()
                 .insert(crate::web::middleware::compress_once::AlreadyCoded);
             plain
         }
-        None => response.body(answer.body().clone()),
     }
 }
 

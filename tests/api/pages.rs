@@ -260,9 +260,10 @@ async fn the_stylesheet_is_served_by_the_app() {
     assert_eq!(app.get("/static/nothing.js").await.status().as_u16(), 404);
 }
 
-/// Product pages and search answers are kept gzipped (`web::answer_cache`): a browser that
-/// accepts gzip gets the same page in fewer bytes, one that does not gets it plain, and both
-/// are told the answer varies by encoding.
+/// Product pages and search answers are kept coded (`web::answer_cache`): a browser that
+/// accepts gzip but not zstd (Safari's list) gets the same page gzipped, one that takes zstd
+/// gets it so, one that takes neither gets it plain, and all are told the answer varies by
+/// encoding.
 #[tokio::test]
 async fn a_browser_accepting_gzip_gets_the_same_page_compressed() {
     use std::io::Read;
@@ -304,5 +305,17 @@ async fn a_browser_accepting_gzip_gets_the_same_page_compressed() {
                 .unwrap();
             assert_eq!(unzipped, plain.to_vec(), "{path}: the same answer");
         }
+        let zstd = app
+            .client
+            .get(format!("{}{}", app.address, path))
+            .header("accept-encoding", "gzip, deflate, br, zstd")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(zstd.headers()["content-encoding"], "zstd", "{path}");
+        let bytes = zstd.bytes().await.unwrap();
+        assert!(bytes.len() < plain.len(), "{path}: compressed");
+        let unpacked = zstd::decode_all(&bytes[..]).unwrap();
+        assert_eq!(unpacked, plain.to_vec(), "{path}: the same answer");
     }
 }

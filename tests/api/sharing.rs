@@ -331,8 +331,8 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
     }
 }
 
-/// A kept answer exists gzipped: a browser that takes only brotli gets it plain, from what is
-/// kept, not compressed again on every request.
+/// A kept answer exists in zstd and gzip: a browser that takes only brotli gets it plain, from
+/// what is kept, not compressed again on every request.
 #[tokio::test]
 async fn a_kept_page_goes_plain_to_a_browser_without_gzip() {
     let app = spawn_app().await;
