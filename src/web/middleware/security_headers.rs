@@ -26,32 +26,30 @@ const HEADERS: &[(&str, &str)] = &[
     // form behind its own token.
 ];
 
-/// The middleware that adds the headers to every response (a handler's own value wins).
-pub fn security_headers() -> DefaultHeaders {
+/// `HEADERS` as header names and values, made once.
+static PAIRS: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
     HEADERS
         .iter()
-        .fold(DefaultHeaders::new(), |headers, (name, value)| {
-            headers.add((
+        .map(|(name, value)| {
+            (
                 HeaderName::from_static(name),
                 HeaderValue::from_static(value),
-            ))
+            )
         })
+        .collect()
+});
+
+/// The middleware that adds the headers to every response (a handler's own value wins).
+pub fn security_headers() -> DefaultHeaders {
+    PAIRS
+        .iter()
+        .cloned()
+        .fold(DefaultHeaders::new(), DefaultHeaders::add)
 }
 
 /// The same headers added to the headers of an answer sent before the middleware is reached
 /// (a kept answer, `web::kept_answers::serve_kept`), which sets none of them itself.
 pub fn add_security_headers(headers: &mut HeaderMap) {
-    static PAIRS: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
-        HEADERS
-            .iter()
-            .map(|(name, value)| {
-                (
-                    HeaderName::from_static(name),
-                    HeaderValue::from_static(value),
-                )
-            })
-            .collect()
-    });
     for (name, value) in PAIRS.iter() {
         headers.insert(name.clone(), value.clone());
     }
