@@ -141,7 +141,8 @@ impl SimilarityIndex {
         }
         // Each candidate with the most its score can still be (its exact score when every
         // posting was read), most promising first.
-        let mut bounds: Vec<(u32, f32)> = Vec::new();
+        let mut bounds = std::mem::take(&mut scratch.bounds);
+        bounds.clear();
         for (i, product) in scratch.touched.iter().enumerate() {
             // The candidates are scattered over the catalog: each read is a cache miss in a
             // big one, so the reads of one a few ahead are started now (PREFETCH_AHEAD).
@@ -171,7 +172,8 @@ impl SimilarityIndex {
             }
         }
         let mut scored = TopScores::new(limit);
-        let ordered = by_bound_buckets(&bounds);
+        let mut ordered = std::mem::take(&mut scratch.ordered);
+        by_bound_buckets(&bounds, &mut ordered);
         for (i, &(product, bound, bucket_top)) in ordered.iter().enumerate() {
             // In three steps, each reading what the one before brought in: the candidate's
             // own values and its place among the blocks, then where its entries start, then
@@ -225,6 +227,8 @@ impl SimilarityIndex {
             let exact = score(comparison, shared, query_total, total);
             scored.offer((product, exact), |a, b| self.by_score_then_id(a, b));
         }
+        scratch.bounds = bounds;
+        scratch.ordered = ordered;
         if let Some(common) = common_left {
             if !scratch.ran_out {
                 self.common_candidates(scratch, ranking, keep, common, &mut scored);
@@ -281,7 +285,9 @@ impl SimilarityIndex {
             self.common_by_postings(scratch, ranking, keep, scored);
             return;
         }
-        for (block, most, bucket_top) in by_bound_buckets(&blocks) {
+        let mut ordered = std::mem::take(&mut scratch.ordered);
+        by_bound_buckets(&blocks, &mut ordered);
+        for &(block, most, bucket_top) in &ordered {
             let threshold = scored.threshold() - ROUNDING;
             if bucket_top < threshold {
                 break;
@@ -321,6 +327,7 @@ impl SimilarityIndex {
                 }
             }
         }
+        scratch.ordered = ordered;
     }
 
     /// `common_candidates` by reading the common ingredients' postings into the accumulator:
@@ -514,13 +521,15 @@ const PREFETCH_AHEAD: usize = 8;
 /// bounds: (item, bound, the top of its bucket). An exact sort of the tens of thousands of
 /// candidates a ranking can have cost more than the visits it saved (perf); a visit stops when
 /// the top of the bucket it reached is below the results, and skips items below them.
-fn by_bound_buckets(items: &[(u32, f32)]) -> Vec<(u32, f32, f32)> {
+/// They are written to `ordered`, whose room is kept from one ranking to the next.
+fn by_bound_buckets(items: &[(u32, f32)], ordered: &mut Vec<(u32, f32, f32)>) {
     const BUCKETS: usize = 1024;
     let (low, high) = items.iter().fold((f32::MAX, f32::MIN), |(l, h), (_, b)| {
         (l.min(*b), h.max(*b))
     });
+    ordered.clear();
     if items.is_empty() {
-        return Vec::new();
+        return;
     }
     let width = ((high - low) / BUCKETS as f32).max(f32::MIN_POSITIVE);
     // The same expression sorts into buckets and gives each bucket's top.
@@ -533,7 +542,7 @@ fn by_bound_buckets(items: &[(u32, f32)]) -> Vec<(u32, f32, f32)> {
     for b in 0..BUCKETS {
         starts[b + 1] += starts[b];
     }
-    let mut ordered = vec![(0u32, 0.0f32, 0.0f32); items.len()];
+    ordered.resize(items.len(), (0, 0.0, 0.0));
     for (item, bound) in items {
         let b = bucket(*bound);
         let at = &mut starts[BUCKETS - 1 - b];
@@ -546,7 +555,6 @@ fn by_bound_buckets(items: &[(u32, f32)]) -> Vec<(u32, f32, f32)> {
         ordered[*at] = (*item, *bound, top.max(*bound));
         *at += 1;
     }
-    ordered
 }
 
 /// Visits `items` in `order` until `visit` says stop, sorting only as far as it gets: a few

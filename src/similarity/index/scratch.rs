@@ -36,6 +36,12 @@ pub(super) struct Scratch {
     pub(super) held_weight: Vec<f32>,
     /// Per common ingredient (`CommonBounds`): the query's weight.
     pub(super) common_weight: Vec<f32>,
+    /// A ranking's candidates with the most each can score, and the same by buckets of those
+    /// bounds (`by_bound_buckets`): as long as the candidates, tens of thousands at a million
+    /// products, so kept between queries rather than allocated afresh (and, with a freed
+    /// allocation's pages returned to the system, faulted in again) for each.
+    pub(super) bounds: Vec<(u32, f32)>,
+    pub(super) ordered: Vec<(u32, f32, f32)>,
     /// Whether `shared` was written beyond `touched` (`common_by_postings`).
     pub(super) shared_everywhere: bool,
     /// The work the ranking may still do (`Pruning::work_budget`), and whether it ran out.
