@@ -122,10 +122,14 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
 }
 
 /// `seongbun serve`.
+///
+/// `catalog_built` is called once the catalog's index is built, before the first request: the
+/// binary tunes its allocator for start-up and then for serving (main.rs).
 pub fn serve(
     database_url: &str,
     pool_settings: db::PoolSettings,
     args: &ServeArgs,
+    catalog_built: impl FnOnce(),
 ) -> Result<(), String> {
     let state = prepare_serving(
         database_url,
@@ -135,6 +139,7 @@ pub fn serve(
     .with_safeguards(args.safeguards())?
     .with_answer_cache_mib(args.answer_cache_mib)
     .with_public_url(args.public_url.as_deref())?;
+    catalog_built();
     if !state.safeguards.admin_enabled() {
         log::info!("admin sign-in is disabled: set ADMIN_PASSWORD to enable it");
     }
