@@ -133,7 +133,18 @@ impl fmt::Display for Message {
 
 /// A page text with `{}` filled in: `fill("제품 {}개", 70)`.
 pub fn fill(text: &str, value: impl fmt::Display) -> String {
-    text.replacen("{}", &value.to_string(), 1)
+    use fmt::Write;
+    // The first `{}` only, as `replacen(.., 1)` did, without its searcher and second string:
+    // a product page fills some ten texts.
+    let Some((before, after)) = text.split_once("{}") else {
+        return text.to_string();
+    };
+    let mut filled = String::with_capacity(text.len() + 8);
+    filled.push_str(before);
+    // Writing to a `String` cannot fail.
+    let _ = write!(filled, "{value}");
+    filled.push_str(after);
+    filled
 }
 
 #[cfg(test)]
