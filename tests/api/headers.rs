@@ -70,11 +70,10 @@ async fn a_kept_answer_has_the_headers_and_body_of_the_answer_made_afresh() {
         ("/api/search?q=barrier".to_string(), Some("gzip")),
     ] {
         let fetch = || async {
-            let mut request = app.client.get(format!("{}{path}", app.address));
-            if let Some(coding) = coding {
-                request = request.header("accept-encoding", coding);
-            }
-            let response = request.send().await.unwrap();
+            let response = match coding {
+                Some(coding) => app.get_encoded(&path, coding).await,
+                None => app.get(&path).await,
+            };
             let mut headers: Vec<(String, String)> = response
                 .headers()
                 .iter()

@@ -250,6 +250,16 @@ impl TestApp {
             .expect("the request is answered")
     }
 
+    /// GETs `path` as a browser that takes `accept_encoding` ("identity" for none).
+    pub async fn get_encoded(&self, path: &str, accept_encoding: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .header("accept-encoding", accept_encoding)
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
     /// GETs a page and parses it; returns the status too.
     pub async fn page(&self, path: &str) -> (u16, Html) {
         read_page(self.get(path).await).await

@@ -278,13 +278,7 @@ async fn a_browser_accepting_gzip_gets_the_same_page_compressed() {
         assert_eq!(plain.headers().get("content-encoding"), None);
         let plain = plain.bytes().await.unwrap();
         for _ in 0..2 {
-            let gzipped = app
-                .client
-                .get(format!("{}{}", app.address, path))
-                .header("accept-encoding", "gzip, deflate, br")
-                .send()
-                .await
-                .unwrap();
+            let gzipped = app.get_encoded(&path, "gzip, deflate, br").await;
             assert_eq!(gzipped.status(), 200);
             assert_eq!(gzipped.headers()["content-encoding"], "gzip", "{path}");
             let vary: Vec<&str> = gzipped
@@ -305,13 +299,7 @@ async fn a_browser_accepting_gzip_gets_the_same_page_compressed() {
                 .unwrap();
             assert_eq!(unzipped, plain.to_vec(), "{path}: the same answer");
         }
-        let zstd = app
-            .client
-            .get(format!("{}{}", app.address, path))
-            .header("accept-encoding", "gzip, deflate, br, zstd")
-            .send()
-            .await
-            .unwrap();
+        let zstd = app.get_encoded(&path, "gzip, deflate, br, zstd").await;
         assert_eq!(zstd.headers()["content-encoding"], "zstd", "{path}");
         let bytes = zstd.bytes().await.unwrap();
         assert!(bytes.len() < plain.len(), "{path}: compressed");

@@ -209,15 +209,6 @@ async fn the_icon_robots_txt_and_the_sitemaps_are_served() {
     assert!(locations(&pages).contains(&format!("{}/board", app.address)));
 }
 
-async fn asset_with(app: &TestApp, path: &str, accept_encoding: &str) -> reqwest::Response {
-    app.client
-        .get(format!("{}{path}", app.address))
-        .header("accept-encoding", accept_encoding)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
     let app = spawn_app().await;
@@ -229,7 +220,7 @@ async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
     );
     assert!(js.starts_with("/static/suggest.") && js.ends_with(".js"));
 
-    let plain = asset_with(&app, "/static/style.css", "identity").await;
+    let plain = app.get_encoded("/static/style.css", "identity").await;
     assert_eq!(
         plain.headers()["cache-control"],
         "public, max-age=3600",
@@ -238,7 +229,7 @@ async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
     let plain = plain.bytes().await.unwrap();
     assert!(std::str::from_utf8(&plain).unwrap().contains(".chip"));
 
-    let br = asset_with(&app, &css, "gzip, deflate, br").await;
+    let br = app.get_encoded(&css, "gzip, deflate, br").await;
     assert_eq!(br.status().as_u16(), 200);
     assert_eq!(
         br.headers()["cache-control"],
@@ -258,7 +249,7 @@ async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
     brotli::BrotliDecompress(&mut &packed[..], &mut unpacked).unwrap();
     assert_eq!(unpacked, plain);
 
-    let gz = asset_with(&app, &js, "gzip").await;
+    let gz = app.get_encoded(&js, "gzip").await;
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     let mut unpacked = String::new();
     flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..])
@@ -275,7 +266,9 @@ async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
         .unwrap();
     assert_eq!(again.status().as_u16(), 304);
     // A page cached before a deploy asks for an older hash: it still gets the file, briefly.
-    let older = asset_with(&app, "/static/style.0000000000.css", "identity").await;
+    let older = app
+        .get_encoded("/static/style.0000000000.css", "identity")
+        .await;
     assert_eq!(older.status().as_u16(), 200);
     assert_eq!(older.headers()["cache-control"], "public, max-age=3600");
 }
@@ -285,7 +278,7 @@ async fn assets_have_hashed_names_cached_for_a_year_and_compressed_once() {
 #[tokio::test]
 async fn pages_are_compressed_for_browsers_that_accept_it() {
     let app = spawn_app().await;
-    let plain = asset_with(&app, "/board", "identity").await;
+    let plain = app.get_encoded("/board", "identity").await;
     assert!(plain.headers().get("content-encoding").is_none());
     let plain = plain.bytes().await.unwrap().to_vec();
     assert!(String::from_utf8_lossy(&plain).contains("<html"));
@@ -297,7 +290,7 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
         ("br", "br"),
         ("gzip", "gzip"),
     ] {
-        let page = asset_with(&app, "/board", accepted).await;
+        let page = app.get_encoded("/board", accepted).await;
         assert_eq!(page.status().as_u16(), 200);
         assert_eq!(page.headers()["content-encoding"], coding, "{accepted}");
         assert!(page
@@ -339,9 +332,9 @@ async fn a_kept_page_goes_plain_to_a_browser_without_gzip() {
     let (_, found) = app.get_json("/api/search?q=ceramide").await;
     let id = found["matches"][0]["id"].as_i64().unwrap();
     let path = format!("/products/{id}");
-    let made = asset_with(&app, &path, "gzip, br").await;
+    let made = app.get_encoded(&path, "gzip, br").await;
     assert_eq!(made.headers()["content-encoding"], "gzip");
-    let kept = asset_with(&app, &path, "br").await;
+    let kept = app.get_encoded(&path, "br").await;
     assert_eq!(kept.status().as_u16(), 200);
     assert!(kept.headers().get("content-encoding").is_none());
     assert!(kept.text().await.unwrap().contains("<html"));
