@@ -173,7 +173,7 @@ impl SimilarityIndex {
         }
         let mut scored = TopScores::new(limit);
         let mut ordered = std::mem::take(&mut scratch.ordered);
-        by_bound_buckets(&bounds, &mut ordered);
+        by_bound_buckets(&bounds, &mut ordered, &mut scratch.bucket_starts);
         for (i, &(product, bound, bucket_top)) in ordered.iter().enumerate() {
             // In three steps, each reading what the one before brought in: the candidate's
             // own values and its place among the blocks, then where its entries start, then
@@ -286,7 +286,7 @@ impl SimilarityIndex {
             return;
         }
         let mut ordered = std::mem::take(&mut scratch.ordered);
-        by_bound_buckets(&blocks, &mut ordered);
+        by_bound_buckets(&blocks, &mut ordered, &mut scratch.bucket_starts);
         for &(block, most, bucket_top) in &ordered {
             let threshold = scored.threshold() - ROUNDING;
             if bucket_top < threshold {
@@ -441,26 +441,31 @@ impl SimilarityIndex {
             limit,
             ..
         } = *ranking;
-        let mut lower: Vec<(u32, f32)> = scratch
-            .leaders
-            .iter()
-            .filter(|p| scratch.state[**p as usize] != Candidate::Dropped)
-            .map(|p| {
-                let slot = *p as usize;
-                let lower = score(
-                    comparison,
-                    scratch.shared[slot],
-                    query_total,
-                    self.totals[slot],
-                );
-                (*p, lower)
-            })
-            .filter(|(_, lower)| *lower > known)
-            .collect();
+        // Asked before every ingredient read: its two lists keep their room in `scratch`.
+        let mut lower = std::mem::take(&mut scratch.threshold_lower);
+        lower.clear();
+        lower.extend(
+            scratch
+                .leaders
+                .iter()
+                .filter(|p| scratch.state[**p as usize] != Candidate::Dropped)
+                .map(|p| {
+                    let slot = *p as usize;
+                    let lower = score(
+                        comparison,
+                        scratch.shared[slot],
+                        query_total,
+                        self.totals[slot],
+                    );
+                    (*p, lower)
+                })
+                .filter(|(_, lower)| *lower > known),
+        );
         // Exact scores of the most promising few: any `limit` kept candidates' scores bound
         // the final `limit`-th best from below, and exact ones far more tightly than the
         // weight read so far does.
-        let mut exact: Vec<f32> = Vec::with_capacity(limit * EXACT_FOR_THRESHOLD);
+        let mut exact = std::mem::take(&mut scratch.threshold_exact);
+        exact.clear();
         best_first(
             &mut lower,
             |a, b| b.1.total_cmp(&a.1),
@@ -481,11 +486,15 @@ impl SimilarityIndex {
             },
         );
         scratch.keep_leaders(LEADERS.max(limit * EXACT_FOR_THRESHOLD));
-        if exact.len() < limit {
-            return known;
-        }
-        exact.sort_unstable_by(|a, b| b.total_cmp(a));
-        exact[limit - 1].max(known)
+        let found = if exact.len() < limit {
+            known
+        } else {
+            exact.sort_unstable_by(|a, b| b.total_cmp(a));
+            exact[limit - 1].max(known)
+        };
+        scratch.threshold_lower = lower;
+        scratch.threshold_exact = exact;
+        found
     }
 
     /// The weight product `slot` shares with the query (as the postings would sum it), from the
@@ -521,9 +530,13 @@ const PREFETCH_AHEAD: usize = 8;
 /// bounds: (item, bound, the top of its bucket). An exact sort of the tens of thousands of
 /// candidates a ranking can have cost more than the visits it saved (perf); a visit stops when
 /// the top of the bucket it reached is below the results, and skips items below them.
-/// They are written to `ordered`, whose room is kept from one ranking to the next.
-fn by_bound_buckets(items: &[(u32, f32)], ordered: &mut Vec<(u32, f32, f32)>) {
-    const BUCKETS: usize = 1024;
+/// They are written to `ordered`, and the buckets counted in `starts`: both keep their room
+/// from one ranking to the next.
+fn by_bound_buckets(
+    items: &[(u32, f32)],
+    ordered: &mut Vec<(u32, f32, f32)>,
+    starts: &mut Vec<usize>,
+) {
     let (low, high) = items.iter().fold((f32::MAX, f32::MIN), |(l, h), (_, b)| {
         (l.min(*b), h.max(*b))
     });
@@ -531,23 +544,27 @@ fn by_bound_buckets(items: &[(u32, f32)], ordered: &mut Vec<(u32, f32, f32)>) {
     if items.is_empty() {
         return;
     }
-    let width = ((high - low) / BUCKETS as f32).max(f32::MIN_POSITIVE);
+    // About one bucket an item, up to 1,024: a few hundred candidates (a small catalog) need
+    // no more buckets than that, and counting and summing unused ones was most of the work.
+    let buckets = items.len().next_power_of_two().clamp(16, 1024);
+    let width = ((high - low) / buckets as f32).max(f32::MIN_POSITIVE);
     // The same expression sorts into buckets and gives each bucket's top.
-    let bucket = |bound: f32| (((bound - low) / width) as usize).min(BUCKETS - 1);
-    let mut starts = vec![0usize; BUCKETS + 1];
+    let bucket = |bound: f32| (((bound - low) / width) as usize).min(buckets - 1);
+    starts.clear();
+    starts.resize(buckets + 1, 0);
     for (_, bound) in items {
         // Highest bucket first.
-        starts[BUCKETS - bucket(*bound)] += 1;
+        starts[buckets - bucket(*bound)] += 1;
     }
-    for b in 0..BUCKETS {
+    for b in 0..buckets {
         starts[b + 1] += starts[b];
     }
     ordered.resize(items.len(), (0, 0.0, 0.0));
     for (item, bound) in items {
         let b = bucket(*bound);
-        let at = &mut starts[BUCKETS - 1 - b];
+        let at = &mut starts[buckets - 1 - b];
         // The bucket's top is the highest bound it holds at most: `high` for the top bucket.
-        let top = if b == BUCKETS - 1 {
+        let top = if b == buckets - 1 {
             high
         } else {
             low + (b + 1) as f32 * width

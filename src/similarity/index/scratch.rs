@@ -42,6 +42,12 @@ pub(super) struct Scratch {
     /// allocation's pages returned to the system, faulted in again) for each.
     pub(super) bounds: Vec<(u32, f32)>,
     pub(super) ordered: Vec<(u32, f32, f32)>,
+    /// Where each bucket of `ordered` starts (`by_bound_buckets`).
+    pub(super) bucket_starts: Vec<usize>,
+    /// The threshold's candidates with the score their weight read gives, and the exact
+    /// scores of the best of them (`threshold`).
+    pub(super) threshold_lower: Vec<(u32, f32)>,
+    pub(super) threshold_exact: Vec<f32>,
     /// Whether `shared` was written beyond `touched` (`common_by_postings`).
     pub(super) shared_everywhere: bool,
     /// The work the ranking may still do (`Pruning::work_budget`), and whether it ran out.
@@ -70,7 +76,9 @@ impl Scratch {
         let state = &self.state;
         self.leaders
             .retain(|p| state[*p as usize] != Candidate::Dropped);
-        if self.leaders.len() > count {
+        // Cut back only once twice as many have joined: a selection before every ingredient
+        // read was a twentieth of a small catalog's ranking.
+        if self.leaders.len() > 2 * count {
             let (_, cut, _) = self.leaders.select_nth_unstable_by(count - 1, |a, b| {
                 shared[*b as usize].total_cmp(&shared[*a as usize])
             });
