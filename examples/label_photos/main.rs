@@ -144,7 +144,7 @@ fn main() {
                 .ingredients_of(product.id)
                 .into_iter()
                 .map(|i| match (korean, catalog.korean_name_of(i)) {
-                    (true, Some(ko)) => ko,
+                    (true, Some(ko)) => ko.to_string(),
                     _ => i.name.clone(),
                 })
                 .collect();

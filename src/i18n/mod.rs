@@ -131,20 +131,37 @@ impl fmt::Display for Message {
     }
 }
 
-/// A page text with `{}` filled in: `fill("제품 {}개", 70)`.
-pub fn fill(text: &str, value: impl fmt::Display) -> String {
-    use fmt::Write;
-    // The first `{}` only, as `replacen(.., 1)` did, without its searcher and second string:
-    // a product page fills some ten texts.
-    let Some((before, after)) = text.split_once("{}") else {
-        return text.to_string();
-    };
-    let mut filled = String::with_capacity(text.len() + 8);
-    filled.push_str(before);
-    // Writing to a `String` cannot fail.
-    let _ = write!(filled, "{value}");
-    filled.push_str(after);
-    filled
+/// A page text with `{}` filled in: `fill("제품 {}개", 70)`, written where it is shown (a
+/// template writes it into the page, escaped, with no string made for it: a product page
+/// fills some ten texts); `.to_string()` for a text of its own.
+pub fn fill<V: fmt::Display>(text: &str, value: V) -> Filled<'_, V> {
+    Filled { text, value }
+}
+
+/// A text and the value for its first `{}` (`fill`).
+pub struct Filled<'a, V> {
+    text: &'a str,
+    value: V,
+}
+
+impl<V: fmt::Display> From<Filled<'_, V>> for String {
+    fn from(filled: Filled<'_, V>) -> String {
+        filled.to_string()
+    }
+}
+
+impl<V: fmt::Display> fmt::Display for Filled<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The first `{}` only, as `replacen(.., 1)` did.
+        match self.text.split_once("{}") {
+            Some((before, after)) => {
+                f.write_str(before)?;
+                write!(f, "{}", self.value)?;
+                f.write_str(after)
+            }
+            None => f.write_str(self.text),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,7 +198,7 @@ mod tests {
 
     #[test]
     fn fill_puts_the_value_in_place() {
-        assert_eq!(fill("제품 {}개", 70), "제품 70개");
-        assert_eq!(fill("{} products", 3), "3 products");
+        assert_eq!(fill("제품 {}개", 70).to_string(), "제품 70개");
+        assert_eq!(fill("{} products", 3).to_string(), "3 products");
     }
 }

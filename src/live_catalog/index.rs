@@ -502,12 +502,11 @@ impl CatalogIndex {
         self.names.find(query, limit)
     }
 
-    pub fn korean_name_of(&self, ingredient: &Ingredient) -> Option<String> {
-        ingredient.name_ko.clone().or_else(|| {
-            self.resolver
-                .korean_name_of(&ingredient.key)
-                .map(str::to_string)
-        })
+    /// An ingredient of this index's Korean name: the dictionary's, looked up once when the
+    /// index was built (`build`), so a chip asks no map (one without a Korean name asked the
+    /// dictionary on every page it was on).
+    pub fn korean_name_of<'a>(&self, ingredient: &'a Ingredient) -> Option<&'a str> {
+        ingredient.name_ko.as_deref()
     }
 
     fn with_product(&self, m: NameMatch) -> Option<(&ProductSummary, f32)> {

@@ -219,10 +219,12 @@ mod tests {
             index
                 .ingredients_of(1)
                 .iter()
-                .map(|i| index.korean_name_of(i))
+                .map(|i| index.korean_name_of(i).map(str::to_string))
                 .collect()
         };
         assert_eq!(korean(&read), korean(&index));
+        // Read from the file, not looked up again: a chip asks no dictionary.
+        assert!(korean(&read).iter().any(Option::is_some));
     }
 
     #[test]

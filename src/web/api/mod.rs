@@ -44,7 +44,7 @@ pub struct ProductJson<'a> {
     aliases: &'a [String],
     /// Whether it has a usable ingredient list.
     has_ingredients: bool,
-    ingredients: Vec<IngredientChip>,
+    ingredients: Vec<IngredientChip<'a>>,
     /// The other products with exactly this formula (its Mini, its Refill).
     same_formula: Vec<TwinJson<'a>>,
 }

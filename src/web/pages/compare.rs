@@ -22,16 +22,16 @@ pub struct CompareParams {
 
 #[derive(Template)]
 #[template(path = "compare.html")]
-struct ComparePage {
+struct ComparePage<'a> {
     frame: PageFrame,
-    a: ProductView,
-    b: ProductView,
+    a: ProductView<'a>,
+    b: ProductView<'a>,
     percent: u32,
-    both: Vec<IngredientChip>,
-    only_a: Vec<IngredientChip>,
-    only_b: Vec<IngredientChip>,
+    both: Vec<IngredientChip<'a>>,
+    only_a: Vec<IngredientChip<'a>>,
+    only_b: Vec<IngredientChip<'a>>,
 }
-framed_pages!(ComparePage);
+framed_pages!(ComparePage<'a>);
 
 pub async fn compare_page(
     req: HttpRequest,

@@ -22,17 +22,17 @@ pub struct PageParam {
 
 #[derive(Template)]
 #[template(path = "ingredient.html")]
-struct IngredientPage {
+struct IngredientPage<'a> {
     frame: PageFrame,
-    ingredient: IngredientChip,
-    products: Vec<ProductView>,
+    ingredient: IngredientChip<'a>,
+    products: Vec<ProductView<'a>>,
     total: usize,
     page: usize,
     last_page: usize,
     /// The list number of the page's first product.
     first_number: usize,
 }
-framed_pages!(IngredientPage);
+framed_pages!(IngredientPage<'a>);
 
 pub async fn ingredient_page(
     req: HttpRequest,
@@ -72,9 +72,9 @@ pub async fn ingredient_page(
     let t = lang.texts();
     let title = match &chip.name_ko {
         Some(ko) => format!("{} ({ko})", chip.name),
-        None => chip.name.clone(),
+        None => chip.name.to_string(),
     };
-    let mut description = fill(t.describe_ingredient, &title);
+    let mut description = fill(t.describe_ingredient, &title).to_string();
     if let Some(functions) = &chip.functions {
         description = format!("{description} {functions}.");
     }

@@ -22,11 +22,11 @@ pub const SIMILAR_ON_PAGE: usize = 4;
 
 #[derive(Template)]
 #[template(path = "product.html")]
-struct ProductPage {
+struct ProductPage<'a> {
     frame: PageFrame,
-    product: ProductView,
-    ingredients: Vec<IngredientChip>,
-    similar: Vec<SimilarCard>,
+    product: ProductView<'a>,
+    ingredients: Vec<IngredientChip<'a>>,
+    similar: Vec<SimilarCard<'a>>,
     is_admin: bool,
     filters: NarrowingView,
     without_note: Option<Message>,
@@ -38,11 +38,11 @@ struct ProductPage {
     /// Whether the rest are on the list's own page (a long list) rather than folded here.
     list_on_own_page: bool,
     /// The other products with this product's formula (its Mini, its Refill).
-    same_formula: Vec<ProductView>,
+    same_formula: Vec<ProductView<'a>>,
     /// Whether all of a full set of similar products are this product's brand.
     all_same_brand: bool,
 }
-framed_pages!(ProductPage);
+framed_pages!(ProductPage<'a>);
 
 /// The ingredients a product page shows before folding the rest (a label has 30 to 60).
 const INGREDIENTS_BEFORE_FOLD: usize = 12;
@@ -54,12 +54,12 @@ const LONGEST_LIST_ON_PAGE: usize = 60;
 
 #[derive(Template)]
 #[template(path = "product_ingredients.html")]
-struct IngredientListPage {
+struct IngredientListPage<'a> {
     frame: PageFrame,
-    product: ProductView,
-    ingredients: Vec<IngredientChip>,
+    product: ProductView<'a>,
+    ingredients: Vec<IngredientChip<'a>>,
 }
-framed_pages!(IngredientListPage);
+framed_pages!(IngredientListPage<'a>);
 
 /// A product id that names no product.
 pub fn no_such_product(raw: &str) -> PageError {
@@ -141,7 +141,11 @@ fn product_answer(
 }
 
 /// The cards of product `id`'s most similar products under `narrowing`.
-fn similar_cards(index: &CatalogIndex, id: i32, narrowing: &Narrowing) -> Vec<SimilarCard> {
+fn similar_cards<'a>(
+    index: &'a CatalogIndex,
+    id: i32,
+    narrowing: &Narrowing,
+) -> Vec<SimilarCard<'a>> {
     index
         .similar_products_narrowed(id, SIMILAR_ON_PAGE, narrowing)
         .unwrap_or_default()
@@ -151,7 +155,11 @@ fn similar_cards(index: &CatalogIndex, id: i32, narrowing: &Narrowing) -> Vec<Si
 }
 
 /// Product `id`'s list as chips, those shared with any of `similar` highlighted.
-fn own_list(index: &CatalogIndex, id: i32, similar: &[SimilarCard]) -> Vec<IngredientChip> {
+fn own_list<'a>(
+    index: &'a CatalogIndex,
+    id: i32,
+    similar: &[SimilarCard],
+) -> Vec<IngredientChip<'a>> {
     let shared_with_any = shared_ids(similar);
     index
         .ingredients_of(id)
@@ -209,9 +217,9 @@ fn product_head(
         let leading: Vec<&str> = ingredients
             .iter()
             .take(LEADING_IN_DESCRIPTION)
-            .map(|chip| match (lang, &chip.name_ko) {
-                (Lang::Ko, Some(ko)) => ko.as_str(),
-                _ => chip.name.as_str(),
+            .map(|chip| match (lang, chip.name_ko) {
+                (Lang::Ko, Some(ko)) => ko,
+                _ => chip.name,
             })
             .collect();
         description = format!(

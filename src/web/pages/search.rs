@@ -27,22 +27,22 @@ pub struct SearchParams {
     pub q: String,
 }
 
-pub struct Candidate {
-    pub product: ProductView,
+pub struct Candidate<'a> {
+    pub product: ProductView<'a>,
     pub percent: u32,
 }
 
 #[derive(Template)]
 #[template(path = "search.html")]
-struct SearchPage {
+struct SearchPage<'a> {
     frame: PageFrame,
     query: String,
     error: Option<Message>,
-    candidates: Vec<Candidate>,
+    candidates: Vec<Candidate<'a>>,
 }
-framed_pages!(SearchPage);
+framed_pages!(SearchPage<'a>);
 
-impl SearchPage {
+impl SearchPage<'_> {
     /// The board form's query string for a product request about this search.
     fn request_query(&self) -> String {
         serde_urlencoded::to_string([("category", "request"), ("product", self.query.as_str())])

@@ -26,31 +26,31 @@ pub struct PasteForm {
 
 /// One pasted ingredient as understood: the label's name, what it resolved to, and whether
 /// the catalog knows it.
-pub struct UnderstoodIngredient {
+pub struct UnderstoodIngredient<'a> {
     pub label_name: String,
     /// Read as the nearest known name (OCR or a typo bent it).
     pub guessed: bool,
-    pub chip: Option<IngredientChip>,
+    pub chip: Option<IngredientChip<'a>>,
     pub resolved_name: String,
 }
 
 #[derive(Template)]
 #[template(path = "similar.html")]
-struct PastePage {
+struct PastePage<'a> {
     frame: PageFrame,
     pasted: String,
     error: Option<Message>,
     /// Why the photo sent could not be read.
     photo_error: Option<Message>,
-    understood: Vec<UnderstoodIngredient>,
-    similar: Vec<SimilarCard>,
+    understood: Vec<UnderstoodIngredient<'a>>,
+    similar: Vec<SimilarCard<'a>>,
     searched: bool,
     /// Pasted lists have no product to compare the cards with.
     compare_with: Option<i32>,
 }
-framed_pages!(PastePage);
+framed_pages!(PastePage<'a>);
 
-impl PastePage {
+impl PastePage<'_> {
     fn empty(lang: Lang) -> Self {
         PastePage {
             frame: PageFrame::new(lang, Head::new(lang.texts().describe_paste)),
@@ -183,12 +183,12 @@ async fn ranked_page(
 }
 
 /// The page for a pasted list: its reading and its similar products, or why it has none.
-fn understood_page(
+fn understood_page<'a>(
     raw: String,
     above: &str,
-    index: &CatalogIndex,
+    index: &'a CatalogIndex,
     lang: Lang,
-) -> (StatusCode, PastePage) {
+) -> (StatusCode, PastePage<'a>) {
     let pasted = match PastedText::parse(&raw) {
         Ok(pasted) => pasted,
         Err(e) => {

@@ -30,8 +30,8 @@ pub struct PostFormPage {
     pub csrf: String,
     /// Lets an author who typed the right password save the edit.
     pub grant: String,
-    pub linked_product: Option<ProductView>,
-    pub product_choices: Vec<ProductView>,
+    pub linked_product: Option<ProductView<'static>>,
+    pub product_choices: Vec<ProductView<'static>>,
     pub not_listed: &'static str,
 }
 framed_pages!(PostFormPage);
@@ -67,14 +67,14 @@ impl PostFormPage {
     pub fn with_product(mut self, index: &CatalogIndex, choice: &ProductChoice) -> Self {
         match choice {
             ProductChoice::Linked(id) => {
-                self.linked_product = index.product(*id).map(ProductView::new);
+                self.linked_product = index.product(*id).map(|p| ProductView::new(p).into_owned());
                 self.form.product_id = id.to_string();
             }
             ProductChoice::Ask(ids) => {
                 self.product_choices = ids
                     .iter()
                     .filter_map(|id| index.product(*id))
-                    .map(ProductView::new)
+                    .map(|p| ProductView::new(p).into_owned())
                     .collect();
             }
             ProductChoice::Unlisted(_) | ProductChoice::NoProduct => {}

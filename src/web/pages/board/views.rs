@@ -98,15 +98,17 @@ pub struct PostView {
     pub answer_text: String,
     pub answer: Vec<BodyPart>,
     pub answered_at: Option<String>,
-    pub product: Option<ProductView>,
+    pub product: Option<ProductView<'static>>,
     pub product_name: String,
-    pub added_product: Option<ProductView>,
+    pub added_product: Option<ProductView<'static>>,
 }
 
 impl PostView {
     pub fn new(post: Post, index: &CatalogIndex, lang: Lang) -> Self {
-        let product_view =
-            |id: Option<i32>| id.and_then(|id| index.product(id)).map(ProductView::new);
+        let product_view = |id: Option<i32>| {
+            id.and_then(|id| index.product(id))
+                .map(|p| ProductView::new(p).into_owned())
+        };
         PostView {
             id: post.id,
             category: category_label(&post.category, lang),
