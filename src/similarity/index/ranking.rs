@@ -108,11 +108,20 @@ impl SimilarityIndex {
         let mut unread: f32 = terms.iter().map(|t| t.1).sum::<f32>() + common_weight;
         let mut threshold = 0.0f32;
         let mut read = 0;
+        // A check reads only the leaders. In a big catalog it is made before every ingredient:
+        // each can stop the reading of long postings. When every posting is read (a small
+        // catalog: short postings, `common` inactive) the checks cost more than the postings
+        // they save, and one is made once the weight unread has fallen by a quarter since the
+        // last. Fewer checks only stop the reading later: the answer is the same.
+        let check_step = if common.is_some() { 1.0 } else { CHECK_STEP };
+        let mut checked_at = f32::MAX;
         for (ingredient, query_weight, _) in &terms {
-            // A check reads only the leaders, so it is made before every ingredient.
-            threshold = self.threshold(scratch, &ranking, keep, threshold);
-            if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
-                break;
+            if unread <= checked_at * check_step {
+                checked_at = unread;
+                threshold = self.threshold(scratch, &ranking, keep, threshold);
+                if threshold > 0.0 && unread / query_total < threshold - ROUNDING {
+                    break;
+                }
             }
             for (product, weight) in self.postings_in(*ingredient, group).into_iter().flatten() {
                 // One memory access a posting: a product is new while it shares nothing (every
@@ -661,6 +670,10 @@ const FORMULA_COST: usize = 8;
 /// Bounds are compared with this much slack: the same sum added up in another order (postings
 /// or a product's list) may differ in the last bits of an `f32`.
 const ROUNDING: f32 = 1e-4;
+
+/// When every posting is read, the threshold is checked once the weight unread is at most
+/// this share of what it was at the last check (`top_scores`).
+const CHECK_STEP: f32 = 0.75;
 
 /// How many leaders the threshold keeps watching (see `Scratch::keep_leaders`).
 const LEADERS: usize = 64;
