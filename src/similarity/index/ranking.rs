@@ -157,15 +157,14 @@ impl SimilarityIndex {
             // big one, so the reads of one a few ahead are started now (PREFETCH_AHEAD).
             if let Some(ahead) = scratch.touched.get(i + PREFETCH_AHEAD) {
                 let a = *ahead as usize;
-                prefetch(&scratch.state, a);
                 prefetch(&scratch.shared, a);
                 prefetch(&self.totals, a);
                 self.common.prefetch_common_of(*ahead);
             }
+            // A candidate `keep` dropped (a threshold's leader) is not looked for here: one
+            // more scattered read a candidate, for the few the threshold asked. It is skipped
+            // where it is scored (`kept`).
             let p = *product as usize;
-            if scratch.state[p] == Candidate::Dropped {
-                continue;
-            }
             let total = self.totals[p];
             let shared = scratch.shared[p];
             let most = if complete {
