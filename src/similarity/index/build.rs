@@ -214,9 +214,13 @@ const NO_FORMULA: u32 = u32::MAX;
 /// Which ingredients are common (see `CommonBounds`): held by more than one formula in
 /// `common_share`, or by more than `common_floor` where that is more, once there are more than
 /// `read_whole_up_to` formulas (below, every posting is read: the real catalogs seongbun
-/// imports, 1,472 to 8,494 products, are). One in 30 from trials at a million products: at 1 in
+/// imports, 1,472 to 8,494 products, are). One in 15 from trials at a million products: at 1 in
 /// 100 the common weight left unread was so large that the bounds let most candidates through
-/// (p99 26 ms without a budget); at 1 in 20 the postings read touched up to 370,000 formulas.
+/// (p99 26 ms without a budget). Against 1 in 30 (`cargo bench --bench scale`, 2026-12-07), a
+/// ranking in one category reads its own short postings of the ingredients it no longer finds
+/// through the bounds: p50 584 -> 400 µs, p99 6.7 -> 4.1 ms, rankings cut by the work budget
+/// 308 -> 28 of 12,000, 200/200 equal to the exhaustive ranking (196); a pasted list's p99
+/// 11.8 -> 13.0 ms. 1 in 10 cut 2 but took the pasted p99 to 14.5 ms.
 #[derive(Debug, Clone, Copy)]
 pub struct Pruning {
     pub read_whole_up_to: usize,
@@ -236,7 +240,7 @@ impl Default for Pruning {
         Pruning {
             read_whole_up_to: 10_000,
             common_floor: 2_000,
-            common_share: 30,
+            common_share: 15,
             work_budget: 200_000,
         }
     }
