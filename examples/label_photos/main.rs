@@ -143,8 +143,8 @@ fn main() {
             let names: Vec<String> = catalog
                 .ingredients_of(product.id)
                 .into_iter()
-                .map(|i| match (korean, catalog.korean_name_of(i)) {
-                    (true, Some(ko)) => ko.to_string(),
+                .map(|i| match (korean, &i.name_ko) {
+                    (true, Some(ko)) => ko.clone(),
                     _ => i.name.clone(),
                 })
                 .collect();

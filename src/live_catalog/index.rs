@@ -207,7 +207,7 @@ impl CatalogIndex {
             ingredient_by_key,
             nearest_names,
             // Each ingredient's Korean name looked up once here, not for every chip of every
-            // page (`korean_name_of`: a string-keyed map per chip).
+            // page (a string-keyed map per chip): `Ingredient::name_ko` is the one to show.
             ingredients: ingredients
                 .into_iter()
                 .map(|mut i| {
@@ -500,13 +500,6 @@ impl CatalogIndex {
     /// What a person searching `query` should see.
     pub fn find(&self, query: &str, limit: usize) -> SearchOutcome {
         self.names.find(query, limit)
-    }
-
-    /// An ingredient of this index's Korean name: the dictionary's, looked up once when the
-    /// index was built (`build`), so a chip asks no map (one without a Korean name asked the
-    /// dictionary on every page it was on).
-    pub fn korean_name_of<'a>(&self, ingredient: &'a Ingredient) -> Option<&'a str> {
-        ingredient.name_ko.as_deref()
     }
 
     fn with_product(&self, m: NameMatch) -> Option<(&ProductSummary, f32)> {

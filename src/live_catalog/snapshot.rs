@@ -219,7 +219,7 @@ mod tests {
             index
                 .ingredients_of(1)
                 .iter()
-                .map(|i| index.korean_name_of(i).map(str::to_string))
+                .map(|i| i.name_ko.clone())
                 .collect()
         };
         assert_eq!(korean(&read), korean(&index));

@@ -8,7 +8,7 @@ use crate::catalog::category::category_label;
 use crate::catalog::demo::DEMO_SOURCE;
 use crate::catalog::model::{Ingredient, ProductSummary};
 use crate::i18n::Texts;
-use crate::live_catalog::{CatalogIndex, SimilarProduct};
+use crate::live_catalog::SimilarProduct;
 
 /// An ingredient as a chip: its name, Korean name, functions, and whether it is shared.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -27,13 +27,15 @@ pub struct IngredientChip<'a> {
 }
 
 impl<'a> IngredientChip<'a> {
-    /// Borrowed from the catalog, not copied: a product page has 40 to 60 chips.
-    pub fn new(index: &'a CatalogIndex, ingredient: &'a Ingredient, shared: bool) -> Self {
+    /// Borrowed from the catalog, not copied: a product page has 40 to 60 chips. The Korean
+    /// name is the one the index stored when built (`CatalogIndex::build`).
+    pub fn new(ingredient: &'a Ingredient, shared: bool) -> Self {
         IngredientChip {
             id: ingredient.id,
             name: &ingredient.name,
-            name_ko: index
-                .korean_name_of(ingredient)
+            name_ko: ingredient
+                .name_ko
+                .as_deref()
                 .filter(|ko| *ko != ingredient.name),
             functions: ingredient.functions.as_deref(),
             shared,
@@ -176,18 +178,18 @@ pub struct SimilarCard<'a> {
 
 impl<'a> SimilarCard<'a> {
     /// A card whose shared ingredients all unfold in place (after a pasted list).
-    pub fn new(index: &'a CatalogIndex, found: &SimilarProduct<'a>) -> Self {
-        Self::with_chips(index, found, found.shared.len())
+    pub fn new(found: &SimilarProduct<'a>) -> Self {
+        Self::with_chips(found, found.shared.len())
     }
 
     /// A card beside a product: the rest of what it shares is on the compare page, so only
     /// the chips shown are made (a card shares 20 to 30 ingredients; their names were most
     /// of a product page's allocations).
-    pub fn beside_product(index: &'a CatalogIndex, found: &SimilarProduct<'a>) -> Self {
-        Self::with_chips(index, found, SHARED_ON_CARD)
+    pub fn beside_product(found: &SimilarProduct<'a>) -> Self {
+        Self::with_chips(found, SHARED_ON_CARD)
     }
 
-    fn with_chips(index: &'a CatalogIndex, found: &SimilarProduct<'a>, chips: usize) -> Self {
+    fn with_chips(found: &SimilarProduct<'a>, chips: usize) -> Self {
         SimilarCard {
             product: ProductView::new(found.product),
             percent: percent(found.score),
@@ -198,7 +200,7 @@ impl<'a> SimilarCard<'a> {
                 .shared
                 .iter()
                 .take(chips)
-                .map(|i| IngredientChip::new(index, i, true))
+                .map(|i| IngredientChip::new(i, true))
                 .collect(),
             also_sold_as: found
                 .same_formula

@@ -449,7 +449,8 @@ impl SimilarityIndex {
             limit,
             ..
         } = *ranking;
-        // Asked before every ingredient read: its two lists keep their room in `scratch`.
+        // Asked as the postings are read (`top_scores`): its two lists keep their room in
+        // `scratch`.
         let mut lower = std::mem::take(&mut scratch.threshold_lower);
         lower.clear();
         lower.extend(

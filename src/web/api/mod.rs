@@ -132,7 +132,7 @@ fn product_json<'a>(index: &'a CatalogIndex, p: &'a ProductSummary) -> ProductJs
         ingredients: index
             .ingredients_of(p.id)
             .into_iter()
-            .map(|i| IngredientChip::new(index, i, false))
+            .map(|i| IngredientChip::new(i, false))
             .collect(),
         same_formula: TwinJson::list(&index.same_formula_as(p.id)),
     }

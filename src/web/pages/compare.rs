@@ -56,7 +56,7 @@ pub async fn compare_page(
     let chips = |ids: &[i32], shared: bool| -> Vec<IngredientChip> {
         ids.iter()
             .filter_map(|id| index.ingredient(*id))
-            .map(|i| IngredientChip::new(&index, i, shared))
+            .map(|i| IngredientChip::new(i, shared))
             .collect()
     };
     let t = lang.texts();

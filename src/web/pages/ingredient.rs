@@ -68,7 +68,7 @@ pub async fn ingredient_page(
         .filter_map(|id| index.product(*id))
         .map(ProductView::new)
         .collect();
-    let chip = IngredientChip::new(&index, ingredient, false);
+    let chip = IngredientChip::new(ingredient, false);
     let t = lang.texts();
     let title = match &chip.name_ko {
         Some(ko) => format!("{} ({ko})", chip.name),

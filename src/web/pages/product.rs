@@ -150,7 +150,7 @@ fn similar_cards<'a>(
         .similar_products_narrowed(id, SIMILAR_ON_PAGE, narrowing)
         .unwrap_or_default()
         .iter()
-        .map(|found| SimilarCard::beside_product(index, found))
+        .map(SimilarCard::beside_product)
         .collect()
 }
 
@@ -164,7 +164,7 @@ fn own_list<'a>(
     index
         .ingredients_of(id)
         .into_iter()
-        .map(|i| IngredientChip::new(index, i, shared_with_any.contains(&i.id)))
+        .map(|i| IngredientChip::new(i, shared_with_any.contains(&i.id)))
         .collect()
 }
 

@@ -202,14 +202,14 @@ fn understood_page<'a>(
     };
     let (understood, found) =
         index.similar_to_label(&pasted, crate::web::pages::product::SIMILAR_ON_PAGE, above);
-    let similar: Vec<SimilarCard> = found.iter().map(|f| SimilarCard::new(index, f)).collect();
+    let similar: Vec<SimilarCard> = found.iter().map(SimilarCard::new).collect();
     let shared = shared_ids(&similar);
     let understood = understood
         .into_iter()
         .map(|p| UnderstoodIngredient {
             chip: p
                 .known
-                .map(|i| IngredientChip::new(index, i, shared.contains(&i.id))),
+                .map(|i| IngredientChip::new(i, shared.contains(&i.id))),
             resolved_name: p.canonical.name,
             label_name: p.label_name,
             guessed: p.guessed,
