@@ -1,7 +1,9 @@
 //! What compressing a page once costs, by coding and level: the pages in a folder (product
 //! pages saved from a running server, say), each compressed in one buffer, as the server does
 //! for a page made per request. Prints, per coding, the mean time a page and the bytes against
-//! the plain pages'. BENCHMARKS.md ("Compressing a computed page") has the run and the choice.
+//! the plain pages'. The levels below 1 look for matches of 7 bytes, as the server makes them
+//! (`compression.rs`, `FAST_MIN_MATCH`), not zstd's default 5. BENCHMARKS.md ("Compressing a
+//! computed page") has the run and the choice.
 //!
 //!   cargo run --release --example codings -- /tmp/pages
 
